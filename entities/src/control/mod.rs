@@ -1,0 +1,5 @@
+//! Control-plane tables (schema `control`).
+
+pub mod refresh_token;
+pub mod super_admin;
+pub mod tenant;

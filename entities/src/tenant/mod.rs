@@ -1,0 +1,8 @@
+//! Tenant tables: no schema name, resolved through the transaction's `search_path`.
+
+pub mod audit_log;
+pub mod block;
+pub mod resident;
+pub mod resident_unit;
+pub mod unit;
+pub mod user;

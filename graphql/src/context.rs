@@ -1,0 +1,168 @@
+//! What one GraphQL operation knows about itself: request id, caller, tenant.
+//!
+//! A [`RequestContext`] is built by the server for each request and put in the request's
+//! data, never in the schema's: nothing here outlives the operation, so nothing can cross
+//! requests or tenants.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use sea_orm::DatabaseTransaction;
+
+use crate::error::{ApiError, ApiResult};
+use crate::property::loaders::TenantLoader;
+use crate::types::TenantSlug;
+
+/// Roles a token can carry.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    SuperAdmin,
+    Manager,
+    Resident,
+    Security,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SuperAdmin => "SUPER_ADMIN",
+            Self::Manager => "MANAGER",
+            Self::Resident => "RESIDENT",
+            Self::Security => "SECURITY",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::SuperAdmin, Self::Manager, Self::Resident, Self::Security]
+            .into_iter()
+            .find(|r| r.as_str() == raw)
+    }
+}
+
+/// The authenticated caller, from a verified access token.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// `sub`: the user id in the tenant (or the super admin id).
+    pub user_id: i64,
+    pub role: Role,
+    /// `tenant` claim: a tenant slug, or `control` for super admins.
+    pub tenant: String,
+    /// For residents: the resident record the user is.
+    pub resident_id: Option<i64>,
+}
+
+/// The tenant an operation is bound to, with its transaction.
+///
+/// The transaction was opened by the server's tenancy layer with a transaction-local
+/// `search_path` of this tenant's schema. It is shared (not cloned) by every resolver and
+/// dataloader of the operation; the server commits or rolls it back when the operation ends.
+pub struct TenantScope {
+    pub slug: TenantSlug,
+    pub display_name: String,
+    pub time_zone: String,
+    tx: Arc<DatabaseTransaction>,
+}
+
+impl TenantScope {
+    pub fn new(slug: TenantSlug, display_name: String, time_zone: String, tx: Arc<DatabaseTransaction>) -> Self {
+        Self { slug, display_name, time_zone, tx }
+    }
+
+    pub fn tx(&self) -> &Arc<DatabaseTransaction> {
+        &self.tx
+    }
+}
+
+/// Per-operation state, in the request data.
+pub struct RequestContext {
+    pub request_id: String,
+    pub principal: Option<Principal>,
+    pub tenant: Option<TenantScope>,
+    /// Ids touched by the running mutation field; drained into its audit row.
+    audit_targets: Mutex<Vec<String>>,
+    /// For residents: the units of their household, computed once per operation.
+    visible_units: tokio::sync::OnceCell<Arc<HashSet<i64>>>,
+}
+
+impl RequestContext {
+    pub fn new(request_id: String, principal: Option<Principal>, tenant: Option<TenantScope>) -> Self {
+        Self {
+            request_id,
+            principal,
+            tenant,
+            audit_targets: Mutex::default(),
+            visible_units: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    pub fn tenant(&self) -> ApiResult<&TenantScope> {
+        self.tenant.as_ref().ok_or(ApiError::TenantNotFound)
+    }
+
+    pub fn principal(&self) -> ApiResult<&Principal> {
+        self.principal.as_ref().ok_or(ApiError::Unauthenticated("sign in first"))
+    }
+
+    /// Records an id the current mutation touched, for its audit row.
+    pub fn audit_target(&self, id: impl ToString) {
+        if let Ok(mut targets) = self.audit_targets.lock() {
+            targets.push(id.to_string());
+        }
+    }
+
+    pub(crate) fn take_audit_targets(&self) -> Vec<String> {
+        self.audit_targets.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default()
+    }
+
+    /// Units a resident may see (their open links); `None` for staff, who see all.
+    pub async fn visible_units(&self) -> ApiResult<Option<Arc<HashSet<i64>>>> {
+        let principal = self.principal()?;
+        let Some(resident_id) = principal.resident_id.filter(|_| principal.role == Role::Resident) else {
+            return Ok(None);
+        };
+        let tx = self.tenant()?.tx();
+        let set = self
+            .visible_units
+            .get_or_try_init(|| async {
+                crate::property::service::household_unit_ids(tx.as_ref(), resident_id)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?;
+        Ok(Some(set.clone()))
+    }
+}
+
+/// Shorthands for resolvers.
+pub trait ContextExt {
+    fn request(&self) -> ApiResult<&RequestContext>;
+    /// The tenant-bound transaction of this operation.
+    fn tenant_tx(&self) -> ApiResult<&DatabaseTransaction>;
+    /// This operation's dataloaders (tenant-bound requests only).
+    fn loader(&self) -> ApiResult<&DataLoader<TenantLoader>>;
+}
+
+impl ContextExt for Context<'_> {
+    fn request(&self) -> ApiResult<&RequestContext> {
+        self.data_opt::<RequestContext>()
+            .ok_or(ApiError::Internal(Arc::new(MissingContext)))
+    }
+
+    fn tenant_tx(&self) -> ApiResult<&DatabaseTransaction> {
+        Ok(self.request()?.tenant()?.tx().as_ref())
+    }
+
+    fn loader(&self) -> ApiResult<&DataLoader<TenantLoader>> {
+        self.request()?.tenant()?;
+        self.data_opt::<DataLoader<TenantLoader>>()
+            .ok_or(ApiError::Internal(Arc::new(MissingContext)))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("request context missing from GraphQL data")]
+struct MissingContext;

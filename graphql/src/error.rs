@@ -1,0 +1,91 @@
+//! The one error type of the GraphQL boundary, mapped once to `extensions.code`.
+//!
+//! Services return [`ApiError`]; resolvers `?` it into `async_graphql::Error` through the
+//! single `From` impl below. Internal causes are logged where they are converted and never
+//! serialised: the client sees `INTERNAL_SERVER_ERROR` and a fixed message.
+
+use std::sync::Arc;
+
+use sea_orm::{DbErr, SqlErr};
+
+///
+/// Deliberately not `Display`: async-graphql converts any `Display` type into an error
+/// without a code, so the only way from here to a GraphQL error is the `From` impl below.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    Unauthenticated(&'static str),
+    Forbidden(&'static str),
+    TenantNotFound,
+    TenantMismatch,
+    TenantSuspended,
+    BadUserInput { field: &'static str, message: String },
+    NotFound(&'static str),
+    Conflict(String),
+    Internal(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadUserInput { field, message: message.into() }
+    }
+
+    pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Arc::new(err))
+    }
+
+    /// What the client reads; never an internal cause.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(m) | Self::Forbidden(m) => (*m).to_owned(),
+            Self::TenantNotFound => "unknown tenant".into(),
+            Self::TenantMismatch => "the token belongs to another tenant".into(),
+            Self::TenantSuspended => "this tenant is suspended".into(),
+            Self::BadUserInput { field, message } => format!("{field}: {message}"),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::Conflict(m) => m.clone(),
+            Self::Internal(_) => "internal server error".into(),
+        }
+    }
+
+    /// The stable code clients branch on (`extensions.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::TenantNotFound => "TENANT_NOT_FOUND",
+            Self::TenantMismatch => "TENANT_MISMATCH",
+            Self::TenantSuspended => "TENANT_SUSPENDED",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Conflict(_) => "CONFLICT",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::Conflict("a record with the same unique value already exists".into())
+            }
+            _ => Self::internal(err),
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        if let ApiError::Internal(cause) = &err {
+            tracing::error!(error = %cause, "internal error");
+        }
+        let mut ext = async_graphql::ErrorExtensionValues::default();
+        ext.set("code", err.code());
+        if let ApiError::BadUserInput { field, .. } = &err {
+            ext.set("field", *field);
+        }
+        async_graphql::Error { message: err.message(), source: None, extensions: Some(ext) }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

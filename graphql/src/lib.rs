@@ -1,0 +1,94 @@
+//! The GraphQL API: schema, resolvers, dataloaders and the domain services under them.
+//!
+//! # Layout
+//! - [`context`]: per-request state (caller, tenant scope with its transaction).
+//! - [`error`]: [`ApiError`], the one error type, mapped once to `extensions.code`.
+//! - [`types`]: parsing newtypes (`Phone`, `TenantSlug`).
+//! - [`auth`], [`property`]: one folder per domain: `service` (rules + SQL), `schema`
+//!   (thin resolvers), `model` (GraphQL objects), `loaders` (batching).
+//! - [`audit`], [`limits`]: schema extensions applied to every operation.
+//!
+//! This crate knows nothing about HTTP: the server builds a [`RequestContext`], hands it
+//! to [`attach_request_data`], executes, and commits or rolls back the tenant transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod context;
+pub mod error;
+pub mod guard;
+pub mod limits;
+pub mod pagination;
+pub mod property;
+pub mod types;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use sea_orm::DatabaseConnection;
+
+pub use context::{ContextExt, Principal, RequestContext, Role, TenantScope};
+pub use error::{ApiError, ApiResult};
+
+use property::loaders::TenantLoader;
+
+#[derive(MergedObject, Default)]
+pub struct Query(auth::schema::AuthQuery, property::schema::PropertyQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(auth::schema::AuthMutation, auth::schema::AccountMutation, property::schema::PropertyMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The control-plane pool: refresh tokens, super admins, platform audit. Never tenant data.
+pub struct ControlPlane {
+    pub db: DatabaseConnection,
+}
+
+/// Operation limits, from configuration.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 20_000, max_aliases: 30, max_directives: 10, introspection: true }
+    }
+}
+
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// Builds the executable schema. No side effects: connections are made by the caller.
+pub fn build_schema(control: ControlPlane, keys: auth::TokenKeys, limits: &Limits) -> AppSchema {
+    let mut b = builder()
+        .data(control)
+        .data(keys)
+        .extension(audit::AuditLog)
+        .extension(limits::AliasLimit(limits.max_aliases))
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_directives(limits.max_directives)
+        .limit_recursive_depth(32);
+    if !limits.introspection {
+        b = b.disable_introspection().disable_suggestions();
+    }
+    b.finish()
+}
+
+/// The SDL, as checked in at `graphql/schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// Puts the request context and, for tenant-bound requests, fresh dataloaders on `request`.
+pub fn attach_request_data(mut request: async_graphql::Request, ctx: RequestContext) -> async_graphql::Request {
+    if let Some(scope) = &ctx.tenant {
+        request = request.data(DataLoader::new(TenantLoader::new(scope.tx().clone()), tokio::spawn));
+    }
+    request.data(ctx)
+}

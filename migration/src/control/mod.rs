@@ -1,0 +1,17 @@
+//! Control-plane migrations: everything that is not a tenant's own data.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_registry;
+
+/// Name of the control-plane schema.
+pub const SCHEMA: &str = "control";
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_registry::Migration)]
+    }
+}

@@ -1,0 +1,14 @@
+//! Tenant migrations: every domain table, created inside one tenant schema.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_property;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_property::Migration)]
+    }
+}

@@ -1,0 +1,21 @@
+//! Bearer tokens off HTTP headers. Verification itself lives with the token rules in
+//! `klustera_graphql::auth::tokens`.
+
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+
+use klustera_graphql::auth::TokenKeys;
+use klustera_graphql::{ApiError, Principal};
+
+/// The caller named by `Authorization: Bearer <jwt>`; `Ok(None)` when there is no header.
+pub fn principal_of(headers: &HeaderMap, keys: &TokenKeys) -> Result<Option<Principal>, ApiError> {
+    let Some(value) = headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .ok_or(ApiError::Unauthenticated("use Authorization: Bearer <access token>"))?;
+    keys.verify(token.trim()).map(Some)
+}

@@ -1,0 +1,75 @@
+//! The `klustera` command line. Glue only: parse, call a service, print.
+
+mod demo;
+mod tenant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(name = "klustera", version, about = "Multi-tenant GraphQL gateway for housing estates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway (HTTP on KLUSTERA_BIND, default 127.0.0.1:8080).
+    Serve,
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Create a demo tenant with realistic data and print its logins.
+    Demo(demo::DemoArgs),
+    /// Provision and maintain tenants.
+    #[command(subcommand)]
+    Tenant(tenant::TenantCommand),
+    /// Manage platform operators.
+    #[command(subcommand)]
+    Superadmin(SuperadminCommand),
+}
+
+#[derive(Subcommand)]
+enum SuperadminCommand {
+    /// Create a super admin (or reset their password).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "KLUSTERA_SUPERADMIN_PASSWORD")]
+        password: String,
+    },
+}
+
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        print!("{}", klustera_graphql::sdl());
+        return Ok(());
+    }
+    let config = Config::load()?;
+    crate::telemetry::init_tracing(&config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let url = crate::app::database_url(&config).await?;
+    match command {
+        Command::Schema => Ok(()),
+        Command::Serve => {
+            let state = crate::app::build(config, &url).await?;
+            crate::app::serve(state).await
+        }
+        Command::Demo(args) => demo::run(config, &url, args).await,
+        Command::Tenant(cmd) => tenant::run(&url, cmd).await,
+        Command::Superadmin(SuperadminCommand::Create { email, password }) => {
+            let db = sea_orm::Database::connect(&url).await.context("connecting to PostgreSQL")?;
+            crate::tenancy::provision::ensure_control_plane(&db).await?;
+            crate::tenancy::provision::create_super_admin(&db, &email, password).await?;
+            println!("super admin {email} ready");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Configuration: one typed struct, loaded once at start-up, validated with clear messages.
+//!
+//! Sources, later ones winning: built-in defaults, `klustera.toml` (or the file named by
+//! `KLUSTERA_CONFIG`), then the environment: `DATABASE_URL`, `REDIS_URL`, `JWT_SECRET`,
+//! `MIDTRANS_SERVER_KEY`, `MIDTRANS_BASE_URL`, and `KLUSTERA_<FIELD>` for every other field.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// PostgreSQL URL; absent: a private cluster under `data_dir` is started.
+    pub database_url: Option<String>,
+    /// Redis URL; absent: in-process pub/sub and cache.
+    pub redis_url: Option<String>,
+    /// HMAC secret for access tokens (at least 32 bytes). Absent: a random one per process
+    /// (tokens then die with the process; fine for a laptop, wrong for a cluster).
+    pub jwt_secret: Option<String>,
+    /// `<slug>.<base_domain>` selects a tenant by Host.
+    pub base_domain: String,
+    pub bind: SocketAddr,
+    /// Connections in the pool; each running operation holds one for its transaction.
+    pub db_pool_size: u32,
+    /// Where the private PostgreSQL and other local state live.
+    pub data_dir: PathBuf,
+    /// Largest accepted request body (bytes); larger gets 413.
+    pub body_limit: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_directives: usize,
+    /// Introspection and field suggestions (switch off in production if you must hide the schema).
+    pub introspection: bool,
+    /// Statement timeout inside each request transaction, e.g. `10s`.
+    pub statement_timeout: String,
+    pub midtrans_server_key: Option<String>,
+    pub midtrans_base_url: String,
+    /// `json` for structured logs, `pretty` for humans.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            redis_url: None,
+            jwt_secret: None,
+            base_domain: "localhost".into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db_pool_size: 16,
+            data_dir: PathBuf::from(".klustera"),
+            body_limit: 256 * 1024,
+            max_depth: 12,
+            max_complexity: 20_000,
+            max_aliases: 30,
+            max_directives: 10,
+            introspection: true,
+            statement_timeout: "10s".into(),
+            midtrans_server_key: None,
+            midtrans_base_url: "https://app.sandbox.midtrans.com".into(),
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var("KLUSTERA_CONFIG").unwrap_or_else(|_| "klustera.toml".into());
+        let config: Self = Figment::from(Serialized::defaults(Self::default()))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&[
+                "database_url",
+                "redis_url",
+                "jwt_secret",
+                "midtrans_server_key",
+                "midtrans_base_url",
+            ]))
+            .merge(Env::prefixed("KLUSTERA_").ignore(&["config"]))
+            .extract()
+            .map_err(Box::new)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            if secret.len() < 32 {
+                return Err(ConfigError::Invalid("JWT_SECRET must be at least 32 bytes".into()));
+            }
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Invalid("KLUSTERA_DB_POOL_SIZE must be at least 1".into()));
+        }
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(ConfigError::Invalid("DATABASE_URL must be a postgres:// URL".into()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn limits(&self) -> klustera_graphql::Limits {
+        klustera_graphql::Limits {
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
+            introspection: self.introspection,
+        }
+    }
+}

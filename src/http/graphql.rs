@@ -1,0 +1,229 @@
+//! GraphQL over HTTP: one operation, one tenant transaction.
+//!
+//! Life of a request: content-type check -> parse -> caller from the bearer token ->
+//! tenant from Host / `X-Tenant` (or the token) -> `tenancy::bind::bind_request` opens the
+//! transaction -> execute with a fresh `RequestContext` and dataloaders -> commit when the
+//! operation has no error, roll back otherwise -> every error carries `extensions.code`.
+
+use std::time::Instant;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{ErrorExtensionValues, ServerError};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use tracing::Instrument;
+
+use klustera_graphql::types::TenantSlug;
+use klustera_graphql::{ApiError, RequestContext, Role, attach_request_data};
+
+use crate::app::AppState;
+use crate::tenancy::{bind, resolve};
+
+const APPLICATION_JSON: &str = "application/json";
+
+/// Which media type the client asked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `application/json`: always 200 for a well-formed request (legacy clients).
+    Json,
+    /// `application/graphql-response+json`: 4xx when the request never executed.
+    GraphqlResponse,
+}
+
+impl Format {
+    fn of(headers: &HeaderMap) -> Self {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if accept.contains(APPLICATION_JSON) { Self::Json } else { Self::GraphqlResponse }
+    }
+}
+
+/// `POST /graphql`: JSON bodies only (415 otherwise: no CSRF through forms or text/plain).
+pub async fn post_graphql(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let format = Format::of(&headers);
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(APPLICATION_JSON)));
+    if !is_json {
+        return plain_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "POST bodies must be application/json", format);
+    }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return plain_error(StatusCode::BAD_REQUEST, "batched requests are not supported", format);
+    }
+    match serde_json::from_slice::<async_graphql::Request>(&body) {
+        Ok(request) => execute(app, &headers, request, format).await,
+        Err(_) => plain_error(StatusCode::BAD_REQUEST, "the body is not a GraphQL request in JSON", format),
+    }
+}
+
+/// `GET /graphql`: GraphiQL for browsers; with `?query=` a query (never a mutation).
+pub async fn get_graphql(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .title("Klustera GraphQL")
+                .finish(),
+        )
+        .into_response();
+    };
+    let format = Format::of(&headers);
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(_) => return plain_error(StatusCode::BAD_REQUEST, "invalid query string", format),
+    };
+    let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|doc| {
+        doc.operations.iter().any(|(name, op)| {
+            let selected = request.operation_name.as_deref().is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted));
+            selected && op.node.ty != OperationType::Query
+        })
+    });
+    if is_mutation {
+        let mut resp = plain_error(StatusCode::METHOD_NOT_ALLOWED, "mutations are only accepted over POST", format);
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    execute(app, &headers, request, format).await
+}
+
+async fn execute(app: AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
+    let started = Instant::now();
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 128)
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+
+    let prepared = prepare(&app, headers).await;
+    let (principal, scope) = match prepared {
+        Ok(p) => p,
+        Err(err) => {
+            app.metrics.graphql_requests.get_or_create(&outcome("refused")).inc();
+            return refused(err, format, &request_id);
+        }
+    };
+    let tenant = scope.as_ref().map(|s| s.slug.to_string()).unwrap_or_default();
+    let tx = scope.as_ref().map(|s| s.tx().clone());
+    let span = tracing::info_span!(
+        "graphql",
+        request_id = %request_id,
+        tenant = %tenant,
+        operation = request.operation_name.as_deref().unwrap_or(""),
+    );
+    let ctx = RequestContext::new(request_id.clone(), principal, scope);
+    let mut response = app.schema.execute(attach_request_data(request, ctx)).instrument(span.clone()).await;
+    if let Some(tx) = tx {
+        if let Err(err) = bind::finish(tx, response.is_ok()).await {
+            let _guard = span.enter();
+            response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
+        }
+    }
+    for error in &mut response.errors {
+        ensure_code(error);
+    }
+    app.metrics.graphql_requests.get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" })).inc();
+    app.metrics.graphql_seconds.observe(started.elapsed().as_secs_f64());
+
+    let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    let status = if format == Format::GraphqlResponse && never_executed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    respond(status, &response, format, &request_id)
+}
+
+/// Caller and tenant scope, or the reason the request is refused before executing.
+async fn prepare(
+    app: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Option<klustera_graphql::Principal>, Option<klustera_graphql::TenantScope>), ApiError> {
+    let principal = crate::auth::principal_of(headers, &app.keys)?;
+    let named = resolve::tenant_of(headers, &app.config.base_domain)?;
+    let slug = match (named, &principal) {
+        (Some(slug), Some(p)) if p.tenant != slug.as_str() => return Err(ApiError::TenantMismatch),
+        (Some(slug), _) => Some(slug),
+        // No tenant named: a tenant user's token names its own.
+        (None, Some(p)) if p.role != Role::SuperAdmin => {
+            Some(TenantSlug::parse(&p.tenant).map_err(|_| ApiError::TenantNotFound)?)
+        }
+        (None, _) => None,
+    };
+    let scope = match slug {
+        Some(slug) => Some(bind::bind_request(&app.db, slug, &app.config.statement_timeout).await?),
+        None => None,
+    };
+    Ok((principal, scope))
+}
+
+fn outcome(outcome: &'static str) -> crate::telemetry::OutcomeLabel {
+    crate::telemetry::OutcomeLabel { outcome }
+}
+
+fn to_server_error(err: ApiError) -> ServerError {
+    let gql: async_graphql::Error = err.into();
+    gql.into_server_error(async_graphql::Pos::default())
+}
+
+/// Every error leaves with a code. Errors without one come from async-graphql itself:
+/// parsing, validation and argument coercion are the client's (`BAD_USER_INPUT`, message
+/// kept); anything else is ours (`INTERNAL_SERVER_ERROR`, message logged and replaced).
+fn ensure_code(error: &mut ServerError) {
+    if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
+        return;
+    }
+    let client_fault = error.path.is_empty()
+        || error.message.starts_with("Failed to parse")
+        || error.message.starts_with("Invalid value for argument");
+    let code = if client_fault {
+        "BAD_USER_INPUT"
+    } else {
+        tracing::error!(message = %error.message, "uncoded error replaced");
+        error.message = "internal server error".into();
+        "INTERNAL_SERVER_ERROR"
+    };
+    error.extensions.get_or_insert_with(ErrorExtensionValues::default).set("code", code);
+}
+
+fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
+    let status = match (format, &err) {
+        (Format::Json, _) => StatusCode::OK,
+        (_, ApiError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
+        (_, ApiError::TenantNotFound) => StatusCode::NOT_FOUND,
+        (_, ApiError::TenantMismatch | ApiError::TenantSuspended) => StatusCode::FORBIDDEN,
+        (_, ApiError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
+    respond(status, &response, format, request_id)
+}
+
+fn plain_error(status: StatusCode, message: &str, format: Format) -> Response {
+    let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]});
+    with_type((status, body.to_string()).into_response(), format)
+}
+
+fn respond(status: StatusCode, response: &async_graphql::Response, format: Format, request_id: &str) -> Response {
+    let body = match serde_json::to_string(response) {
+        Ok(body) => body,
+        Err(_) => return plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal server error", format),
+    };
+    let mut resp = with_type((status, body).into_response(), format);
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        resp.headers_mut().insert("x-request-id", id);
+    }
+    resp
+}
+
+fn with_type(mut resp: Response, format: Format) -> Response {
+    let media = match format {
+        Format::Json => "application/json; charset=utf-8",
+        Format::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+    };
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    resp
+}

@@ -1,0 +1,34 @@
+//! The HTTP edge. Handlers translate HTTP to GraphQL and back; no domain rules here.
+//!
+//! # Layout
+//! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
+//! - [`ops`]: `GET /health`, `GET /metrics`.
+
+pub mod graphql;
+pub mod ops;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, header};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-tenant")]);
+    Router::new()
+        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql))
+        .route("/health", get(ops::health))
+        .route("/metrics", get(ops::metrics))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(cors)
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .with_state(state)
+}

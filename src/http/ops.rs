@@ -1,0 +1,36 @@
+//! Operational endpoints.
+
+use std::any::Any;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::app::AppState;
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
+    let database = app.db.ping().await.is_ok();
+    let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({
+        "status": if database { "ok" } else { "degraded" },
+        "database": if database { "ok" } else { "unreachable" },
+        "redis": if app.config.redis_url.is_some() { "configured" } else { "disabled" },
+    });
+    (status, Json(body))
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], app.metrics.render())
+}
+
+/// A panic anywhere below becomes a 500 with the GraphQL error shape, nothing internal.
+pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    let body = json!({"errors": [{"message": "internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]});
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+}

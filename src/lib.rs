@@ -1,0 +1,22 @@
+//! The Klustera gateway server: configuration, HTTP edge, tenancy, CLI.
+//!
+//! # Layout
+//! - [`config`]: the one typed configuration, loaded from env (+ optional `klustera.toml`).
+//! - [`app`]: builds the application state and router from a config; tests use it too.
+//! - [`http`]: the HTTP edge: `/graphql` (POST, GET + GraphiQL), `/health`, `/metrics`.
+//! - [`tenancy`]: which tenant a request is for ([`tenancy::resolve`]), binding it to a
+//!   transaction ([`tenancy::bind`]), and the operators' tooling ([`tenancy::provision`]).
+//! - [`auth`]: bearer tokens off HTTP headers.
+//! - [`embedded_pg`]: the private PostgreSQL cluster used when no `DATABASE_URL` is set.
+//! - [`cli`]: `klustera serve | schema | demo | tenant ...`.
+//! - [`telemetry`]: tracing and Prometheus metrics.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod embedded_pg;
+pub mod http;
+pub mod telemetry;
+pub mod tenancy;

@@ -1,0 +1,101 @@
+//! Binding an operation to its tenant: one transaction, a transaction-local `search_path`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement, TransactionTrait};
+
+use klustera_graphql::types::TenantSlug;
+use klustera_graphql::{ApiError, TenantScope};
+
+/// Looks the tenant up and binds the transaction to its schema in one round trip.
+/// `set_config` runs only for the matching row; with `is_local = true` it lasts until the
+/// transaction ends, whatever happens to the connection afterwards.
+const BIND: &str = "SELECT display_name, status, time_zone, \
+        set_config('search_path', quote_ident(schema_name), true) AS search_path, \
+        set_config('statement_timeout', $2, true) AS statement_timeout \
+    FROM control.tenants WHERE slug = $1";
+
+/// A tenant row as the binding saw it.
+pub struct BoundTenant {
+    pub display_name: String,
+    pub status: String,
+    pub time_zone: String,
+}
+
+/// Begins a transaction bound to `slug`'s schema. `Ok(None)`: no such tenant (the
+/// transaction is already rolled back).
+pub async fn begin_bound(
+    db: &DatabaseConnection,
+    slug: &TenantSlug,
+    statement_timeout: &str,
+) -> Result<Option<(DatabaseTransaction, BoundTenant)>, ApiError> {
+    let tx = db.begin().await?;
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            BIND,
+            [slug.as_str().into(), statement_timeout.into()],
+        ))
+        .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let tenant = BoundTenant {
+        display_name: row.try_get("", "display_name")?,
+        status: row.try_get("", "status")?,
+        time_zone: row.try_get("", "time_zone")?,
+    };
+    Ok(Some((tx, tenant)))
+}
+
+/// Binds an API request: unknown -> `TENANT_NOT_FOUND`, suspended -> `TENANT_SUSPENDED`.
+pub async fn bind_request(
+    db: &DatabaseConnection,
+    slug: TenantSlug,
+    statement_timeout: &str,
+) -> Result<TenantScope, ApiError> {
+    let (tx, tenant) = begin_bound(db, &slug, statement_timeout).await?.ok_or(ApiError::TenantNotFound)?;
+    if tenant.status != "ACTIVE" {
+        tx.rollback().await?;
+        return Err(ApiError::TenantSuspended);
+    }
+    Ok(TenantScope::new(slug, tenant.display_name, tenant.time_zone, Arc::new(tx)))
+}
+
+/// Ends the operation's transaction: commit when it succeeded, roll back otherwise.
+///
+/// The request's dataloaders hold clones of the transaction while their batch tasks
+/// finish; those end right after the operation, so this waits (yielding, bounded) for the
+/// last clone before taking the transaction back.
+pub async fn finish(tx: Arc<DatabaseTransaction>, commit: bool) -> Result<(), ApiError> {
+    let owned = tokio::time::timeout(Duration::from_secs(5), async move {
+        let mut tx = tx;
+        loop {
+            match Arc::try_unwrap(tx) {
+                Ok(owned) => return owned,
+                Err(shared) => {
+                    tx = shared;
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+    })
+    .await
+    .map_err(|_| ApiError::internal(std::io::Error::other("transaction still shared after the operation")))?;
+    if commit {
+        owned.commit().await?;
+    } else {
+        owned.rollback().await?;
+    }
+    Ok(())
+}
+
+/// Runs `sql` in a transaction bound to `slug` (operators' tools and tests).
+pub async fn execute_in_tenant(db: &DatabaseConnection, slug: &TenantSlug, sql: &str) -> Result<(), ApiError> {
+    let (tx, _) = begin_bound(db, slug, "0").await?.ok_or(ApiError::TenantNotFound)?;
+    tx.execute_unprepared(sql).await?;
+    tx.commit().await?;
+    Ok(())
+}
