@@ -37,14 +37,20 @@ pub async fn database_url(config: &Config) -> anyhow::Result<String> {
 }
 
 /// Connects a pool whose statements are counted in `metrics`.
-pub async fn connect(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(
+    url: &str,
+    size: u32,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(size)
         .min_connections(1.min(size))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
-    let mut db = Database::connect(options).await.with_context(|| "connecting to PostgreSQL")?;
+    let mut db = Database::connect(options)
+        .await
+        .with_context(|| "connecting to PostgreSQL")?;
     let m = metrics.clone();
     db.set_metric_callback(move |info| {
         m.sql_statements.inc();
@@ -64,15 +70,27 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
     let secret = match &config.jwt_secret {
         Some(s) => s.as_bytes().to_vec(),
         None => {
-            tracing::warn!("JWT_SECRET is not set: using a random secret; tokens die with this process");
+            tracing::warn!(
+                "JWT_SECRET is not set: using a random secret; tokens die with this process"
+            );
             let mut bytes = vec![0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
             bytes
         }
     };
     let keys = TokenKeys::from_secret(&secret, ACCESS_TTL);
-    let schema = klustera_graphql::build_schema(ControlPlane { db: control }, keys.clone(), &config.limits());
-    Ok(AppState { schema, db, keys, config: Arc::new(config), metrics })
+    let schema = klustera_graphql::build_schema(
+        ControlPlane { db: control },
+        keys.clone(),
+        &config.limits(),
+    );
+    Ok(AppState {
+        schema,
+        db,
+        keys,
+        config: Arc::new(config),
+        metrics,
+    })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -82,9 +100,13 @@ pub fn router(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM, then drains in-flight requests.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.config.bind;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     eprintln!("klustera: serving on http://{addr}/graphql (GraphiQL in a browser)");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -94,7 +116,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

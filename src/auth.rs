@@ -15,7 +15,12 @@ pub fn principal_of(headers: &HeaderMap, keys: &TokenKeys) -> Result<Option<Prin
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .ok_or(ApiError::Unauthenticated("use Authorization: Bearer <access token>"))?;
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .ok_or(ApiError::Unauthenticated(
+            "use Authorization: Bearer <access token>",
+        ))?;
     keys.verify(token.trim()).map(Some)
 }

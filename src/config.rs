@@ -96,18 +96,24 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if let Some(secret) = &self.jwt_secret {
-            if secret.len() < 32 {
-                return Err(ConfigError::Invalid("JWT_SECRET must be at least 32 bytes".into()));
-            }
+        if let Some(secret) = &self.jwt_secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError::Invalid(
+                "JWT_SECRET must be at least 32 bytes".into(),
+            ));
         }
         if self.db_pool_size == 0 {
-            return Err(ConfigError::Invalid("KLUSTERA_DB_POOL_SIZE must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "KLUSTERA_DB_POOL_SIZE must be at least 1".into(),
+            ));
         }
-        if let Some(url) = &self.database_url {
-            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-                return Err(ConfigError::Invalid("DATABASE_URL must be a postgres:// URL".into()));
-            }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid(
+                "DATABASE_URL must be a postgres:// URL".into(),
+            ));
         }
         Ok(())
     }

@@ -6,9 +6,9 @@
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
+use klustera_graphql::Role;
 use klustera_graphql::auth::accounts::{self, NewAccount};
 use klustera_graphql::types::TenantSlug;
-use klustera_graphql::Role;
 use klustera_migration::tenant::Migrator as TenantMigrator;
 
 use crate::tenancy::bind::begin_bound;
@@ -34,7 +34,9 @@ pub async fn provision_demo(
     residents: u32,
 ) -> Result<DemoLogins, ProvisionError> {
     if units < 2 || residents < 1 {
-        return Err(ProvisionError::Invalid("a demo needs at least 2 units and 1 resident".into()));
+        return Err(ProvisionError::Invalid(
+            "a demo needs at least 2 units and 1 resident".into(),
+        ));
     }
     let manager = format!("manager@{slug}.test");
     provision::create_tenant::<TenantMigrator>(
@@ -48,7 +50,9 @@ pub async fn provision_demo(
         },
     )
     .await?;
-    let (tx, _) = begin_bound(db, slug, "0").await?.ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
+    let (tx, _) = begin_bound(db, slug, "0")
+        .await?
+        .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
     seed_property(&tx, units, residents).await?;
     let security = format!("satpam@{slug}.test");
     accounts::create(
@@ -86,12 +90,22 @@ pub async fn provision_demo(
     )
     .await?;
     tx.commit().await?;
-    Ok(DemoLogins { manager, security, resident: phone, resident_name })
+    Ok(DemoLogins {
+        manager,
+        security,
+        resident: phone,
+        resident_name,
+    })
 }
 
 /// Generates blocks, units, residents and links in the connection's tenant.
-pub async fn seed_property(db: &impl ConnectionTrait, units: u32, residents: u32) -> Result<(), sea_orm::DbErr> {
-    db.execute_unprepared("INSERT INTO blocks (name) VALUES ('Blok A'), ('Blok B')").await?;
+pub async fn seed_property(
+    db: &impl ConnectionTrait,
+    units: u32,
+    residents: u32,
+) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("INSERT INTO blocks (name) VALUES ('Blok A'), ('Blok B')")
+        .await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO units (block_id, number, area_m2, unit_type) \
@@ -117,7 +131,7 @@ pub async fn seed_property(db: &impl ConnectionTrait, units: u32, residents: u32
                  'Bambang','Sri','Eko','Lestari','Yusuf','Putri','Dimas','Indah','Fajar','Nur'])[1 + g % 20] AS first) f \
          CROSS JOIN LATERAL (SELECT (ARRAY['Santoso','Wijaya','Saputra','Lestari','Hidayat','Kusuma','Pratama', \
                  'Setiawan','Nugroho','Siregar','Harahap','Simanjuntak','Wibowo','Gunawan','Purnomo','Halim', \
-                 'Tanjung','Rahman','Suryadi','Utami'])[1 + (g / 20) % 20] AS last) l \
+                 'Tanjung','Rahman','Suryadi','Utami'])[1 + (g / 20 + g / 400) % 20] AS last) l \
          ORDER BY g",
         [i64::from(residents).into()],
     ))
@@ -133,11 +147,17 @@ pub async fn seed_property(db: &impl ConnectionTrait, units: u32, residents: u32
         [i64::from(units).into()],
     ))
     .await?;
-    db.execute_unprepared("ANALYZE blocks; ANALYZE units; ANALYZE residents; ANALYZE resident_units").await?;
+    db.execute_unprepared(
+        "ANALYZE blocks; ANALYZE units; ANALYZE residents; ANALYZE resident_units",
+    )
+    .await?;
     Ok(())
 }
 
 fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

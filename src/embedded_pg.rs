@@ -21,27 +21,51 @@ pub async fn ensure(data_dir: &Path) -> anyhow::Result<String> {
     let data = root.join("data");
     let port_file = root.join("port");
     let bin = server_bindir()?;
-    let as_root = std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false);
+    let as_root = std::fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false);
 
     if !data.join("PG_VERSION").exists() {
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         if as_root {
-            run(Command::new("chown").arg("-R").arg("postgres:postgres").arg(&root))?;
+            run(Command::new("chown")
+                .arg("-R")
+                .arg("postgres:postgres")
+                .arg(&root))?;
         }
-        eprintln!("klustera: creating a private PostgreSQL cluster in {}", root.display());
+        eprintln!(
+            "klustera: creating a private PostgreSQL cluster in {}",
+            root.display()
+        );
         run(pg(as_root, &bin.join("initdb"))
-            .args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-instructions", "-D"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-instructions",
+                "-D",
+            ])
             .arg(&data))?;
     }
     let port = match std::fs::read_to_string(&port_file) {
-        Ok(p) => p.trim().parse::<u16>().context("reading the private cluster's port file")?,
+        Ok(p) => p
+            .trim()
+            .parse::<u16>()
+            .context("reading the private cluster's port file")?,
         Err(_) => {
             let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
             std::fs::write(&port_file, port.to_string())?;
             port
         }
     };
-    let running = pg(as_root, &bin.join("pg_ctl")).arg("status").arg("-D").arg(&data).output()?.status.success();
+    let running = pg(as_root, &bin.join("pg_ctl"))
+        .arg("status")
+        .arg("-D")
+        .arg(&data)
+        .output()?
+        .status
+        .success();
     if !running {
         let log = root.join("postgres.log");
         run(pg(as_root, &bin.join("pg_ctl"))
@@ -52,7 +76,10 @@ pub async fn ensure(data_dir: &Path) -> anyhow::Result<String> {
             .arg("-l")
             .arg(&log)
             .arg("-o")
-            .arg(format!("-p {port} -c listen_addresses=127.0.0.1 -k {}", data.display())))
+            .arg(format!(
+                "-p {port} -c listen_addresses=127.0.0.1 -k {}",
+                data.display()
+            )))
         .with_context(|| format!("starting PostgreSQL; see {}", log.display()))?;
     }
     eprintln!(
@@ -78,7 +105,12 @@ pub async fn create_database_if_missing(admin_url: &str, name: &str) -> anyhow::
         .await?
         .is_some();
     if !exists {
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""))).await?;
+        admin
+            .execute_unprepared(&format!(
+                "CREATE DATABASE \"{}\"",
+                name.replace('"', "\"\"")
+            ))
+            .await?;
     }
     admin.close().await?;
     Ok(())
@@ -115,11 +147,19 @@ fn pg(as_root: bool, program: &Path) -> Command {
 fn run(cmd: &mut Command) -> anyhow::Result<()> {
     let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     if !out.status.success() {
-        bail!("{cmd:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "{cmd:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(())
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if path.is_absolute() { path.to_owned() } else { std::env::current_dir()?.join(path) })
+    Ok(if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir()?.join(path)
+    })
 }

@@ -12,10 +12,17 @@ use prometheus_client::registry::Registry;
 
 pub fn init_tracing(format: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     // `try_init`: a second call (tests) keeps the first subscriber.
-    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
@@ -39,11 +46,33 @@ impl Metrics {
         let sql_seconds = Histogram::new(exponential_buckets(0.000_1, 4.0, 10));
         let graphql_requests = Family::<OutcomeLabel, Counter>::default();
         let graphql_seconds = Histogram::new(exponential_buckets(0.000_5, 3.0, 12));
-        registry.register("sql_statements", "SQL statements sent", sql_statements.clone());
-        registry.register("sql_statement_seconds", "SQL statement latency", sql_seconds.clone());
-        registry.register("graphql_requests", "GraphQL operations by outcome", graphql_requests.clone());
-        registry.register("graphql_request_seconds", "GraphQL operation latency", graphql_seconds.clone());
-        Arc::new(Self { registry, sql_statements, sql_seconds, graphql_requests, graphql_seconds })
+        registry.register(
+            "sql_statements",
+            "SQL statements sent",
+            sql_statements.clone(),
+        );
+        registry.register(
+            "sql_statement_seconds",
+            "SQL statement latency",
+            sql_seconds.clone(),
+        );
+        registry.register(
+            "graphql_requests",
+            "GraphQL operations by outcome",
+            graphql_requests.clone(),
+        );
+        registry.register(
+            "graphql_request_seconds",
+            "GraphQL operation latency",
+            graphql_seconds.clone(),
+        );
+        Arc::new(Self {
+            registry,
+            sql_statements,
+            sql_seconds,
+            graphql_requests,
+            graphql_seconds,
+        })
     }
 
     /// Prometheus text exposition.

@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+};
 use async_graphql::{ServerResult, Value};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
@@ -37,22 +39,31 @@ impl Extension for AuditLogExtension {
         let is_root_mutation = info.parent_type == "Mutation" && info.path_node.parent.is_none();
         let operation = info.name.to_owned();
         let pos = info.field.name.pos;
-        let value = next.run(ctx, info).await?;
-        if !is_root_mutation {
-            return Ok(value);
+        let req = ctx
+            .data_opt::<RequestContext>()
+            .filter(|_| is_root_mutation);
+        if let Some(req) = req {
+            req.mark_mutated();
         }
-        let Some(req) = ctx.data_opt::<RequestContext>() else {
+        let value = next.run(ctx, info).await?;
+        let Some(req) = req else {
             return Ok(value);
         };
-        record(req, ctx.data_opt::<ControlPlane>(), &operation).await.map_err(|err| {
-            let gql: async_graphql::Error = err.into();
-            gql.into_server_error(pos)
-        })?;
+        record(req, ctx.data_opt::<ControlPlane>(), &operation)
+            .await
+            .map_err(|err| {
+                let gql: async_graphql::Error = err.into();
+                gql.into_server_error(pos)
+            })?;
         Ok(value)
     }
 }
 
-async fn record(req: &RequestContext, control: Option<&ControlPlane>, operation: &str) -> Result<(), ApiError> {
+async fn record(
+    req: &RequestContext,
+    control: Option<&ControlPlane>,
+    operation: &str,
+) -> Result<(), ApiError> {
     let targets = req.take_audit_targets();
     let (actor, role) = match &req.principal {
         Some(p) => (p.user_id.to_string(), p.role.as_str()),
@@ -78,7 +89,9 @@ async fn record(req: &RequestContext, control: Option<&ControlPlane>, operation:
                 .await?;
         }
         None => {
-            let Some(control) = control else { return Ok(()) };
+            let Some(control) = control else {
+                return Ok(());
+            };
             control
                 .db
                 .execute_raw(Statement::from_sql_and_values(
@@ -91,4 +104,3 @@ async fn record(req: &RequestContext, control: Option<&ControlPlane>, operation:
     }
     Ok(())
 }
-

@@ -5,18 +5,20 @@
 //! requests or tenants.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::Context;
-use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseTransaction;
 
 use crate::error::{ApiError, ApiResult};
-use crate::property::loaders::TenantLoader;
+use crate::property::loaders::Loaders;
 use crate::types::TenantSlug;
 
 /// Roles a token can carry.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
@@ -37,9 +39,14 @@ impl Role {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::SuperAdmin, Self::Manager, Self::Resident, Self::Security]
-            .into_iter()
-            .find(|r| r.as_str() == raw)
+        [
+            Self::SuperAdmin,
+            Self::Manager,
+            Self::Resident,
+            Self::Security,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == raw)
     }
 }
 
@@ -68,8 +75,18 @@ pub struct TenantScope {
 }
 
 impl TenantScope {
-    pub fn new(slug: TenantSlug, display_name: String, time_zone: String, tx: Arc<DatabaseTransaction>) -> Self {
-        Self { slug, display_name, time_zone, tx }
+    pub fn new(
+        slug: TenantSlug,
+        display_name: String,
+        time_zone: String,
+        tx: Arc<DatabaseTransaction>,
+    ) -> Self {
+        Self {
+            slug,
+            display_name,
+            time_zone,
+            tx,
+        }
     }
 
     pub fn tx(&self) -> &Arc<DatabaseTransaction> {
@@ -86,17 +103,34 @@ pub struct RequestContext {
     audit_targets: Mutex<Vec<String>>,
     /// For residents: the units of their household, computed once per operation.
     visible_units: tokio::sync::OnceCell<Arc<HashSet<i64>>>,
+    /// Set when a root mutation field ran; shared with the server, which then knows a
+    /// rolled-back operation's partial data never happened.
+    mutated: Arc<AtomicBool>,
 }
 
 impl RequestContext {
-    pub fn new(request_id: String, principal: Option<Principal>, tenant: Option<TenantScope>) -> Self {
+    pub fn new(
+        request_id: String,
+        principal: Option<Principal>,
+        tenant: Option<TenantScope>,
+    ) -> Self {
         Self {
             request_id,
             principal,
             tenant,
             audit_targets: Mutex::default(),
             visible_units: tokio::sync::OnceCell::new(),
+            mutated: Arc::default(),
         }
+    }
+
+    /// A handle that reads `true` once a root mutation field of this operation has run.
+    pub fn mutation_flag(&self) -> Arc<AtomicBool> {
+        self.mutated.clone()
+    }
+
+    pub(crate) fn mark_mutated(&self) {
+        self.mutated.store(true, Ordering::Relaxed);
     }
 
     pub fn tenant(&self) -> ApiResult<&TenantScope> {
@@ -104,7 +138,9 @@ impl RequestContext {
     }
 
     pub fn principal(&self) -> ApiResult<&Principal> {
-        self.principal.as_ref().ok_or(ApiError::Unauthenticated("sign in first"))
+        self.principal
+            .as_ref()
+            .ok_or(ApiError::Unauthenticated("sign in first"))
     }
 
     /// Records an id the current mutation touched, for its audit row.
@@ -115,13 +151,19 @@ impl RequestContext {
     }
 
     pub(crate) fn take_audit_targets(&self) -> Vec<String> {
-        self.audit_targets.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default()
+        self.audit_targets
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t))
+            .unwrap_or_default()
     }
 
     /// Units a resident may see (their open links); `None` for staff, who see all.
     pub async fn visible_units(&self) -> ApiResult<Option<Arc<HashSet<i64>>>> {
         let principal = self.principal()?;
-        let Some(resident_id) = principal.resident_id.filter(|_| principal.role == Role::Resident) else {
+        let Some(resident_id) = principal
+            .resident_id
+            .filter(|_| principal.role == Role::Resident)
+        else {
             return Ok(None);
         };
         let tx = self.tenant()?.tx();
@@ -143,7 +185,7 @@ pub trait ContextExt {
     /// The tenant-bound transaction of this operation.
     fn tenant_tx(&self) -> ApiResult<&DatabaseTransaction>;
     /// This operation's dataloaders (tenant-bound requests only).
-    fn loader(&self) -> ApiResult<&DataLoader<TenantLoader>>;
+    fn loader(&self) -> ApiResult<&Loaders>;
 }
 
 impl ContextExt for Context<'_> {
@@ -156,9 +198,9 @@ impl ContextExt for Context<'_> {
         Ok(self.request()?.tenant()?.tx().as_ref())
     }
 
-    fn loader(&self) -> ApiResult<&DataLoader<TenantLoader>> {
+    fn loader(&self) -> ApiResult<&Loaders> {
         self.request()?.tenant()?;
-        self.data_opt::<DataLoader<TenantLoader>>()
+        self.data_opt::<Loaders>()
             .ok_or(ApiError::Internal(Arc::new(MissingContext)))
     }
 }

@@ -18,7 +18,10 @@ pub enum ApiError {
     TenantNotFound,
     TenantMismatch,
     TenantSuspended,
-    BadUserInput { field: &'static str, message: String },
+    BadUserInput {
+        field: &'static str,
+        message: String,
+    },
     NotFound(&'static str),
     Conflict(String),
     Internal(Arc<dyn std::error::Error + Send + Sync>),
@@ -26,7 +29,10 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_input(field: &'static str, message: impl Into<String>) -> Self {
-        Self::BadUserInput { field, message: message.into() }
+        Self::BadUserInput {
+            field,
+            message: message.into(),
+        }
     }
 
     pub fn internal(err: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -84,7 +90,11 @@ impl From<ApiError> for async_graphql::Error {
         if let ApiError::BadUserInput { field, .. } = &err {
             ext.set("field", *field);
         }
-        async_graphql::Error { message: err.message(), source: None, extensions: Some(ext) }
+        async_graphql::Error {
+            message: err.message(),
+            source: None,
+            extensions: Some(ext),
+        }
     }
 }
 

@@ -12,17 +12,23 @@ pub struct RoleGuard {
 impl RoleGuard {
     /// Managers only.
     pub fn manager() -> Self {
-        Self { allowed: &[Role::Manager] }
+        Self {
+            allowed: &[Role::Manager],
+        }
     }
 
     /// Managers and security staff.
     pub fn staff() -> Self {
-        Self { allowed: &[Role::Manager, Role::Security] }
+        Self {
+            allowed: &[Role::Manager, Role::Security],
+        }
     }
 
     /// Any signed-in tenant user.
     pub fn member() -> Self {
-        Self { allowed: &[Role::Manager, Role::Security, Role::Resident] }
+        Self {
+            allowed: &[Role::Manager, Role::Security, Role::Resident],
+        }
     }
 }
 

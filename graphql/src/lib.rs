@@ -21,7 +21,7 @@ pub mod pagination;
 pub mod property;
 pub mod types;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
@@ -34,7 +34,11 @@ use property::loaders::TenantLoader;
 pub struct Query(auth::schema::AuthQuery, property::schema::PropertyQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(auth::schema::AuthMutation, auth::schema::AccountMutation, property::schema::PropertyMutation);
+pub struct Mutation(
+    auth::schema::AuthMutation,
+    auth::schema::AccountMutation,
+    property::schema::PropertyMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -55,7 +59,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 20_000, max_aliases: 30, max_directives: 10, introspection: true }
+        Self {
+            max_depth: 12,
+            max_complexity: 20_000,
+            max_aliases: 30,
+            max_directives: 10,
+            introspection: true,
+        }
     }
 }
 
@@ -86,9 +96,18 @@ pub fn sdl() -> String {
 }
 
 /// Puts the request context and, for tenant-bound requests, fresh dataloaders on `request`.
-pub fn attach_request_data(mut request: async_graphql::Request, ctx: RequestContext) -> async_graphql::Request {
+pub fn attach_request_data(
+    mut request: async_graphql::Request,
+    ctx: RequestContext,
+) -> async_graphql::Request {
     if let Some(scope) = &ctx.tenant {
-        request = request.data(DataLoader::new(TenantLoader::new(scope.tx().clone()), tokio::spawn));
+        // Cached per request: the prefetch primes it, the per-node resolvers read it.
+        let loader = DataLoader::with_cache(
+            TenantLoader::new(scope.tx().clone()),
+            tokio::spawn,
+            HashMapCache::default(),
+        );
+        request = request.data(loader);
     }
     request.data(ctx)
 }

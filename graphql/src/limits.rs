@@ -38,7 +38,10 @@ impl Extension for AliasLimitExtension {
             count += aliases(&fragment.node.selection_set.node);
         }
         if count > self.0 {
-            let mut err = ServerError::new(format!("too many aliases: {count} (limit {})", self.0), None);
+            let mut err = ServerError::new(
+                format!("too many aliases: {count} (limit {})", self.0),
+                None,
+            );
             err.extensions = Some({
                 let mut ext = async_graphql::ErrorExtensionValues::default();
                 ext.set("code", "BAD_USER_INPUT");
@@ -54,7 +57,9 @@ fn aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|item| match &item.node {
-            Selection::Field(f) => usize::from(f.node.alias.is_some()) + aliases(&f.node.selection_set.node),
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + aliases(&f.node.selection_set.node)
+            }
             Selection::InlineFragment(f) => aliases(&f.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
         })

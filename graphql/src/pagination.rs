@@ -1,7 +1,7 @@
 //! Relay cursor pagination by primary key (keyset, never OFFSET).
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::OutputType;
+use async_graphql::connection::{Connection, Edge};
 use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
 
 use crate::error::{ApiError, ApiResult};
@@ -20,26 +20,45 @@ pub struct Page {
 }
 
 fn cursor(field: &'static str, raw: Option<String>) -> ApiResult<Option<i64>> {
-    raw.map(|c| c.parse::<i64>().map_err(|_| ApiError::bad_input(field, "not a cursor from this API")))
-        .transpose()
+    raw.map(|c| {
+        c.parse::<i64>()
+            .map_err(|_| ApiError::bad_input(field, "not a cursor from this API"))
+    })
+    .transpose()
 }
 
 impl Page {
-    pub fn parse(after: Option<String>, before: Option<String>, first: Option<i32>, last: Option<i32>) -> ApiResult<Self> {
+    pub fn parse(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> ApiResult<Self> {
         let size = |field: &'static str, n: i32| -> ApiResult<u64> {
-            let n = u64::try_from(n).map_err(|_| ApiError::bad_input(field, "must not be negative"))?;
+            let n =
+                u64::try_from(n).map_err(|_| ApiError::bad_input(field, "must not be negative"))?;
             if n > MAX_PAGE {
-                return Err(ApiError::bad_input(field, format!("at most {MAX_PAGE} per page")));
+                return Err(ApiError::bad_input(
+                    field,
+                    format!("at most {MAX_PAGE} per page"),
+                ));
             }
             Ok(n)
         };
         let (size, backward) = match (first, last) {
-            (Some(_), Some(_)) => return Err(ApiError::bad_input("last", "use either first or last")),
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_input("last", "use either first or last"));
+            }
             (Some(n), None) => (size("first", n)?, false),
             (None, Some(n)) => (size("last", n)?, true),
             (None, None) => (DEFAULT_PAGE, false),
         };
-        Ok(Self { after: cursor("after", after)?, before: cursor("before", before)?, size, backward })
+        Ok(Self {
+            after: cursor("after", after)?,
+            before: cursor("before", before)?,
+            size,
+            backward,
+        })
     }
 
     /// Applies bounds, order and limit (one extra row tells whether more exist).
@@ -50,7 +69,11 @@ impl Page {
         if let Some(before) = self.before {
             select = select.filter(id.lt(before));
         }
-        let order = if self.backward { Order::Desc } else { Order::Asc };
+        let order = if self.backward {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
         select.order_by(id, order).limit(self.size + 1)
     }
 
@@ -73,13 +96,20 @@ impl Page {
             (self.after.is_some(), more)
         };
         let mut conn = Connection::new(has_previous, has_next);
-        conn.edges.extend(rows.into_iter().map(|row| Edge::new(id_of(&row).to_string(), node(row))));
+        conn.edges.extend(
+            rows.into_iter()
+                .map(|row| Edge::new(id_of(&row).to_string(), node(row))),
+        );
         conn
     }
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside `ILIKE '%...%'`.
 pub fn like_pattern(text: &str) -> String {
-    let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }

@@ -21,5 +21,9 @@ use sea_orm_migration::prelude::*;
 
 /// Runs each statement of `sql` (separated by `;` at line end) through the manager's connection.
 pub(crate) async fn run_sql(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
-    manager.get_connection().execute_unprepared(sql).await.map(|_| ())
+    manager
+        .get_connection()
+        .execute_unprepared(sql)
+        .await
+        .map(|_| ())
 }

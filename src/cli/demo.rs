@@ -35,7 +35,10 @@ pub async fn run(config: Config, url: &str, args: DemoArgs) -> anyhow::Result<()
     }
     match provision_demo(&db, &slug, args.units, args.residents).await {
         Ok(logins) => {
-            println!("Demo tenant '{slug}' ready: 2 blocks, {} units, {} residents.", args.units, args.residents);
+            println!(
+                "Demo tenant '{slug}' ready: 2 blocks, {} units, {} residents.",
+                args.units, args.residents
+            );
             println!("Logins (password for all: {PASSWORD}):");
             println!("  MANAGER   {}", logins.manager);
             println!("  SECURITY  {}", logins.security);
@@ -43,7 +46,9 @@ pub async fn run(config: Config, url: &str, args: DemoArgs) -> anyhow::Result<()
         }
         Err(ProvisionError::Exists(_)) => {
             println!("Demo tenant '{slug}' already exists; reusing it (pass --reset to recreate).");
-            println!("Logins (password for all: {PASSWORD}): manager@{slug}.test, satpam@{slug}.test");
+            println!(
+                "Logins (password for all: {PASSWORD}): manager@{slug}.test, satpam@{slug}.test"
+            );
         }
         Err(e) => return Err(e.into()),
     }

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "klustera", version, about = "Multi-tenant GraphQL gateway for housing estates")]
+#[command(
+    name = "klustera",
+    version,
+    about = "Multi-tenant GraphQL gateway for housing estates"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,7 +54,9 @@ pub fn main() -> anyhow::Result<()> {
     }
     let config = Config::load()?;
     crate::telemetry::init_tracing(&config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run(cli.command, config))
 }
 
@@ -65,7 +71,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(config, &url, args).await,
         Command::Tenant(cmd) => tenant::run(&url, cmd).await,
         Command::Superadmin(SuperadminCommand::Create { email, password }) => {
-            let db = sea_orm::Database::connect(&url).await.context("connecting to PostgreSQL")?;
+            let db = sea_orm::Database::connect(&url)
+                .await
+                .context("connecting to PostgreSQL")?;
             crate::tenancy::provision::ensure_control_plane(&db).await?;
             crate::tenancy::provision::create_super_admin(&db, &email, password).await?;
             println!("super admin {email} ready");

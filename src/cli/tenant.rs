@@ -52,7 +52,9 @@ pub enum TenantCommand {
 }
 
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    let db = Database::connect(url).await.context("connecting to PostgreSQL")?;
+    let db = Database::connect(url)
+        .await
+        .context("connecting to PostgreSQL")?;
     provision::ensure_control_plane(&db).await?;
     Ok(db)
 }
@@ -64,7 +66,13 @@ fn slug(raw: &str) -> anyhow::Result<TenantSlug> {
 pub async fn run(url: &str, command: TenantCommand) -> anyhow::Result<()> {
     let db = connect(url).await?;
     match command {
-        TenantCommand::Create { slug: raw, name, timezone, manager_email, manager_password } => {
+        TenantCommand::Create {
+            slug: raw,
+            name,
+            timezone,
+            manager_email,
+            manager_password,
+        } => {
             let slug = slug(&raw)?;
             let email = manager_email.unwrap_or_else(|| format!("manager@{slug}.local"));
             let (password, generated) = match manager_password {
@@ -90,18 +98,37 @@ pub async fn run(url: &str, command: TenantCommand) -> anyhow::Result<()> {
         }
         TenantCommand::List => {
             let tenants = provision::list_tenants::<TenantMigrator>(&db).await?;
-            println!("{:<24} {:<10} {:<18} {:<12} NAME", "SLUG", "STATUS", "TIME ZONE", "MIGRATIONS");
+            println!(
+                "{:<24} {:<10} {:<18} {:<12} NAME",
+                "SLUG", "STATUS", "TIME ZONE", "MIGRATIONS"
+            );
             for t in tenants {
-                let state = if t.pending == 0 { format!("{} ok", t.applied) } else { format!("{} pending", t.pending) };
-                println!("{:<24} {:<10} {:<18} {:<12} {}", t.slug, t.status, t.time_zone, state, t.display_name);
+                let state = if t.pending == 0 {
+                    format!("{} ok", t.applied)
+                } else {
+                    format!("{} pending", t.pending)
+                };
+                println!(
+                    "{:<24} {:<10} {:<18} {:<12} {}",
+                    t.slug, t.status, t.time_zone, state, t.display_name
+                );
             }
         }
-        TenantCommand::Migrate { slug: one, all, concurrency } => {
+        TenantCommand::Migrate {
+            slug: one,
+            all,
+            concurrency,
+        } => {
             let reports = match (one, all) {
                 (Some(raw), false) => {
                     let slug = slug(&raw)?;
-                    let outcome = provision::migrate_tenant::<TenantMigrator>(&db, &slug).await.map_err(|e| e.to_string());
-                    vec![provision::MigrateReport { slug: slug.to_string(), outcome }]
+                    let outcome = provision::migrate_tenant::<TenantMigrator>(&db, &slug)
+                        .await
+                        .map_err(|e| e.to_string());
+                    vec![provision::MigrateReport {
+                        slug: slug.to_string(),
+                        outcome,
+                    }]
                 }
                 (None, true) => provision::migrate_all::<TenantMigrator>(&db, concurrency).await?,
                 _ => bail!("name a tenant or pass --all"),
@@ -119,7 +146,9 @@ pub async fn run(url: &str, command: TenantCommand) -> anyhow::Result<()> {
             }
             println!("{} tenant(s), {failed} failed", reports.len());
             if failed > 0 {
-                bail!("{failed} tenant(s) failed to migrate; fix and rerun: finished tenants are skipped");
+                bail!(
+                    "{failed} tenant(s) failed to migrate; fix and rerun: finished tenants are skipped"
+                );
             }
         }
         TenantCommand::Suspend { slug: raw } => {
@@ -143,5 +172,9 @@ pub async fn run(url: &str, command: TenantCommand) -> anyhow::Result<()> {
 
 fn random_password() -> String {
     use rand::Rng;
-    rand::rng().sample_iter(rand::distr::Alphanumeric).take(16).map(char::from).collect()
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect()
 }

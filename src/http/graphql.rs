@@ -35,27 +35,54 @@ enum Format {
 
 impl Format {
     fn of(headers: &HeaderMap) -> Self {
-        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if accept.contains(APPLICATION_JSON) { Self::Json } else { Self::GraphqlResponse }
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.contains(APPLICATION_JSON) {
+            Self::Json
+        } else {
+            Self::GraphqlResponse
+        }
     }
 }
 
 /// `POST /graphql`: JSON bodies only (415 otherwise: no CSRF through forms or text/plain).
-pub async fn post_graphql(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post_graphql(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let format = Format::of(&headers);
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case(APPLICATION_JSON)));
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case(APPLICATION_JSON))
+        });
     if !is_json {
-        return plain_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "POST bodies must be application/json", format);
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST bodies must be application/json",
+            format,
+        );
     }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return plain_error(StatusCode::BAD_REQUEST, "batched requests are not supported", format);
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported",
+            format,
+        );
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
         Ok(request) => execute(app, &headers, request, format).await,
-        Err(_) => plain_error(StatusCode::BAD_REQUEST, "the body is not a GraphQL request in JSON", format),
+        Err(_) => plain_error(
+            StatusCode::BAD_REQUEST,
+            "the body is not a GraphQL request in JSON",
+            format,
+        ),
     }
 }
 
@@ -82,19 +109,32 @@ pub async fn get_graphql(
     };
     let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|doc| {
         doc.operations.iter().any(|(name, op)| {
-            let selected = request.operation_name.as_deref().is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted));
+            let selected = request
+                .operation_name
+                .as_deref()
+                .is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted));
             selected && op.node.ty != OperationType::Query
         })
     });
     if is_mutation {
-        let mut resp = plain_error(StatusCode::METHOD_NOT_ALLOWED, "mutations are only accepted over POST", format);
-        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        let mut resp = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are only accepted over POST",
+            format,
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
     execute(app, &headers, request, format).await
 }
 
-async fn execute(app: AppState, headers: &HeaderMap, request: async_graphql::Request, format: Format) -> Response {
+async fn execute(
+    app: AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    format: Format,
+) -> Response {
     let started = Instant::now();
     let request_id = headers
         .get("x-request-id")
@@ -106,11 +146,17 @@ async fn execute(app: AppState, headers: &HeaderMap, request: async_graphql::Req
     let (principal, scope) = match prepared {
         Ok(p) => p,
         Err(err) => {
-            app.metrics.graphql_requests.get_or_create(&outcome("refused")).inc();
+            app.metrics
+                .graphql_requests
+                .get_or_create(&outcome("refused"))
+                .inc();
             return refused(err, format, &request_id);
         }
     };
-    let tenant = scope.as_ref().map(|s| s.slug.to_string()).unwrap_or_default();
+    let tenant = scope
+        .as_ref()
+        .map(|s| s.slug.to_string())
+        .unwrap_or_default();
     let tx = scope.as_ref().map(|s| s.tx().clone());
     let span = tracing::info_span!(
         "graphql",
@@ -119,21 +165,39 @@ async fn execute(app: AppState, headers: &HeaderMap, request: async_graphql::Req
         operation = request.operation_name.as_deref().unwrap_or(""),
     );
     let ctx = RequestContext::new(request_id.clone(), principal, scope);
-    let mut response = app.schema.execute(attach_request_data(request, ctx)).instrument(span.clone()).await;
-    if let Some(tx) = tx {
-        if let Err(err) = bind::finish(tx, response.is_ok()).await {
-            let _guard = span.enter();
-            response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
-        }
+    let mutated = ctx.mutation_flag();
+    let mut response = app
+        .schema
+        .execute(attach_request_data(request, ctx))
+        .instrument(span.clone())
+        .await;
+    if let Some(tx) = tx
+        && let Err(err) = bind::finish(tx, response.is_ok()).await
+    {
+        let _guard = span.enter();
+        response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
+    }
+    if !response.is_ok() && mutated.load(std::sync::atomic::Ordering::Relaxed) {
+        // Rolled back: the fields that "succeeded" before the error did not happen.
+        response.data = async_graphql::Value::Null;
     }
     for error in &mut response.errors {
         ensure_code(error);
     }
-    app.metrics.graphql_requests.get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" })).inc();
-    app.metrics.graphql_seconds.observe(started.elapsed().as_secs_f64());
+    app.metrics
+        .graphql_requests
+        .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
+        .inc();
+    app.metrics
+        .graphql_seconds
+        .observe(started.elapsed().as_secs_f64());
 
     let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let status = if format == Format::GraphqlResponse && never_executed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if format == Format::GraphqlResponse && never_executed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     respond(status, &response, format, &request_id)
 }
 
@@ -141,7 +205,13 @@ async fn execute(app: AppState, headers: &HeaderMap, request: async_graphql::Req
 async fn prepare(
     app: &AppState,
     headers: &HeaderMap,
-) -> Result<(Option<klustera_graphql::Principal>, Option<klustera_graphql::TenantScope>), ApiError> {
+) -> Result<
+    (
+        Option<klustera_graphql::Principal>,
+        Option<klustera_graphql::TenantScope>,
+    ),
+    ApiError,
+> {
     let principal = crate::auth::principal_of(headers, &app.keys)?;
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
     let slug = match (named, &principal) {
@@ -164,16 +234,23 @@ fn outcome(outcome: &'static str) -> crate::telemetry::OutcomeLabel {
     crate::telemetry::OutcomeLabel { outcome }
 }
 
+/// An error of the request as a whole: no location, no path.
 fn to_server_error(err: ApiError) -> ServerError {
     let gql: async_graphql::Error = err.into();
-    gql.into_server_error(async_graphql::Pos::default())
+    let mut error = ServerError::new(gql.message, None);
+    error.extensions = gql.extensions;
+    error
 }
 
 /// Every error leaves with a code. Errors without one come from async-graphql itself:
 /// parsing, validation and argument coercion are the client's (`BAD_USER_INPUT`, message
 /// kept); anything else is ours (`INTERNAL_SERVER_ERROR`, message logged and replaced).
 fn ensure_code(error: &mut ServerError) {
-    if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
+    if error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+    {
         return;
     }
     let client_fault = error.path.is_empty()
@@ -186,7 +263,10 @@ fn ensure_code(error: &mut ServerError) {
         error.message = "internal server error".into();
         "INTERNAL_SERVER_ERROR"
     };
-    error.extensions.get_or_insert_with(ErrorExtensionValues::default).set("code", code);
+    error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default)
+        .set("code", code);
 }
 
 fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
@@ -207,10 +287,21 @@ fn plain_error(status: StatusCode, message: &str, format: Format) -> Response {
     with_type((status, body.to_string()).into_response(), format)
 }
 
-fn respond(status: StatusCode, response: &async_graphql::Response, format: Format, request_id: &str) -> Response {
+fn respond(
+    status: StatusCode,
+    response: &async_graphql::Response,
+    format: Format,
+    request_id: &str,
+) -> Response {
     let body = match serde_json::to_string(response) {
         Ok(body) => body,
-        Err(_) => return plain_error(StatusCode::INTERNAL_SERVER_ERROR, "internal server error", format),
+        Err(_) => {
+            return plain_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal server error",
+                format,
+            );
+        }
     };
     let mut resp = with_type((status, body).into_response(), format);
     if let Ok(id) = HeaderValue::from_str(request_id) {
@@ -224,6 +315,7 @@ fn with_type(mut resp: Response, format: Format) -> Response {
         Format::Json => "application/json; charset=utf-8",
         Format::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
     };
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     resp
 }

@@ -14,7 +14,11 @@ use crate::app::AppState;
 /// `GET /health`: 200 when the database answers, 503 otherwise.
 pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
     let database = app.db.ping().await.is_ok();
-    let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if database {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = json!({
         "status": if database { "ok" } else { "degraded" },
         "database": if database { "ok" } else { "unreachable" },
@@ -25,7 +29,13 @@ pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], app.metrics.render())
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.render(),
+    )
 }
 
 /// A panic anywhere below becomes a 500 with the GraphQL error shape, nothing internal.

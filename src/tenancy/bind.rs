@@ -3,7 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait,
+};
 
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{ApiError, TenantScope};
@@ -56,12 +59,19 @@ pub async fn bind_request(
     slug: TenantSlug,
     statement_timeout: &str,
 ) -> Result<TenantScope, ApiError> {
-    let (tx, tenant) = begin_bound(db, &slug, statement_timeout).await?.ok_or(ApiError::TenantNotFound)?;
+    let (tx, tenant) = begin_bound(db, &slug, statement_timeout)
+        .await?
+        .ok_or(ApiError::TenantNotFound)?;
     if tenant.status != "ACTIVE" {
         tx.rollback().await?;
         return Err(ApiError::TenantSuspended);
     }
-    Ok(TenantScope::new(slug, tenant.display_name, tenant.time_zone, Arc::new(tx)))
+    Ok(TenantScope::new(
+        slug,
+        tenant.display_name,
+        tenant.time_zone,
+        Arc::new(tx),
+    ))
 }
 
 /// Ends the operation's transaction: commit when it succeeded, roll back otherwise.
@@ -83,7 +93,11 @@ pub async fn finish(tx: Arc<DatabaseTransaction>, commit: bool) -> Result<(), Ap
         }
     })
     .await
-    .map_err(|_| ApiError::internal(std::io::Error::other("transaction still shared after the operation")))?;
+    .map_err(|_| {
+        ApiError::internal(std::io::Error::other(
+            "transaction still shared after the operation",
+        ))
+    })?;
     if commit {
         owned.commit().await?;
     } else {
@@ -93,8 +107,14 @@ pub async fn finish(tx: Arc<DatabaseTransaction>, commit: bool) -> Result<(), Ap
 }
 
 /// Runs `sql` in a transaction bound to `slug` (operators' tools and tests).
-pub async fn execute_in_tenant(db: &DatabaseConnection, slug: &TenantSlug, sql: &str) -> Result<(), ApiError> {
-    let (tx, _) = begin_bound(db, slug, "0").await?.ok_or(ApiError::TenantNotFound)?;
+pub async fn execute_in_tenant(
+    db: &DatabaseConnection,
+    slug: &TenantSlug,
+    sql: &str,
+) -> Result<(), ApiError> {
+    let (tx, _) = begin_bound(db, slug, "0")
+        .await?
+        .ok_or(ApiError::TenantNotFound)?;
     tx.execute_unprepared(sql).await?;
     tx.commit().await?;
     Ok(())

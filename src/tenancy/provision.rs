@@ -43,7 +43,8 @@ type Result<T> = std::result::Result<T, ProvisionError>;
 pub async fn ensure_control_plane(db: &DatabaseConnection) -> Result<()> {
     let tx = db.begin().await?;
     // Serialises concurrent start-ups of several gateway processes.
-    tx.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('klustera.control'))").await?;
+    tx.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('klustera.control'))")
+        .await?;
     tx.execute_unprepared(&format!(
         "CREATE SCHEMA IF NOT EXISTS {0}; SELECT set_config('search_path', '{0}', true)",
         control::SCHEMA
@@ -67,7 +68,9 @@ pub struct NewTenant {
 pub async fn create_tenant<M: MigratorTrait>(db: &DatabaseConnection, t: NewTenant) -> Result<()> {
     let name = t.display_name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ProvisionError::Invalid("--name must have 1 to 200 characters".into()));
+        return Err(ProvisionError::Invalid(
+            "--name must have 1 to 200 characters".into(),
+        ));
     }
     let tx = db.begin().await?;
     let zone_known = tx
@@ -79,7 +82,10 @@ pub async fn create_tenant<M: MigratorTrait>(db: &DatabaseConnection, t: NewTena
         .await?
         .is_some();
     if !zone_known {
-        return Err(ProvisionError::Invalid(format!("unknown time zone '{}'", t.time_zone)));
+        return Err(ProvisionError::Invalid(format!(
+            "unknown time zone '{}'",
+            t.time_zone
+        )));
     }
     let inserted = tx
         .execute_raw(Statement::from_sql_and_values(
@@ -129,10 +135,15 @@ pub struct TenantStatus {
 pub async fn list_tenants<M: MigratorTrait>(db: &DatabaseConnection) -> Result<Vec<TenantStatus>> {
     let mut out = Vec::new();
     for slug in slugs(db).await? {
-        let (tx, tenant) = begin_bound(db, &slug, "0").await?.ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
+        let (tx, tenant) = begin_bound(db, &slug, "0")
+            .await?
+            .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
         let migrations = M::get_migration_with_status_read_only(&tx).await?;
         tx.rollback().await?;
-        let applied = migrations.iter().filter(|m| m.status() == MigrationStatus::Applied).count();
+        let applied = migrations
+            .iter()
+            .filter(|m| m.status() == MigrationStatus::Applied)
+            .count();
         out.push(TenantStatus {
             slug: slug.to_string(),
             display_name: tenant.display_name,
@@ -147,7 +158,10 @@ pub async fn list_tenants<M: MigratorTrait>(db: &DatabaseConnection) -> Result<V
 
 async fn slugs(db: &DatabaseConnection) -> Result<Vec<TenantSlug>> {
     let rows = db
-        .query_all_raw(Statement::from_string(DbBackend::Postgres, "SELECT slug FROM control.tenants ORDER BY slug"))
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT slug FROM control.tenants ORDER BY slug",
+        ))
         .await?;
     rows.iter()
         .map(|r| {
@@ -165,15 +179,24 @@ pub struct MigrateReport {
 
 /// Applies pending migrations to one tenant in one transaction; returns their names.
 /// An advisory lock keeps two migrators off the same tenant.
-pub async fn migrate_tenant<M: MigratorTrait>(db: &DatabaseConnection, slug: &TenantSlug) -> Result<Vec<String>> {
-    let (tx, _) = begin_bound(db, slug, "0").await?.ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
+pub async fn migrate_tenant<M: MigratorTrait>(
+    db: &DatabaseConnection,
+    slug: &TenantSlug,
+) -> Result<Vec<String>> {
+    let (tx, _) = begin_bound(db, slug, "0")
+        .await?
+        .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT pg_advisory_xact_lock(hashtext('klustera.tenant.' || $1))",
         [slug.as_str().into()],
     ))
     .await?;
-    let pending: Vec<String> = M::get_pending_migrations(&tx).await?.iter().map(|m| m.name().to_owned()).collect();
+    let pending: Vec<String> = M::get_pending_migrations(&tx)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
     M::up(&tx, None).await?;
     if !pending.is_empty() {
         audit(&tx, "tenant.migrate", slug).await?;
@@ -184,12 +207,20 @@ pub async fn migrate_tenant<M: MigratorTrait>(db: &DatabaseConnection, slug: &Te
 
 /// Migrates every tenant, `concurrency` at a time, each in its own transaction. A failed
 /// tenant does not stop the others; rerunning resumes where it failed.
-pub async fn migrate_all<M: MigratorTrait>(db: &DatabaseConnection, concurrency: usize) -> Result<Vec<MigrateReport>> {
+pub async fn migrate_all<M: MigratorTrait>(
+    db: &DatabaseConnection,
+    concurrency: usize,
+) -> Result<Vec<MigrateReport>> {
     let slugs = slugs(db).await?;
     let mut reports: Vec<MigrateReport> = futures::stream::iter(slugs)
         .map(|slug| async move {
-            let outcome = migrate_tenant::<M>(db, &slug).await.map_err(|e| e.to_string());
-            MigrateReport { slug: slug.to_string(), outcome }
+            let outcome = migrate_tenant::<M>(db, &slug)
+                .await
+                .map_err(|e| e.to_string());
+            MigrateReport {
+                slug: slug.to_string(),
+                outcome,
+            }
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
@@ -211,7 +242,16 @@ pub async fn set_status(db: &DatabaseConnection, slug: &TenantSlug, active: bool
     if updated.rows_affected() == 0 {
         return Err(ProvisionError::NotFound(slug.to_string()));
     }
-    audit(&tx, if active { "tenant.resume" } else { "tenant.suspend" }, slug).await?;
+    audit(
+        &tx,
+        if active {
+            "tenant.resume"
+        } else {
+            "tenant.suspend"
+        },
+        slug,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -229,7 +269,11 @@ pub async fn drop_tenant(db: &DatabaseConnection, slug: &TenantSlug) -> Result<(
     if deleted.rows_affected() == 0 {
         return Err(ProvisionError::NotFound(slug.to_string()));
     }
-    tx.execute_unprepared(&format!("DROP SCHEMA IF EXISTS {} CASCADE", slug.quoted_schema())).await?;
+    tx.execute_unprepared(&format!(
+        "DROP SCHEMA IF EXISTS {} CASCADE",
+        slug.quoted_schema()
+    ))
+    .await?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "DELETE FROM control.refresh_tokens WHERE tenant_slug = $1",
@@ -241,7 +285,11 @@ pub async fn drop_tenant(db: &DatabaseConnection, slug: &TenantSlug) -> Result<(
     Ok(())
 }
 
-pub async fn create_super_admin(db: &DatabaseConnection, email: &str, password_plain: String) -> Result<()> {
+pub async fn create_super_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password_plain: String,
+) -> Result<()> {
     let email = klustera_graphql::property::service::parse_email("email", email)?;
     let hash = password::hash(password_plain).await?;
     db.execute_raw(Statement::from_sql_and_values(

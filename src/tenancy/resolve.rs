@@ -37,7 +37,11 @@ pub fn tenant_of(headers: &HeaderMap, base_domain: &str) -> Result<Option<Tenant
 /// `green.example.id:8080` with base `example.id` -> `green`. Only one label deep.
 fn subdomain<'h>(host: &'h str, base_domain: &str) -> Option<&'h str> {
     let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.chars().all(|c| c.is_ascii_digit()) { h } else { host }
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
     });
     let label = host.strip_suffix(base_domain)?.strip_suffix('.')?;
     (!label.is_empty() && !label.contains('.')).then_some(label)
@@ -57,16 +61,30 @@ mod tests {
 
     #[test]
     fn host_and_header_select_the_tenant() {
-        let by_host = tenant_of(&headers(&[("host", "green.klustera.test:8080")]), "klustera.test").unwrap();
+        let by_host = tenant_of(
+            &headers(&[("host", "green.klustera.test:8080")]),
+            "klustera.test",
+        )
+        .unwrap();
         assert_eq!(by_host.unwrap().as_str(), "green");
-        let by_header = tenant_of(&headers(&[("host", "127.0.0.1:8080"), ("x-tenant", "blue")]), "klustera.test");
+        let by_header = tenant_of(
+            &headers(&[("host", "127.0.0.1:8080"), ("x-tenant", "blue")]),
+            "klustera.test",
+        );
         assert_eq!(by_header.unwrap().unwrap().as_str(), "blue");
-        assert!(tenant_of(&headers(&[("host", "klustera.test")]), "klustera.test").unwrap().is_none());
+        assert!(
+            tenant_of(&headers(&[("host", "klustera.test")]), "klustera.test")
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
     fn conflicting_or_invalid_names_are_refused() {
-        let both = tenant_of(&headers(&[("host", "green.k.test"), ("x-tenant", "blue")]), "k.test");
+        let both = tenant_of(
+            &headers(&[("host", "green.k.test"), ("x-tenant", "blue")]),
+            "k.test",
+        );
         assert_eq!(both.unwrap_err().code(), "TENANT_MISMATCH");
         let bad = tenant_of(&headers(&[("x-tenant", "Robert'); DROP")]), "k.test");
         assert_eq!(bad.unwrap_err().code(), "TENANT_NOT_FOUND");

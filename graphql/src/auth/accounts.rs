@@ -22,20 +22,46 @@ pub struct NewAccount {
 /// Creates a login in the connection's tenant. Residents must name their resident record.
 pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult<user::Model> {
     if account.role == Role::SuperAdmin {
-        return Err(ApiError::bad_input("role", "super admins live in the control plane"));
+        return Err(ApiError::bad_input(
+            "role",
+            "super admins live in the control plane",
+        ));
     }
     match (account.role, account.resident_id) {
-        (Role::Resident, None) => return Err(ApiError::bad_input("residentId", "required for a RESIDENT login")),
-        (Role::Resident, Some(id)) => {
-            get_resident(db, id).await.map_err(|_| ApiError::bad_input("residentId", "no such resident"))?;
+        (Role::Resident, None) => {
+            return Err(ApiError::bad_input(
+                "residentId",
+                "required for a RESIDENT login",
+            ));
         }
-        (_, Some(_)) => return Err(ApiError::bad_input("residentId", "only RESIDENT logins have one")),
+        (Role::Resident, Some(id)) => {
+            get_resident(db, id)
+                .await
+                .map_err(|_| ApiError::bad_input("residentId", "no such resident"))?;
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::bad_input(
+                "residentId",
+                "only RESIDENT logins have one",
+            ));
+        }
         (_, None) => {}
     }
-    let email = account.email.as_deref().map(|e| parse_email("email", e)).transpose()?;
-    let phone = account.phone.as_deref().map(|p| Phone::parse("phone", p)).transpose()?;
+    let email = account
+        .email
+        .as_deref()
+        .map(|e| parse_email("email", e))
+        .transpose()?;
+    let phone = account
+        .phone
+        .as_deref()
+        .map(|p| Phone::parse("phone", p))
+        .transpose()?;
     if email.is_none() && phone.is_none() {
-        return Err(ApiError::bad_input("email", "an email or a phone is required"));
+        return Err(ApiError::bad_input(
+            "email",
+            "an email or a phone is required",
+        ));
     }
     let display_name = account.display_name.trim().to_owned();
     if display_name.is_empty() {
@@ -54,7 +80,9 @@ pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult
     .insert(db)
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict("a login with this email or phone already exists".into()),
+        ApiError::Conflict(_) => {
+            ApiError::Conflict("a login with this email or phone already exists".into())
+        }
         other => other,
     })
 }

@@ -1,6 +1,8 @@
 //! argon2id password hashes (PHC strings), computed on the blocking pool.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use std::sync::LazyLock;
 
 use argon2::Argon2;
@@ -16,7 +18,10 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 
 pub fn hash_blocking(password: &str) -> Result<String, ApiError> {
     if password.chars().count() < 8 {
-        return Err(ApiError::bad_input("password", "must have at least 8 characters"));
+        return Err(ApiError::bad_input(
+            "password",
+            "must have at least 8 characters",
+        ));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -34,7 +39,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let Ok(parsed) = PasswordHash::new(stored) else {
             return false;
         };
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         ok && stored != dummy
     })
     .await
@@ -42,6 +49,5 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 }
 
 /// argon2id hash of a random string nobody knows; used only to spend equal time.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_default()
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_default());

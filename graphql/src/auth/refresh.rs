@@ -28,7 +28,10 @@ pub struct RefreshGrant {
 fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("rt_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    format!(
+        "rt_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 fn digest(token: &str) -> Vec<u8> {
@@ -88,12 +91,17 @@ pub async fn rotate(db: &DatabaseConnection, token: &str) -> ApiResult<(RefreshG
         revoke_family_in(&tx, family_id).await?;
         tx.commit().await?;
         tracing::warn!(%family_id, "refresh token reuse: family revoked");
-        return Err(ApiError::Unauthenticated("refresh token reuse detected; sign in again"));
+        return Err(ApiError::Unauthenticated(
+            "refresh token reuse detected; sign in again",
+        ));
     }
     let grant = RefreshGrant {
         family_id,
         tenant: row.try_get("", "tenant_slug")?,
-        user_id: row.try_get::<String>("", "subject")?.parse().map_err(|_| REJECTED)?,
+        user_id: row
+            .try_get::<String>("", "subject")?
+            .parse()
+            .map_err(|_| REJECTED)?,
         role: Role::parse(&row.try_get::<String>("", "role")?).ok_or(REJECTED)?,
     };
     tx.execute_raw(Statement::from_sql_and_values(
@@ -102,7 +110,14 @@ pub async fn rotate(db: &DatabaseConnection, token: &str) -> ApiResult<(RefreshG
         [id.into()],
     ))
     .await?;
-    let next = issue(&tx, family_id, grant.tenant.as_deref(), grant.user_id, grant.role).await?;
+    let next = issue(
+        &tx,
+        family_id,
+        grant.tenant.as_deref(),
+        grant.user_id,
+        grant.role,
+    )
+    .await?;
     tx.commit().await?;
     Ok((grant, next))
 }

@@ -68,7 +68,12 @@ pub struct AuthMutation;
 impl AuthMutation {
     /// Signs in with an email or phone number and a password. On a request bound to a
     /// tenant this signs in that tenant's users; without a tenant, super admins.
-    async fn login(&self, ctx: &Context<'_>, identifier: String, password: String) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        identifier: String,
+        password: String,
+    ) -> Result<AuthPayload> {
         let session = service::login(
             ctx.request()?,
             &ctx.data::<ControlPlane>()?.db,
@@ -120,7 +125,11 @@ pub struct AccountMutation;
 impl AccountMutation {
     /// Creates a login for this tenant (manager only). Returns the new user's id.
     #[graphql(guard = "crate::guard::RoleGuard::manager()")]
-    async fn create_user_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> Result<ID> {
+    async fn create_user_account(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAccountInput,
+    ) -> Result<ID> {
         let resident_id = input
             .resident_id
             .as_ref()

@@ -65,14 +65,31 @@ pub async fn login(
                 return Err(BAD_CREDENTIALS);
             }
             let found = found.ok_or(BAD_CREDENTIALS)?;
-            Principal { user_id: found.id, role: Role::SuperAdmin, tenant: CONTROL_TENANT.into(), resident_id: None }
+            Principal {
+                user_id: found.id,
+                role: Role::SuperAdmin,
+                tenant: CONTROL_TENANT.into(),
+                resident_id: None,
+            }
         }
     };
     req.audit_target(format!("user:{}", principal.user_id));
     let tenant = tenant_of_request(req);
-    let refresh_token = refresh::issue(control, Uuid::new_v4(), tenant.as_deref(), principal.user_id, principal.role).await?;
+    let refresh_token = refresh::issue(
+        control,
+        Uuid::new_v4(),
+        tenant.as_deref(),
+        principal.user_id,
+        principal.role,
+    )
+    .await?;
     let (access_token, access_expires_at) = keys.issue(&principal)?;
-    Ok(Session { access_token, access_expires_at, refresh_token, principal })
+    Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        principal,
+    })
 }
 
 /// Rotates a refresh token and issues a new access token for the same user.
@@ -84,7 +101,11 @@ pub async fn refresh(
 ) -> ApiResult<Session> {
     // Refuse before spending: a token of tenant A presented to tenant B must not burn A's family.
     match refresh::tenant_of(control, token).await? {
-        None => return Err(ApiError::Unauthenticated("refresh token is invalid or expired")),
+        None => {
+            return Err(ApiError::Unauthenticated(
+                "refresh token is invalid or expired",
+            ));
+        }
         Some(owner) if owner != tenant_of_request(req) => return Err(ApiError::TenantMismatch),
         Some(_) => {}
     }
@@ -103,12 +124,20 @@ pub async fn refresh(
     let principal = Principal {
         user_id: grant.user_id,
         role: grant.role,
-        tenant: grant.tenant.clone().unwrap_or_else(|| CONTROL_TENANT.into()),
+        tenant: grant
+            .tenant
+            .clone()
+            .unwrap_or_else(|| CONTROL_TENANT.into()),
         resident_id,
     };
     req.audit_target(format!("user:{}", principal.user_id));
     let (access_token, access_expires_at) = keys.issue(&principal)?;
-    Ok(Session { access_token, access_expires_at, refresh_token, principal })
+    Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        principal,
+    })
 }
 
 pub async fn logout(control: &DatabaseConnection, token: &str) -> ApiResult<()> {

@@ -85,6 +85,11 @@ impl TokenKeys {
             .sub
             .parse()
             .map_err(|_| ApiError::Unauthenticated("invalid access token"))?;
-        Ok(Principal { user_id, role: claims.role, tenant: claims.tenant, resident_id: claims.rid })
+        Ok(Principal {
+            user_id,
+            role: claims.role,
+            tenant: claims.tenant,
+            resident_id: claims.rid,
+        })
     }
 }

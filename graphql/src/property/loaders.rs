@@ -10,11 +10,18 @@ use std::sync::Arc;
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use sea_orm::prelude::DateTimeWithTimeZone;
-use sea_orm::{DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, QueryFilter, ColumnTrait, Statement};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    Statement,
+};
 
 use klustera_entities::tenant::{block, resident, unit};
 
 use crate::error::ApiError;
+
+/// The request's loader, with its per-request cache.
+pub type Loaders =
+    async_graphql::dataloader::DataLoader<TenantLoader, async_graphql::dataloader::HashMapCache>;
 
 /// Loads through the request's tenant transaction.
 pub struct TenantLoader {
@@ -89,7 +96,10 @@ impl Loader<ResidentsOfUnit> for TenantLoader {
     type Value = Vec<Link<resident::Model>>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[ResidentsOfUnit]) -> Result<HashMap<ResidentsOfUnit, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[ResidentsOfUnit],
+    ) -> Result<HashMap<ResidentsOfUnit, Self::Value>, ApiError> {
         let rows = ResidentLinkRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT ru.unit_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, \
@@ -126,7 +136,10 @@ impl Loader<UnitsOfResident> for TenantLoader {
     type Value = Vec<Link<unit::Model>>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[UnitsOfResident]) -> Result<HashMap<UnitsOfResident, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[UnitsOfResident],
+    ) -> Result<HashMap<UnitsOfResident, Self::Value>, ApiError> {
         let rows = UnitLinkRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT ru.resident_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, \

@@ -10,5 +10,6 @@
 
 pub mod loaders;
 pub mod model;
+pub mod prefetch;
 pub mod schema;
 pub mod service;

@@ -47,12 +47,12 @@ fn unreachable_variant<T: Default>(raw: &str) -> T {
     T::default()
 }
 
-
 str_enum!(UnitType { House => "HOUSE", Apartment => "APARTMENT", Shophouse => "SHOPHOUSE", Land => "LAND" });
 str_enum!(Relation { Owner => "OWNER", Tenant => "TENANT", Family => "FAMILY" });
 
 pub fn id_of(field: &'static str, id: &ID) -> Result<i64, ApiError> {
-    id.parse::<i64>().map_err(|_| ApiError::bad_input(field, "not an id from this API"))
+    id.parse::<i64>()
+        .map_err(|_| ApiError::bad_input(field, "not an id from this API"))
 }
 
 /// A block (blok) of the estate.
@@ -92,17 +92,30 @@ impl Unit {
     }
     async fn block(&self, ctx: &Context<'_>) -> Result<Block> {
         let block = ctx.loader()?.load_one(BlockById(self.0.block_id)).await?;
-        block.map(Block).ok_or_else(|| ApiError::NotFound("block").into())
+        block
+            .map(Block)
+            .ok_or_else(|| ApiError::NotFound("block").into())
     }
     /// Residents with an open link to this unit.
     async fn residents(&self, ctx: &Context<'_>) -> Result<Vec<Resident>> {
-        let links = ctx.loader()?.load_one(ResidentsOfUnit(self.0.id)).await?.unwrap_or_default();
+        let links = ctx
+            .loader()?
+            .load_one(ResidentsOfUnit(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(links.into_iter().map(|l| Resident(l.other)).collect())
     }
     /// Open links of this unit, with the relation of each resident.
     async fn occupancies(&self, ctx: &Context<'_>) -> Result<Vec<Occupancy>> {
-        let links = ctx.loader()?.load_one(ResidentsOfUnit(self.0.id)).await?.unwrap_or_default();
-        Ok(links.into_iter().map(|l| Occupancy::from_link(self.0.id, l)).collect())
+        let links = ctx
+            .loader()?
+            .load_one(ResidentsOfUnit(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(links
+            .into_iter()
+            .map(|l| Occupancy::from_link(self.0.id, l))
+            .collect())
     }
 }
 
@@ -138,7 +151,11 @@ impl Resident {
     }
     /// Units with an open link to this resident (for residents: only their household's).
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
-        let links = ctx.loader()?.load_one(UnitsOfResident(self.0.id)).await?.unwrap_or_default();
+        let links = ctx
+            .loader()?
+            .load_one(UnitsOfResident(self.0.id))
+            .await?
+            .unwrap_or_default();
         let visible = ctx.request()?.visible_units().await?;
         Ok(links
             .into_iter()

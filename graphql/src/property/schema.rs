@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{Block, Occupancy, Relation, Resident, Unit, UnitType, id_of};
+use super::prefetch;
 use super::service::{self, ResidentChanges, ResidentFilter, UnitChanges, UnitFilter};
 use crate::context::ContextExt;
 use crate::error::ApiError;
@@ -37,7 +38,11 @@ pub struct PropertyQuery;
 impl PropertyQuery {
     #[graphql(guard = "RoleGuard::member()")]
     async fn blocks(&self, ctx: &Context<'_>) -> Result<Vec<Block>> {
-        Ok(service::list_blocks(ctx.tenant_tx()?).await?.into_iter().map(Block).collect())
+        Ok(service::list_blocks(ctx.tenant_tx()?)
+            .await?
+            .into_iter()
+            .map(Block)
+            .collect())
     }
 
     /// Units, by id. Residents see only their household's units.
@@ -54,22 +59,27 @@ impl PropertyQuery {
         let page = Page::parse(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let filter = UnitFilter {
-            block_id: f.block_id.as_ref().map(|id| id_of("filter.blockId", id)).transpose()?,
+            block_id: f
+                .block_id
+                .as_ref()
+                .map(|id| id_of("filter.blockId", id))
+                .transpose()?,
             search: f.search,
             include_archived: f.include_archived,
             only: ctx.request()?.visible_units().await?,
         };
         let rows = service::list_units(ctx.tenant_tx()?, &filter, &page).await?;
+        prefetch::units(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |u| u.id, Unit))
     }
 
     #[graphql(guard = "RoleGuard::member()")]
     async fn unit(&self, ctx: &Context<'_>, id: ID) -> Result<Unit> {
         let id = id_of("id", &id)?;
-        if let Some(visible) = ctx.request()?.visible_units().await? {
-            if !visible.contains(&id) {
-                return Err(ApiError::NotFound("unit").into());
-            }
+        if let Some(visible) = ctx.request()?.visible_units().await?
+            && !visible.contains(&id)
+        {
+            return Err(ApiError::NotFound("unit").into());
         }
         Ok(Unit(service::get_unit(ctx.tenant_tx()?, id).await?))
     }
@@ -89,11 +99,16 @@ impl PropertyQuery {
         let f = filter.unwrap_or_default();
         let filter = ResidentFilter {
             search: f.search,
-            unit_id: f.unit_id.as_ref().map(|id| id_of("filter.unitId", id)).transpose()?,
+            unit_id: f
+                .unit_id
+                .as_ref()
+                .map(|id| id_of("filter.unitId", id))
+                .transpose()?,
             include_archived: f.include_archived,
             units: ctx.request()?.visible_units().await?,
         };
         let rows = service::list_residents(ctx.tenant_tx()?, &filter, &page).await?;
+        prefetch::residents(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |r| r.id, Resident))
     }
 
@@ -101,11 +116,12 @@ impl PropertyQuery {
     async fn resident(&self, ctx: &Context<'_>, id: ID) -> Result<Resident> {
         let id = id_of("id", &id)?;
         let tx = ctx.tenant_tx()?;
-        if let Some(visible) = ctx.request()?.visible_units().await? {
-            let theirs = service::household_unit_ids(tx, id).await?;
-            if theirs.is_disjoint(&visible) {
-                return Err(ApiError::NotFound("resident").into());
-            }
+        if let Some(visible) = ctx.request()?.visible_units().await?
+            && service::household_unit_ids(tx, id)
+                .await?
+                .is_disjoint(&visible)
+        {
+            return Err(ApiError::NotFound("resident").into());
         }
         Ok(Resident(service::get_resident(tx, id).await?))
     }
@@ -142,7 +158,12 @@ pub struct ResidentInput {
 
 impl From<ResidentInput> for ResidentChanges {
     fn from(i: ResidentInput) -> Self {
-        Self { full_name: i.full_name, phone: i.phone, email: i.email, identity_number: i.identity_number }
+        Self {
+            full_name: i.full_name,
+            phone: i.phone,
+            email: i.email,
+            identity_number: i.identity_number,
+        }
     }
 }
 
@@ -184,7 +205,11 @@ impl PropertyMutation {
     async fn update_unit(&self, ctx: &Context<'_>, id: ID, input: UpdateUnitInput) -> Result<Unit> {
         let id = id_of("id", &id)?;
         let changes = UnitChanges {
-            block_id: input.block_id.as_ref().map(|b| id_of("input.blockId", b)).transpose()?,
+            block_id: input
+                .block_id
+                .as_ref()
+                .map(|b| id_of("input.blockId", b))
+                .transpose()?,
             number: input.number,
             area_m2: input.area_m2,
             unit_type: input.unit_type.map(|t| t.as_str().into()),
@@ -206,12 +231,18 @@ impl PropertyMutation {
     #[graphql(guard = "RoleGuard::manager()")]
     async fn create_resident(&self, ctx: &Context<'_>, input: ResidentInput) -> Result<Resident> {
         let resident = service::create_resident(ctx.tenant_tx()?, input.into()).await?;
-        ctx.request()?.audit_target(format!("resident:{}", resident.id));
+        ctx.request()?
+            .audit_target(format!("resident:{}", resident.id));
         Ok(Resident(resident))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn update_resident(&self, ctx: &Context<'_>, id: ID, input: ResidentInput) -> Result<Resident> {
+    async fn update_resident(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ResidentInput,
+    ) -> Result<Resident> {
         let id = id_of("id", &id)?;
         let resident = service::update_resident(ctx.tenant_tx()?, id, input.into()).await?;
         ctx.request()?.audit_target(format!("resident:{id}"));
@@ -228,22 +259,40 @@ impl PropertyMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn link_resident(&self, ctx: &Context<'_>, input: LinkResidentInput) -> Result<Occupancy> {
+    async fn link_resident(
+        &self,
+        ctx: &Context<'_>,
+        input: LinkResidentInput,
+    ) -> Result<Occupancy> {
         let tx = ctx.tenant_tx()?;
         let resident_id = id_of("input.residentId", &input.resident_id)?;
         let unit_id = id_of("input.unitId", &input.unit_id)?;
-        let link =
-            service::link_resident(tx, resident_id, unit_id, input.relation.as_str(), input.starts_on).await?;
+        let link = service::link_resident(
+            tx,
+            resident_id,
+            unit_id,
+            input.relation.as_str(),
+            input.starts_on,
+        )
+        .await?;
         let req = ctx.request()?;
         req.audit_target(format!("link:{}", link.id));
         req.audit_target(format!("resident:{resident_id}"));
         req.audit_target(format!("unit:{unit_id}"));
-        Ok(Occupancy::from_row(link, service::get_resident(tx, resident_id).await?))
+        Ok(Occupancy::from_row(
+            link,
+            service::get_resident(tx, resident_id).await?,
+        ))
     }
 
     /// Ends a link (today unless `endsOn` is given); the link stays as history.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn unlink_resident(&self, ctx: &Context<'_>, link_id: ID, ends_on: Option<NaiveDate>) -> Result<Occupancy> {
+    async fn unlink_resident(
+        &self,
+        ctx: &Context<'_>,
+        link_id: ID,
+        ends_on: Option<NaiveDate>,
+    ) -> Result<Occupancy> {
         let tx = ctx.tenant_tx()?;
         let link = service::unlink_resident(tx, id_of("linkId", &link_id)?, ends_on).await?;
         ctx.request()?.audit_target(format!("link:{}", link.id));

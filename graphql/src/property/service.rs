@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, extension::postgres::PgExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
@@ -22,7 +22,10 @@ pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
 pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
 
 /// Unit ids a resident's household may see: units with an open link to them.
-pub async fn household_unit_ids(db: &impl ConnectionTrait, resident_id: i64) -> ApiResult<HashSet<i64>> {
+pub async fn household_unit_ids(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+) -> ApiResult<HashSet<i64>> {
     let ids: Vec<i64> = resident_unit::Entity::find()
         .select_only()
         .column(resident_unit::Column::UnitId)
@@ -37,15 +40,21 @@ pub async fn household_unit_ids(db: &impl ConnectionTrait, resident_id: i64) -> 
 // ---- blocks -------------------------------------------------------------------------
 
 pub async fn list_blocks(db: &impl ConnectionTrait) -> ApiResult<Vec<block::Model>> {
-    Ok(block::Entity::find().order_by_asc(block::Column::Name).all(db).await?)
+    Ok(block::Entity::find()
+        .order_by_asc(block::Column::Name)
+        .all(db)
+        .await?)
 }
 
 pub async fn create_block(db: &impl ConnectionTrait, name: &str) -> ApiResult<block::Model> {
     let name = required_text("name", name, 100)?;
-    block::ActiveModel { name: Set(name), ..Default::default() }
-        .insert(db)
-        .await
-        .map_err(|e| conflict_as(e, "a block with this name already exists"))
+    block::ActiveModel {
+        name: Set(name),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| conflict_as(e, "a block with this name already exists"))
 }
 
 // ---- units --------------------------------------------------------------------------
@@ -59,7 +68,11 @@ pub struct UnitFilter {
     pub only: Option<Arc<HashSet<i64>>>,
 }
 
-pub async fn list_units(db: &impl ConnectionTrait, filter: &UnitFilter, page: &Page) -> ApiResult<Vec<unit::Model>> {
+pub async fn list_units(
+    db: &impl ConnectionTrait,
+    filter: &UnitFilter,
+    page: &Page,
+) -> ApiResult<Vec<unit::Model>> {
     let mut q = unit::Entity::find();
     if let Some(block_id) = filter.block_id {
         q = q.filter(unit::Column::BlockId.eq(block_id));
@@ -77,7 +90,10 @@ pub async fn list_units(db: &impl ConnectionTrait, filter: &UnitFilter, page: &P
 }
 
 pub async fn get_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<unit::Model> {
-    unit::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("unit"))
+    unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("unit"))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -89,19 +105,40 @@ pub struct UnitChanges {
 }
 
 pub async fn create_unit(db: &impl ConnectionTrait, input: UnitChanges) -> ApiResult<unit::Model> {
-    let block_id = input.block_id.ok_or(ApiError::bad_input("blockId", "required"))?;
+    let block_id = input
+        .block_id
+        .ok_or(ApiError::bad_input("blockId", "required"))?;
     ensure_block(db, block_id).await?;
     let model = unit::ActiveModel {
         block_id: Set(block_id),
-        number: Set(required_text("number", input.number.as_deref().unwrap_or(""), 20)?),
-        area_m2: Set(area(input.area_m2.ok_or(ApiError::bad_input("areaM2", "required"))?)?),
-        unit_type: Set(one_of("type", input.unit_type.as_deref().unwrap_or("HOUSE"), UNIT_TYPES)?),
+        number: Set(required_text(
+            "number",
+            input.number.as_deref().unwrap_or(""),
+            20,
+        )?),
+        area_m2: Set(area(
+            input
+                .area_m2
+                .ok_or(ApiError::bad_input("areaM2", "required"))?,
+        )?),
+        unit_type: Set(one_of(
+            "type",
+            input.unit_type.as_deref().unwrap_or("HOUSE"),
+            UNIT_TYPES,
+        )?),
         ..Default::default()
     };
-    model.insert(db).await.map_err(|e| conflict_as(e, "this block already has a unit with this number"))
+    model
+        .insert(db)
+        .await
+        .map_err(|e| conflict_as(e, "this block already has a unit with this number"))
 }
 
-pub async fn update_unit(db: &impl ConnectionTrait, id: i64, input: UnitChanges) -> ApiResult<unit::Model> {
+pub async fn update_unit(
+    db: &impl ConnectionTrait,
+    id: i64,
+    input: UnitChanges,
+) -> ApiResult<unit::Model> {
     let mut model = get_unit(db, id).await?.into_active_model();
     if let Some(block_id) = input.block_id {
         ensure_block(db, block_id).await?;
@@ -116,7 +153,10 @@ pub async fn update_unit(db: &impl ConnectionTrait, id: i64, input: UnitChanges)
     if let Some(t) = input.unit_type.as_deref() {
         model.unit_type = Set(one_of("type", t, UNIT_TYPES)?);
     }
-    model.update(db).await.map_err(|e| conflict_as(e, "this block already has a unit with this number"))
+    model
+        .update(db)
+        .await
+        .map_err(|e| conflict_as(e, "this block already has a unit with this number"))
 }
 
 /// Archives a unit and closes its open resident links (today), in the caller's transaction.
@@ -154,7 +194,8 @@ pub async fn list_residents(
 ) -> ApiResult<Vec<resident::Model>> {
     let mut q = resident::Entity::find();
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        let mut any = Condition::any().add(Expr::col(resident::Column::FullName).ilike(like_pattern(search)));
+        let mut any =
+            Condition::any().add(Expr::col(resident::Column::FullName).ilike(like_pattern(search)));
         if let Ok(phone) = Phone::parse("search", search) {
             any = any.add(resident::Column::Phone.eq(phone.as_str()));
         }
@@ -186,7 +227,10 @@ pub async fn list_residents(
 }
 
 pub async fn get_resident(db: &impl ConnectionTrait, id: i64) -> ApiResult<resident::Model> {
-    resident::Entity::find_by_id(id).one(db).await?.ok_or(ApiError::NotFound("resident"))
+    resident::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("resident"))
 }
 
 #[derive(Debug, Default, Clone)]
@@ -197,22 +241,39 @@ pub struct ResidentChanges {
     pub identity_number: Option<String>,
 }
 
-pub async fn create_resident(db: &impl ConnectionTrait, input: ResidentChanges) -> ApiResult<resident::Model> {
+pub async fn create_resident(
+    db: &impl ConnectionTrait,
+    input: ResidentChanges,
+) -> ApiResult<resident::Model> {
     let mut model = resident::ActiveModel {
-        full_name: Set(required_text("fullName", input.full_name.as_deref().unwrap_or(""), 200)?),
+        full_name: Set(required_text(
+            "fullName",
+            input.full_name.as_deref().unwrap_or(""),
+            200,
+        )?),
         ..Default::default()
     };
     apply_contact(&mut model, &input)?;
-    model.insert(db).await.map_err(|e| conflict_as(e, "another resident has this phone number"))
+    model
+        .insert(db)
+        .await
+        .map_err(|e| conflict_as(e, "another resident has this phone number"))
 }
 
-pub async fn update_resident(db: &impl ConnectionTrait, id: i64, input: ResidentChanges) -> ApiResult<resident::Model> {
+pub async fn update_resident(
+    db: &impl ConnectionTrait,
+    id: i64,
+    input: ResidentChanges,
+) -> ApiResult<resident::Model> {
     let mut model = get_resident(db, id).await?.into_active_model();
     if let Some(name) = input.full_name.as_deref() {
         model.full_name = Set(required_text("fullName", name, 200)?);
     }
     apply_contact(&mut model, &input)?;
-    model.update(db).await.map_err(|e| conflict_as(e, "another resident has this phone number"))
+    model
+        .update(db)
+        .await
+        .map_err(|e| conflict_as(e, "another resident has this phone number"))
 }
 
 /// Archives a resident and closes their open unit links, in the caller's transaction.
@@ -227,10 +288,14 @@ pub async fn archive_resident(db: &impl ConnectionTrait, id: i64) -> ApiResult<r
 /// Empty strings clear optional fields; absent fields stay as they are.
 fn apply_contact(model: &mut resident::ActiveModel, input: &ResidentChanges) -> ApiResult<()> {
     if let Some(phone) = input.phone.as_deref() {
-        model.phone = Set(optional(phone).map(|p| Phone::parse("phone", p).map(|p| p.to_string())).transpose()?);
+        model.phone = Set(optional(phone)
+            .map(|p| Phone::parse("phone", p).map(|p| p.to_string()))
+            .transpose()?);
     }
     if let Some(email) = input.email.as_deref() {
-        model.email = Set(optional(email).map(|e| parse_email("email", e)).transpose()?);
+        model.email = Set(optional(email)
+            .map(|e| parse_email("email", e))
+            .transpose()?);
     }
     if let Some(nik) = input.identity_number.as_deref() {
         model.identity_number = Set(optional(nik)
@@ -239,7 +304,10 @@ fn apply_contact(model: &mut resident::ActiveModel, input: &ResidentChanges) -> 
                 if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) {
                     Ok(digits)
                 } else {
-                    Err(ApiError::bad_input("identityNumber", "a NIK has exactly 16 digits"))
+                    Err(ApiError::bad_input(
+                        "identityNumber",
+                        "a NIK has exactly 16 digits",
+                    ))
                 }
             })
             .transpose()?);
@@ -273,7 +341,10 @@ pub async fn link_resident(
     if let Some(starts_on) = starts_on {
         model.starts_on = Set(starts_on);
     }
-    model.insert(db).await.map_err(|e| conflict_as(e, "this resident is already linked to this unit"))
+    model
+        .insert(db)
+        .await
+        .map_err(|e| conflict_as(e, "this resident is already linked to this unit"))
 }
 
 pub async fn unlink_resident(
@@ -290,16 +361,25 @@ pub async fn unlink_resident(
     }
     let ends_on = ends_on.unwrap_or_else(|| chrono::Utc::now().date_naive());
     if ends_on < link.starts_on {
-        return Err(ApiError::bad_input("endsOn", "must not be before the link's start"));
+        return Err(ApiError::bad_input(
+            "endsOn",
+            "must not be before the link's start",
+        ));
     }
     let mut model = link.into_active_model();
     model.ends_on = Set(Some(ends_on));
     Ok(model.update(db).await?)
 }
 
-async fn close_links(db: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition) -> ApiResult<()> {
+async fn close_links(
+    db: &impl ConnectionTrait,
+    which: impl sea_orm::sea_query::IntoCondition,
+) -> ApiResult<()> {
     resident_unit::Entity::update_many()
-        .col_expr(resident_unit::Column::EndsOn, Expr::cust("GREATEST(current_date, starts_on)"))
+        .col_expr(
+            resident_unit::Column::EndsOn,
+            Expr::cust("GREATEST(current_date, starts_on)"),
+        )
         .filter(which)
         .filter(resident_unit::Column::EndsOn.is_null())
         .exec(db)
@@ -315,7 +395,10 @@ fn required_text(field: &'static str, raw: &str, max: usize) -> ApiResult<String
         return Err(ApiError::bad_input(field, "must not be empty"));
     }
     if text.chars().count() > max {
-        return Err(ApiError::bad_input(field, format!("at most {max} characters")));
+        return Err(ApiError::bad_input(
+            field,
+            format!("at most {max} characters"),
+        ));
     }
     Ok(text.to_owned())
 }
@@ -334,7 +417,10 @@ fn one_of(field: &'static str, raw: &str, allowed: &[&str]) -> ApiResult<String>
 
 fn area(value: Decimal) -> ApiResult<Decimal> {
     if value <= Decimal::ZERO || value > Decimal::from(100_000) {
-        return Err(ApiError::bad_input("areaM2", "must be between 0 and 100000 m²"));
+        return Err(ApiError::bad_input(
+            "areaM2",
+            "must be between 0 and 100000 m²",
+        ));
     }
     Ok(value.round_dp(2))
 }
@@ -343,9 +429,16 @@ pub fn parse_email(field: &'static str, raw: &str) -> ApiResult<String> {
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.chars().any(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !email.chars().any(char::is_whitespace)
         });
-    if valid { Ok(email) } else { Err(ApiError::bad_input(field, "not an email address")) }
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::bad_input(field, "not an email address"))
+    }
 }
 
 fn conflict_as(err: sea_orm::DbErr, message: &str) -> ApiError {

@@ -22,7 +22,10 @@ impl Phone {
         } else if let Some(rest) = compact.strip_prefix('0') {
             rest
         } else {
-            return Err(ApiError::bad_input(field, "phone must start with 08, 62 or +62"));
+            return Err(ApiError::bad_input(
+                field,
+                "phone must start with 08, 62 or +62",
+            ));
         };
         let national = national.strip_prefix('0').unwrap_or(national);
         if !national.chars().all(|c| c.is_ascii_digit()) {
@@ -53,7 +56,10 @@ mod tests {
     #[test]
     fn accepts_the_three_indonesian_forms() {
         for raw in ["0812-3456-7890", "6281234567890", "+62 812 3456 7890"] {
-            assert_eq!(Phone::parse("phone", raw).unwrap().as_str(), "+6281234567890");
+            assert_eq!(
+                Phone::parse("phone", raw).unwrap().as_str(),
+                "+6281234567890"
+            );
         }
     }
 

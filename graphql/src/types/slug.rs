@@ -67,7 +67,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_and_reserved_slugs() {
-        for raw in ["a", "1abc", "Abc", "a_b", "a;drop", "control", &"a".repeat(42)] {
+        for raw in [
+            "a",
+            "1abc",
+            "Abc",
+            "a_b",
+            "a;drop",
+            "control",
+            &"a".repeat(42),
+        ] {
             assert!(TenantSlug::parse(raw).is_err(), "{raw} accepted");
         }
     }

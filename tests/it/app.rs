@@ -1,0 +1,236 @@
+//! `TestApp`: the real router on a random port over a database made for one test.
+
+use std::net::SocketAddr;
+
+use serde_json::{Value, json};
+
+use klustera::app::{self, AppState};
+use klustera::config::Config;
+use klustera::demo;
+use klustera::tenancy::bind::execute_in_tenant;
+use klustera_graphql::types::TenantSlug;
+
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret!";
+pub const PASSWORD: &str = demo::PASSWORD;
+
+/// The server's admin URL: `KLUSTERA_TEST_ADMIN_URL`, else the local PostgreSQL.
+pub fn admin_url() -> String {
+    std::env::var("KLUSTERA_TEST_ADMIN_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn url_for(db: &str) -> String {
+    let admin = admin_url();
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{base}/{db}")
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub db_name: String,
+    pub db_url: String,
+    client: reqwest::Client,
+}
+
+/// A fresh, empty database; dropped with the returned guard.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub async fn create() -> Self {
+        let name = format!("kt_{}", uuid::Uuid::new_v4().simple());
+        klustera::embedded_pg::create_database_if_missing(&admin_url(), &name)
+            .await
+            .unwrap();
+        Self {
+            url: url_for(&name),
+            name,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        drop_database(&self.name);
+    }
+}
+
+fn drop_database(name: &str) {
+    let name = name.to_owned();
+    // A fresh runtime on a plain thread: Drop cannot await, and the test's runtime may be gone.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sea_orm::ConnectionTrait;
+            if let Ok(admin) = sea_orm::Database::connect(admin_url()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await;
+            }
+        });
+    })
+    .join()
+    .unwrap();
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let db = TestDb::create().await;
+        let mut config = Config {
+            jwt_secret: Some(JWT_SECRET.into()),
+            base_domain: "klustera.test".into(),
+            ..Config::default()
+        };
+        configure(&mut config);
+        let state = app::build(config, &db.url).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = app::router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let (db_name, db_url) = (db.name.clone(), db.url.clone());
+        std::mem::forget(db); // dropped by TestApp instead
+        Self {
+            addr,
+            state,
+            db_name,
+            db_url,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Provisions `slug` with demo data and its three logins (all with [`PASSWORD`]).
+    pub async fn tenant(&self, slug: &str, units: u32, residents: u32) -> demo::DemoLogins {
+        demo::provision_demo(
+            &self.state.db,
+            &TenantSlug::parse(slug).unwrap(),
+            units,
+            residents,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Runs SQL inside `slug`'s schema (test set-up and inspection).
+    pub async fn sql(&self, slug: &str, sql: &str) {
+        execute_in_tenant(&self.state.db, &TenantSlug::parse(slug).unwrap(), sql)
+            .await
+            .unwrap();
+    }
+
+    /// Runs a query inside `slug`'s schema and returns the first column of every row as text.
+    pub async fn rows(&self, slug: &str, sql: &str) -> Vec<String> {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let (tx, _) = klustera::tenancy::bind::begin_bound(
+            &self.state.db,
+            &TenantSlug::parse(slug).unwrap(),
+            "0",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let rows = tx
+            .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        rows.iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect()
+    }
+
+    /// POST /graphql with `X-Tenant` (when given) and a bearer token (when given).
+    pub async fn gql(
+        &self,
+        tenant: Option<&str>,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut req = self
+            .client
+            .post(self.url("/graphql"))
+            .header("accept", "application/json")
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(t) = tenant {
+            req = req.header("x-tenant", t);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 200, "application/json responses are 200");
+        resp.json().await.unwrap()
+    }
+
+    /// Signs in and returns `(access token, refresh token)`.
+    pub async fn login(&self, tenant: &str, identifier: &str) -> (String, String) {
+        let body = self
+            .gql(
+                Some(tenant),
+                None,
+                "mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { accessToken refreshToken } }",
+                json!({"i": identifier, "p": PASSWORD}),
+            )
+            .await;
+        let login = &body["data"]["login"];
+        assert!(login.is_object(), "login failed: {body}");
+        (
+            login["accessToken"].as_str().unwrap().into(),
+            login["refreshToken"].as_str().unwrap().into(),
+        )
+    }
+
+    pub async fn manager_token(&self, tenant: &str) -> String {
+        self.login(tenant, &format!("manager@{tenant}.test"))
+            .await
+            .0
+    }
+
+    /// `klustera_sql_statements_total` from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("klustera_sql_statements_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop_database(&self.db_name);
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real app over real PostgreSQL, one fresh database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod app;
+mod auth;
+mod cli;
+mod dataloader;
+mod http_contract;
+mod isolation;
+mod property;
+mod schema_drift;
+mod transactions;

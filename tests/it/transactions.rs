@@ -1,0 +1,100 @@
+//! One transaction per operation: all of it lands, or none of it.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::json;
+
+use crate::app::{TestApp, code};
+
+#[tokio::test]
+async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() {
+    // One pooled connection: the statement after the failure runs on the very same one.
+    let app = TestApp::spawn_with(|c| c.db_pool_size = 1).await;
+    app.tenant("alpha", 4, 4).await;
+    let token = app.manager_token("alpha").await;
+
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            r#"mutation {
+                first: createBlock(name: "Blok Baru") { id }
+                second: createResident(input: {fullName: "Ani", phone: "+62811000001"}) { id }
+                third: createUnit(input: {blockId: "999999", number: "1", areaM2: "36"}) { id }
+            }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    assert!(body["data"].is_null(), "{body}");
+
+    assert!(
+        app.rows("alpha", "SELECT name FROM blocks WHERE name = 'Blok Baru'")
+            .await
+            .is_empty()
+    );
+    assert!(
+        app.rows(
+            "alpha",
+            "SELECT full_name FROM residents WHERE full_name = 'Ani'"
+        )
+        .await
+        .is_empty()
+    );
+    assert!(
+        app.rows(
+            "alpha",
+            "SELECT operation FROM audit_log WHERE operation = 'createBlock'"
+        )
+        .await
+        .is_empty(),
+        "the audit row of a rolled-back mutation must roll back with it"
+    );
+
+    let row = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SHOW search_path",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let search_path: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(search_path, "\"$user\", public");
+}
+
+#[tokio::test]
+async fn a_successful_mutation_commits_with_its_audit_row() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 4, 4).await;
+    let token = app.manager_token("alpha").await;
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            r#"mutation { createBlock(name: "Blok C") { id name } }"#,
+            json!({}),
+        )
+        .await;
+    let id = body["data"]["createBlock"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.rows("alpha", "SELECT name FROM blocks WHERE name = 'Blok C'")
+            .await,
+        vec!["Blok C"]
+    );
+    let audit = app
+        .rows(
+            "alpha",
+            "SELECT concat_ws('|', actor_role, tenant_slug, operation, array_to_string(target_ids, ','), \
+             (request_id IS NOT NULL)::text) FROM audit_log WHERE operation = 'createBlock'",
+        )
+        .await;
+    assert_eq!(
+        audit,
+        vec![format!("MANAGER|alpha|createBlock|block:{id}|true")]
+    );
+}
