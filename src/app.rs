@@ -8,9 +8,14 @@ use axum::Router;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use klustera_graphql::auth::TokenKeys;
-use klustera_graphql::{AppSchema, ControlPlane};
+use klustera_graphql::billing::midtrans::SnapClient;
+use klustera_graphql::billing::notify::Channel;
+use klustera_graphql::{AppSchema, ControlPlane, Services};
 
 use crate::config::Config;
+use crate::events::InProcessBus;
+use crate::jobs::{self, JobEnv};
+use crate::notify::{LogChannel, SmtpChannel};
 use crate::telemetry::Metrics;
 use crate::tenancy::provision;
 
@@ -23,6 +28,9 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    pub events: Arc<InProcessBus>,
+    /// Notification channel for the job workers.
+    pub channel: Arc<dyn Channel>,
 }
 
 /// Access tokens live 15 minutes.
@@ -79,34 +87,68 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         }
     };
     let keys = TokenKeys::from_secret(&secret, ACCESS_TTL);
-    let schema = klustera_graphql::build_schema(
-        ControlPlane { db: control },
-        keys.clone(),
-        &config.limits(),
-    );
-    Ok(AppState {
-        schema,
-        db,
-        keys,
-        config: Arc::new(config),
-        metrics,
-    })
+    let snap = config
+        .midtrans_server_key
+        .as_deref()
+        .map(|key| SnapClient::new(&config.midtrans_base_url, key));
+    let services = Services { control: ControlPlane { db: control }, keys: keys.clone(), snap };
+    let schema = klustera_graphql::build_schema(services, &config.limits());
+    let channel: Arc<dyn Channel> = match &config.smtp_url {
+        Some(url) => Arc::new(SmtpChannel::new(url, &config.mail_from).context("SMTP_URL")?),
+        None => Arc::new(LogChannel),
+    };
+    let events = Arc::new(InProcessBus::new(1024));
+    Ok(AppState { schema, db, keys, config: Arc::new(config), metrics, events, channel })
+}
+
+impl AppState {
+    pub fn job_env(&self) -> JobEnv {
+        JobEnv {
+            db: self.db.clone(),
+            channel: self.channel.clone(),
+            events: self.events.clone(),
+            lease: Duration::from_secs(self.config.job_lease_secs),
+            bill_batch: self.config.bill_batch,
+        }
+    }
+
+    /// Starts the configured job workers and scheduler; the sender stops them.
+    pub fn start_background(&self) -> tokio::sync::watch::Sender<bool> {
+        let poll = Duration::from_millis(self.config.job_poll_ms);
+        let stop = jobs::spawn_workers(&self.job_env(), self.config.workers, poll);
+        if self.config.scheduler {
+            let every = Duration::from_secs(self.config.scheduler_interval_secs);
+            tokio::spawn(jobs::scheduler::run(self.db.clone(), every, stop.subscribe()));
+        }
+        stop
+    }
 }
 
 pub fn router(state: AppState) -> Router {
     crate::http::router(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then drains in-flight requests.
+/// Serves (with the job workers and scheduler) until Ctrl-C or SIGTERM, then drains
+/// in-flight requests; running jobs stop after their current step.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = state.config.bind;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     eprintln!("klustera: serving on http://{addr}/graphql (GraphiQL in a browser)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let stop = state.start_background();
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let _ = stop.send(true);
+    Ok(())
+}
+
+/// Runs only job workers and the scheduler (`klustera worker`), until Ctrl-C or SIGTERM.
+pub async fn work(state: AppState) -> anyhow::Result<()> {
+    anyhow::ensure!(state.config.workers > 0, "KLUSTERA_WORKERS is 0: nothing to run");
+    eprintln!("klustera: {} job worker(s) running", state.config.workers);
+    let stop = state.start_background();
+    shutdown_signal().await;
+    let _ = stop.send(true);
     Ok(())
 }
 

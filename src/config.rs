@@ -42,6 +42,21 @@ pub struct Config {
     pub midtrans_base_url: String,
     /// `json` for structured logs, `pretty` for humans.
     pub log_format: String,
+    /// `smtp://user:pass@host:587` (STARTTLS), `smtps://...` (TLS) or `smtp://host:port?tls=none`
+    /// (local relays); absent: notifications go to the log.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Job workers inside `klustera serve` (0: none) and `klustera worker`.
+    pub workers: usize,
+    /// Seconds a claimed job stays leased; a worker that dies loses it after this long.
+    pub job_lease_secs: u64,
+    /// How often an idle worker looks for work (milliseconds).
+    pub job_poll_ms: u64,
+    /// Units per bill-generation transaction.
+    pub bill_batch: u64,
+    /// Enqueue recurring jobs (bill generation day, sweeps) from this process.
+    pub scheduler: bool,
+    pub scheduler_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -64,6 +79,14 @@ impl Default for Config {
             midtrans_server_key: None,
             midtrans_base_url: "https://app.sandbox.midtrans.com".into(),
             log_format: "pretty".into(),
+            smtp_url: None,
+            mail_from: "Klustera <noreply@klustera.local>".into(),
+            workers: 2,
+            job_lease_secs: 60,
+            job_poll_ms: 200,
+            bill_batch: 1000,
+            scheduler: true,
+            scheduler_interval_secs: 60,
         }
     }
 }
@@ -87,6 +110,7 @@ impl Config {
                 "jwt_secret",
                 "midtrans_server_key",
                 "midtrans_base_url",
+                "smtp_url",
             ]))
             .merge(Env::prefixed("KLUSTERA_").ignore(&["config"]))
             .extract()
@@ -114,6 +138,13 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "DATABASE_URL must be a postgres:// URL".into(),
             ));
+        }
+        let timeout_ok = self.statement_timeout.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        if timeout_ok.is_empty() || !timeout_ok.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ConfigError::Invalid("KLUSTERA_STATEMENT_TIMEOUT must look like 10s or 500ms".into()));
+        }
+        if self.job_lease_secs == 0 || self.bill_batch == 0 {
+            return Err(ConfigError::Invalid("KLUSTERA_JOB_LEASE_SECS and KLUSTERA_BILL_BATCH must be positive".into()));
         }
         Ok(())
     }

@@ -7,6 +7,9 @@
 //! - [`tenancy`]: which tenant a request is for ([`tenancy::resolve`]), binding it to a
 //!   transaction ([`tenancy::bind`]), and the operators' tooling ([`tenancy::provision`]).
 //! - [`auth`]: bearer tokens off HTTP headers.
+//! - [`jobs`]: durable job workers and the recurring-job scheduler.
+//! - [`events`]: the in-process event bus (events published after commit).
+//! - [`notify`]: notification channels (SMTP, log).
 //! - [`embedded_pg`]: the private PostgreSQL cluster used when no `DATABASE_URL` is set.
 //! - [`cli`]: `klustera serve | schema | demo | tenant ...`.
 //! - [`telemetry`]: tracing and Prometheus metrics.
@@ -17,6 +20,9 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod embedded_pg;
+pub mod events;
 pub mod http;
+pub mod jobs;
+pub mod notify;
 pub mod telemetry;
 pub mod tenancy;

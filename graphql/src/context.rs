@@ -12,7 +12,8 @@ use async_graphql::Context;
 use sea_orm::DatabaseTransaction;
 
 use crate::error::{ApiError, ApiResult};
-use crate::property::loaders::Loaders;
+use crate::events::DomainEvent;
+use crate::loader::Loaders;
 use crate::types::TenantSlug;
 
 /// Roles a token can carry.
@@ -103,9 +104,27 @@ pub struct RequestContext {
     audit_targets: Mutex<Vec<String>>,
     /// For residents: the units of their household, computed once per operation.
     visible_units: tokio::sync::OnceCell<Arc<HashSet<i64>>>,
-    /// Set when a root mutation field ran; shared with the server, which then knows a
-    /// rolled-back operation's partial data never happened.
-    mutated: Arc<AtomicBool>,
+    /// What the operation did beyond its response; shared with the server.
+    effects: Arc<Effects>,
+}
+
+/// Read by the server after the operation: whether a mutation ran (a rolled-back
+/// operation's partial data then never happened) and which events to publish once the
+/// transaction committed.
+#[derive(Default)]
+pub struct Effects {
+    mutated: AtomicBool,
+    events: Mutex<Vec<DomainEvent>>,
+}
+
+impl Effects {
+    pub fn mutated(&self) -> bool {
+        self.mutated.load(Ordering::Relaxed)
+    }
+
+    pub fn take_events(&self) -> Vec<DomainEvent> {
+        self.events.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+    }
 }
 
 impl RequestContext {
@@ -120,17 +139,24 @@ impl RequestContext {
             tenant,
             audit_targets: Mutex::default(),
             visible_units: tokio::sync::OnceCell::new(),
-            mutated: Arc::default(),
+            effects: Arc::default(),
         }
     }
 
-    /// A handle that reads `true` once a root mutation field of this operation has run.
-    pub fn mutation_flag(&self) -> Arc<AtomicBool> {
-        self.mutated.clone()
+    /// The operation's effects, for the server to read after executing.
+    pub fn effects(&self) -> Arc<Effects> {
+        self.effects.clone()
     }
 
     pub(crate) fn mark_mutated(&self) {
-        self.mutated.store(true, Ordering::Relaxed);
+        self.effects.mutated.store(true, Ordering::Relaxed);
+    }
+
+    /// Records an event, published by the server only if the operation commits.
+    pub fn emit(&self, event: DomainEvent) {
+        if let Ok(mut events) = self.effects.events.lock() {
+            events.push(event);
+        }
     }
 
     pub fn tenant(&self) -> ApiResult<&TenantScope> {

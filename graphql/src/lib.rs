@@ -13,10 +13,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod context;
 pub mod error;
+pub mod events;
 pub mod guard;
+pub mod jobs;
 pub mod limits;
+pub mod loader;
 pub mod pagination;
 pub mod property;
 pub mod types;
@@ -28,10 +32,10 @@ use sea_orm::DatabaseConnection;
 pub use context::{ContextExt, Principal, RequestContext, Role, TenantScope};
 pub use error::{ApiError, ApiResult};
 
-use property::loaders::TenantLoader;
+use loader::TenantLoader;
 
 #[derive(MergedObject, Default)]
-pub struct Query(auth::schema::AuthQuery, property::schema::PropertyQuery);
+pub struct Query(auth::schema::AuthQuery, property::schema::PropertyQuery, billing::schema::BillingQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -73,11 +77,21 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
 }
 
+/// What the schema's resolvers reach beyond the request: made by the server.
+pub struct Services {
+    pub control: ControlPlane,
+    pub keys: auth::TokenKeys,
+    /// Midtrans Snap, when a server key is configured.
+    pub snap: Option<billing::midtrans::SnapClient>,
+}
+
 /// Builds the executable schema. No side effects: connections are made by the caller.
-pub fn build_schema(control: ControlPlane, keys: auth::TokenKeys, limits: &Limits) -> AppSchema {
-    let mut b = builder()
-        .data(control)
-        .data(keys)
+pub fn build_schema(services: Services, limits: &Limits) -> AppSchema {
+    let mut b = builder().data(services.control).data(services.keys);
+    if let Some(snap) = services.snap {
+        b = b.data(snap);
+    }
+    b = b
         .extension(audit::AuditLog)
         .extension(limits::AliasLimit(limits.max_aliases))
         .limit_depth(limits.max_depth)

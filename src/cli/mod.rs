@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Run the gateway (HTTP on KLUSTERA_BIND, default 127.0.0.1:8080).
     Serve,
+    /// Run only job workers and the recurring-job scheduler (no HTTP).
+    Worker,
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Create a demo tenant with realistic data and print its logins.
@@ -67,6 +69,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => {
             let state = crate::app::build(config, &url).await?;
             crate::app::serve(state).await
+        }
+        Command::Worker => {
+            let state = crate::app::build(config, &url).await?;
+            crate::app::work(state).await
         }
         Command::Demo(args) => demo::run(config, &url, args).await,
         Command::Tenant(cmd) => tenant::run(&url, cmd).await,

@@ -19,6 +19,8 @@ use tracing::Instrument;
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{ApiError, RequestContext, Role, attach_request_data};
 
+use klustera_graphql::events::EventBus;
+
 use crate::app::AppState;
 use crate::tenancy::{bind, resolve};
 
@@ -165,7 +167,7 @@ async fn execute(
         operation = request.operation_name.as_deref().unwrap_or(""),
     );
     let ctx = RequestContext::new(request_id.clone(), principal, scope);
-    let mutated = ctx.mutation_flag();
+    let effects = ctx.effects();
     let mut response = app
         .schema
         .execute(attach_request_data(request, ctx))
@@ -177,7 +179,13 @@ async fn execute(
         let _guard = span.enter();
         response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
     }
-    if !response.is_ok() && mutated.load(std::sync::atomic::Ordering::Relaxed) {
+    if response.is_ok() {
+        if !tenant.is_empty() {
+            for event in effects.take_events() {
+                app.events.publish(&tenant, event);
+            }
+        }
+    } else if effects.mutated() {
         // Rolled back: the fields that "succeeded" before the error did not happen.
         response.data = async_graphql::Value::Null;
     }

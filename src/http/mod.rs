@@ -3,9 +3,11 @@
 //! # Layout
 //! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
 //! - [`ops`]: `GET /health`, `GET /metrics`.
+//! - [`webhooks`]: `POST /webhooks/midtrans`.
 
 pub mod graphql;
 pub mod ops;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -31,6 +33,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
+        .route("/webhooks/midtrans", axum::routing::post(webhooks::midtrans))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
         .layer(DefaultBodyLimit::max(state.config.body_limit))

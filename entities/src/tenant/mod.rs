@@ -1,8 +1,12 @@
 //! Tenant tables: no schema name, resolved through the transaction's `search_path`.
 
 pub mod audit_log;
+pub mod bill;
+pub mod bill_item;
+pub mod payment;
 pub mod block;
 pub mod resident;
 pub mod resident_unit;
+pub mod tariff;
 pub mod unit;
 pub mod user;

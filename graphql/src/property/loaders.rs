@@ -5,34 +5,19 @@
 //! request's tenant transaction: it can only ever see that tenant's rows.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use sea_orm::prelude::DateTimeWithTimeZone;
 use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
     Statement,
 };
 
 use klustera_entities::tenant::{block, resident, unit};
 
 use crate::error::ApiError;
-
-/// The request's loader, with its per-request cache.
-pub type Loaders =
-    async_graphql::dataloader::DataLoader<TenantLoader, async_graphql::dataloader::HashMapCache>;
-
-/// Loads through the request's tenant transaction.
-pub struct TenantLoader {
-    tx: Arc<DatabaseTransaction>,
-}
-
-impl TenantLoader {
-    pub fn new(tx: Arc<DatabaseTransaction>) -> Self {
-        Self { tx }
-    }
-}
+use crate::loader::{TenantLoader, ids};
 
 /// An open link seen from one side, with the row on the other side.
 #[derive(Debug, Clone)]
@@ -86,10 +71,6 @@ struct UnitLinkRow {
     unit_type: String,
     archived_at: Option<DateTimeWithTimeZone>,
     created_at: DateTimeWithTimeZone,
-}
-
-fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
-    keys.iter().map(|k| id(*k)).collect()
 }
 
 impl Loader<ResidentsOfUnit> for TenantLoader {

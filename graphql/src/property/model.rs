@@ -105,6 +105,20 @@ impl Unit {
             .unwrap_or_default();
         Ok(links.into_iter().map(|l| Resident(l.other)).collect())
     }
+    /// The unit's most recent bills, newest first (`last` at most 24). Residents see
+    /// bills of their own household's units only, as they see only those units.
+    async fn bills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 3)] last: usize,
+    ) -> Result<Vec<crate::billing::model::Bill>> {
+        use crate::billing::loaders::{BillsOfUnit, MAX_RECENT_BILLS};
+        if last > usize::try_from(MAX_RECENT_BILLS).unwrap_or(usize::MAX) {
+            return Err(ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")).into());
+        }
+        let bills = ctx.loader()?.load_one(BillsOfUnit(self.0.id)).await?.unwrap_or_default();
+        Ok(bills.into_iter().take(last).map(crate::billing::model::Bill).collect())
+    }
     /// Open links of this unit, with the relation of each resident.
     async fn occupancies(&self, ctx: &Context<'_>) -> Result<Vec<Occupancy>> {
         let links = ctx

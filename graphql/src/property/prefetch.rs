@@ -27,6 +27,8 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
         let blocks: BTreeSet<i64> = units.iter().map(|u| u.block_id).collect();
         loader.load_many(blocks.into_iter().map(BlockById)).await?;
     }
+    let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    crate::billing::prefetch::bills_of_units(ctx, node.field("bills"), &ids).await?;
     let residents = node.field("residents");
     let occupants = node.field("occupancies").field("resident");
     if residents.exists() || node.field("occupancies").exists() {

@@ -1,7 +1,9 @@
 //! Domain newtypes that parse: once built, the value is valid.
 
+mod money;
 mod phone;
 mod slug;
 
+pub use money::{Period, Rupiah};
 pub use phone::Phone;
 pub use slug::TenantSlug;

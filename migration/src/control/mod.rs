@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_registry;
+mod m0002_jobs;
 
 /// Name of the control-plane schema.
 pub const SCHEMA: &str = "control";
@@ -12,6 +13,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_jobs::Migration)]
     }
 }

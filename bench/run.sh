@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Load benchmark: the gateway against the database's own speed for the same SQL.
+#
+#   bench/run.sh
+#
+# Env knobs: BENCH_SECONDS (per measurement, default 10), BENCH_DATABASE_URL (use this
+# PostgreSQL instead of a private embedded cluster under bench/out/data), BENCH_PORT
+# (gateway port, default 18080). Output: a markdown table on stdout and in
+# bench/out/results.md; raw wrk/pgbench output under bench/out/.
+# See bench/README.md for what the numbers mean.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/bench/out"
+BIN="$ROOT/target/release/klustera"
+SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+PORT="${BENCH_PORT:-18080}"
+SLUG=bench
+PASSWORD=demo-pass-2024
+MANAGER="manager@$SLUG.test"
+CONCURRENCIES=(1 16 64)
+SHAPES=(flat nested)
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ "$SECONDS_PER_RUN" =~ ^[0-9]+$ && "$SECONDS_PER_RUN" -ge 1 ]] || die "BENCH_SECONDS must be a positive integer"
+mkdir -p "$OUT"
+cd "$ROOT"
+
+# --- 1. tools and build -------------------------------------------------------------
+for tool in curl python3 psql pgbench; do
+    command -v "$tool" >/dev/null || die "$tool is required"
+done
+if ! command -v wrk >/dev/null; then
+    log "installing wrk"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+
+log "cargo build --release"
+cargo build --release
+[[ -x "$BIN" ]] || die "$BIN missing after build"
+
+# Configuration comes only from here: no klustera.toml from the working directory.
+export KLUSTERA_CONFIG="$OUT/no-such-config.toml"
+export KLUSTERA_DATA_DIR="$OUT/data"
+export RUST_LOG=warn
+unset KLUSTERA_BIND
+
+# --- 2./3. database and seed ----------------------------------------------------------
+if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
+    export DATABASE_URL="$BENCH_DATABASE_URL"
+    log "database: BENCH_DATABASE_URL"
+else
+    unset DATABASE_URL
+    log "database: private embedded PostgreSQL under $KLUSTERA_DATA_DIR"
+fi
+log "seeding tenant '$SLUG' (2000 units, 5000 residents)"
+timeout 300 "$BIN" demo --slug "$SLUG" --units 2000 --residents 5000 --reset >"$OUT/demo.log" 2>&1 \
+    || { cat "$OUT/demo.log" >&2; die "klustera demo failed"; }
+if [[ -z "${DATABASE_URL:-}" ]]; then
+    PG_PORT="$(tr -d '[:space:]' <"$KLUSTERA_DATA_DIR/pg/port")"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/klustera"
+fi
+DB_URL="$DATABASE_URL"
+psql_q() { psql "$DB_URL" -X -v ON_ERROR_STOP=1 -Atq -c "$1"; }
+SCHEMA="$(psql_q "SELECT schema_name FROM control.tenants WHERE slug = '$SLUG'")"
+[[ -n "$SCHEMA" ]] || die "tenant $SLUG not found in control.tenants"
+PG_VERSION="$(psql_q "SHOW server_version")"
+
+# --- 4. gateway ---------------------------------------------------------------------
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_busy "$PORT"; then
+    NEW_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    log "port $PORT is in use; using $NEW_PORT"
+    PORT="$NEW_PORT"
+fi
+BASE="http://127.0.0.1:$PORT"
+SERVER_PID=""
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting the gateway on $BASE"
+KLUSTERA_BIND="127.0.0.1:$PORT" \
+    JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
+    KLUSTERA_DB_POOL_SIZE=16 \
+    "$BIN" serve >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for i in $(seq 1 120); do
+    curl -sf -o /dev/null "$BASE/health" && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$OUT/server.log" >&2; die "gateway exited during start-up"; }
+    [[ $i -lt 120 ]] || die "gateway not healthy after 60 s (see $OUT/server.log)"
+    sleep 0.5
+done
+
+# --- 5. login -------------------------------------------------------------------------
+gql() { # gql <json body> [token]
+    local auth=()
+    [[ -n "${2:-}" ]] && auth=(-H "authorization: Bearer $2")
+    curl -sS --max-time 30 -X POST "$BASE/graphql" \
+        -H 'content-type: application/json' -H 'accept: application/json' \
+        -H "x-tenant: $SLUG" "${auth[@]}" --data-binary "$1"
+}
+body_for() { python3 -c 'import json,sys; print(json.dumps({"query": sys.argv[1]}))' "$1"; }
+
+LOGIN_RESP="$(gql "$(body_for "mutation { login(identifier: \"$MANAGER\", password: \"$PASSWORD\") { accessToken } }")")"
+TOKEN="$(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+t = ((r.get("data") or {}).get("login") or {}).get("accessToken")
+if r.get("errors") or not t:
+    sys.exit("login failed: " + sys.argv[1][:500])
+print(t)' "$LOGIN_RESP")" || die "login failed"
+
+# --- 6. query shapes and a correctness check ---------------------------------------------
+declare -A QUERY
+QUERY[flat]='{ units(first: 50) { edges { node { id number areaM2 type } } } }'
+QUERY[nested]='{ units(first: 50) { edges { node { id number residents { id fullName units { id number block { name } } } } } } }'
+
+check_shape() { # check_shape <shape>: one request, no errors, 50 edges
+    local resp
+    resp="$(gql "$(body_for "${QUERY[$1]}")" "$TOKEN")"
+    python3 -c '
+import json, sys
+shape, raw = sys.argv[1], sys.argv[2]
+try:
+    r = json.loads(raw)
+except ValueError:
+    sys.exit(f"{shape}: response is not JSON: {raw[:500]}")
+if "errors" in r:
+    sys.exit(f"{shape}: errors in response: {json.dumps(r[\"errors\"])[:1000]}")
+edges = (((r.get("data") or {}).get("units") or {}).get("edges")) or []
+if len(edges) != 50:
+    sys.exit(f"{shape}: expected 50 edges, got {len(edges)}")
+if shape == "nested":
+    res = [x for e in edges for x in e["node"]["residents"]]
+    if not res or any(not x["units"] or not x["units"][0]["block"]["name"] for x in res):
+        sys.exit("nested: residents/units/block missing")
+' "$1" "$resp" || die "$1 query check failed"
+}
+for shape in "${SHAPES[@]}"; do check_shape "$shape"; done
+log "both shapes answer correctly (50 edges, no errors)"
+
+# wrk Lua scripts; done() prints one parseable line. Each response body is scanned for
+# "errors" so a run that degrades into GraphQL errors cannot pass as fast.
+for shape in "${SHAPES[@]}"; do
+    python3 - "$shape" "$(body_for "${QUERY[$shape]}")" "$TOKEN" "$SLUG" >"$OUT/wrk-$shape.lua" <<'PY'
+import sys
+shape, body, token, slug = sys.argv[1:5]
+for s in (body, token):
+    assert "]==]" not in s
+print(f"""-- generated by bench/run.sh ({shape})
+wrk.method = "POST"
+wrk.body = [==[{body}]==]
+wrk.headers["content-type"] = "application/json"
+wrk.headers["accept"] = "application/json"
+wrk.headers["x-tenant"] = [==[{slug}]==]
+wrk.headers["authorization"] = [==[Bearer {token}]==]
+
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function init(args) gql_errors = 0 end
+function response(status, headers, body)
+  if status == 200 and string.find(body, '"errors"', 1, true) then gql_errors = gql_errors + 1 end
+end
+function done(summary, latency, requests)
+  local e = 0
+  for _, t in ipairs(threads) do e = e + (t:get("gql_errors") or 0) end
+  local s = summary.errors
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d rps=%.2f p50_us=%.0f p99_us=%.0f non2xx=%d socket_errors=%d gql_errors=%d\\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(99), s.status,
+    s.connect + s.read + s.write + s.timeout, e))
+end""")
+PY
+done
+
+# --- 8. pgbench scripts: what a perfect batching server sends per request ----------------
+UNIT_IDS="$(psql_q "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM \"$SCHEMA\".units WHERE archived_at IS NULL ORDER BY id ASC LIMIT 50) s")"
+RESIDENT_IDS="$(psql_q "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT DISTINCT resident_id AS id FROM \"$SCHEMA\".resident_units WHERE unit_id = ANY('{$UNIT_IDS}'::bigint[]) AND ends_on IS NULL) s")"
+BLOCK_IDS="$(psql_q "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT DISTINCT u.block_id AS id FROM \"$SCHEMA\".resident_units ru JOIN \"$SCHEMA\".units u ON u.id = ru.unit_id WHERE ru.resident_id = ANY('{$RESIDENT_IDS}'::bigint[]) AND ru.ends_on IS NULL) s")"
+[[ -n "$UNIT_IDS" && -n "$RESIDENT_IDS" && -n "$BLOCK_IDS" ]] || die "could not compute ids for the pgbench scripts"
+
+BIND_SQL="SELECT display_name, status, time_zone, set_config('search_path', quote_ident(schema_name), true), set_config('statement_timeout', '10s', true) FROM control.tenants WHERE slug = '$SLUG';"
+UNITS_SQL="SELECT id, block_id, number, area_m2, unit_type, archived_at, created_at FROM units WHERE archived_at IS NULL ORDER BY id ASC LIMIT 51;"
+{
+    echo "BEGIN;"; echo "$BIND_SQL"; echo "$UNITS_SQL"; echo "COMMIT;"
+} >"$OUT/pgbench-flat.sql"
+{
+    echo "BEGIN;"; echo "$BIND_SQL"; echo "$UNITS_SQL"
+    echo "SELECT ru.unit_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, r.id, r.full_name, r.phone, r.email, r.identity_number, r.archived_at, r.created_at FROM resident_units ru JOIN residents r ON r.id = ru.resident_id WHERE ru.unit_id = ANY('{$UNIT_IDS}'::bigint[]) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id;"
+    echo "SELECT ru.resident_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, u.id, u.block_id, u.number, u.area_m2, u.unit_type, u.archived_at, u.created_at FROM resident_units ru JOIN units u ON u.id = ru.unit_id WHERE ru.resident_id = ANY('{$RESIDENT_IDS}'::bigint[]) AND ru.ends_on IS NULL ORDER BY ru.resident_id, u.id;"
+    echo "SELECT id, name, created_at FROM blocks WHERE id IN ($BLOCK_IDS);"
+    echo "COMMIT;"
+} >"$OUT/pgbench-nested.sql"
+for shape in "${SHAPES[@]}"; do # each script must run cleanly once
+    psql "$DB_URL" -X -v ON_ERROR_STOP=1 -q -f "$OUT/pgbench-$shape.sql" >/dev/null \
+        || die "pgbench-$shape.sql does not run"
+done
+
+# --- 7./8. measurements -------------------------------------------------------------------
+WARNINGS=()
+val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; } # field of the BENCH_RESULT line
+declare -A RPS P50 P99 TPS
+for shape in "${SHAPES[@]}"; do
+    log "$shape: warm-up (2 s)"
+    timeout 60 wrk -t 2 -c 16 -d 2s -s "$OUT/wrk-$shape.lua" "$BASE/graphql" >/dev/null
+    for c in "${CONCURRENCIES[@]}"; do
+        threads=$(( c < 2 ? c : 2 ))
+        log "$shape c=$c: wrk ${SECONDS_PER_RUN}s"
+        raw="$OUT/wrk-$shape-c$c.txt"
+        timeout $(( SECONDS_PER_RUN + 60 )) \
+            wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" --latency -s "$OUT/wrk-$shape.lua" "$BASE/graphql" >"$raw" \
+            || die "wrk failed ($raw)"
+        line="$(grep '^BENCH_RESULT' "$raw")" || die "no BENCH_RESULT in $raw"
+        RPS[$shape,$c]="$(val rps)"
+        P50[$shape,$c]="$(val p50_us)"
+        P99[$shape,$c]="$(val p99_us)"
+        for k in non2xx socket_errors gql_errors; do
+            n="$(val $k)"
+            [[ "$n" == 0 ]] || WARNINGS+=("$shape c=$c: $k=$n (see $raw)")
+        done
+        [[ "$(val requests)" -gt 0 ]] || WARNINGS+=("$shape c=$c: no requests completed")
+
+        log "$shape c=$c: pgbench ${SECONDS_PER_RUN}s"
+        praw="$OUT/pgbench-$shape-c$c.txt"
+        timeout $(( SECONDS_PER_RUN + 60 )) \
+            pgbench -n -M prepared -f "$OUT/pgbench-$shape.sql" -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" "$DB_URL" >"$praw" 2>&1 \
+            || { cat "$praw" >&2; die "pgbench failed ($praw)"; }
+        TPS[$shape,$c]="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$praw" | head -1)"
+        [[ -n "${TPS[$shape,$c]}" ]] || die "no tps in $praw"
+        if grep -q 'failed transactions: [1-9]' "$praw"; then WARNINGS+=("$shape c=$c: pgbench had failed transactions"); fi
+    done
+    check_shape "$shape" # still correct after load
+done
+
+# --- 9. report ---------------------------------------------------------------------------
+CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+DIRTY="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (uncommitted changes)' || true)"
+{
+    echo "# Klustera gateway benchmark"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT$DIRTY"
+    echo "- machine: $(nproc) CPUs, $CPU_MODEL (wrk, gateway, pgbench and PostgreSQL share it)"
+    echo "- PostgreSQL $PG_VERSION; tenant '$SLUG': 2000 units, 5000 residents; pool 16; ${SECONDS_PER_RUN}s per run"
+    echo
+    echo "| shape | concurrency | gateway req/s | p50 | p99 | pgbench tps | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for shape in "${SHAPES[@]}"; do
+        for c in "${CONCURRENCIES[@]}"; do
+            python3 -c '
+import sys
+shape, c, rps, p50, p99, tps = sys.argv[1:7]
+rps, p50, p99, tps = float(rps), float(p50), float(p99), float(tps)
+print(f"| {shape} | {c} | {rps:.0f} | {p50/1000:.2f} ms | {p99/1000:.2f} ms | {tps:.0f} | {rps/tps if tps else 0:.2f} |")
+' "$shape" "$c" "${RPS[$shape,$c]}" "${P50[$shape,$c]}" "${P99[$shape,$c]}" "${TPS[$shape,$c]}"
+        done
+    done
+    echo
+    echo "ratio = gateway req/s ÷ pgbench tps for the same SQL (goal at concurrency 16: nested ≥ 0.5, flat ≥ 0.3)."
+    python3 -c '
+import sys
+for shape, goal, rps, tps in ((sys.argv[1], 0.3, sys.argv[2], sys.argv[3]), (sys.argv[4], 0.5, sys.argv[5], sys.argv[6])):
+    r = float(rps) / float(tps)
+    print(f"- {shape} at 16: {r:.2f} vs goal {goal} -> {\"MET\" if r >= goal else \"NOT MET\"}")
+' flat "${RPS[flat,16]}" "${TPS[flat,16]}" nested "${RPS[nested,16]}" "${TPS[nested,16]}"
+    if ((${#WARNINGS[@]})); then
+        echo
+        echo "**Warnings:**"
+        printf -- '- %s\n' "${WARNINGS[@]}"
+    fi
+} | tee "$OUT/results.md"
+
+if ((${#WARNINGS[@]})); then
+    log "finished with warnings (see above); results are not trustworthy"
+    exit 1
+fi
+log "results saved to $OUT/results.md"

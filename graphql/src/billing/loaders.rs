@@ -1,0 +1,97 @@
+//! Batch loaders for unit -> bills, bill -> items, bill -> payments, bill -> unit.
+
+use std::collections::HashMap;
+
+use async_graphql::dataloader::Loader;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use klustera_entities::tenant::{bill, bill_item, payment, unit};
+
+use crate::error::ApiError;
+use crate::loader::{TenantLoader, ids};
+
+/// Most recent bills kept per unit by the loader; `Unit.bills(last:)` slices it.
+pub const MAX_RECENT_BILLS: i64 = 24;
+
+/// Key: unit id -> its most recent bills (newest first, at most [`MAX_RECENT_BILLS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BillsOfUnit(pub i64);
+
+/// Key: bill id -> its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ItemsOfBill(pub i64);
+
+/// Key: bill id -> its payments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PaymentsOfBill(pub i64);
+
+/// Key: unit id -> unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitById(pub i64);
+
+fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
+impl Loader<BillsOfUnit> for TenantLoader {
+    type Value = Vec<bill::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[BillsOfUnit]) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
+        use sea_orm::{DbBackend, Statement};
+        let rows = bill::Entity::find()
+            .from_raw_sql(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid, void_reason, created_at \
+                 FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n \
+                       FROM bills b WHERE unit_id = ANY($1)) ranked \
+                 WHERE n <= $2 ORDER BY unit_id, period DESC",
+                [ids(keys, |k| k.0).into(), MAX_RECENT_BILLS.into()],
+            ))
+            .all(self.tx.as_ref())
+            .await?;
+        Ok(group(rows, |b| BillsOfUnit(b.unit_id)))
+    }
+}
+
+impl Loader<ItemsOfBill> for TenantLoader {
+    type Value = Vec<bill_item::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[ItemsOfBill]) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
+        let rows = bill_item::Entity::find()
+            .filter(bill_item::Column::BillId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(bill_item::Column::Id)
+            .all(self.tx.as_ref())
+            .await?;
+        Ok(group(rows, |i| ItemsOfBill(i.bill_id)))
+    }
+}
+
+impl Loader<PaymentsOfBill> for TenantLoader {
+    type Value = Vec<payment::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[PaymentsOfBill]) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
+        let rows = payment::Entity::find()
+            .filter(payment::Column::BillId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(payment::Column::Id)
+            .all(self.tx.as_ref())
+            .await?;
+        Ok(group(rows, |p| PaymentsOfBill(p.bill_id)))
+    }
+}
+
+impl Loader<UnitById> for TenantLoader {
+    type Value = unit::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
+        let rows = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0))).all(self.tx.as_ref()).await?;
+        Ok(rows.into_iter().map(|u| (UnitById(u.id), u)).collect())
+    }
+}

@@ -1,0 +1,213 @@
+//! GraphQL objects of billing, built from entities.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use klustera_entities::tenant::{bill, bill_item, payment};
+
+use super::loaders::{ItemsOfBill, PaymentsOfBill, UnitById};
+use crate::context::ContextExt;
+use crate::error::ApiError;
+use crate::property::model::Unit;
+use crate::types::Rupiah;
+
+/// `Unit.bills` without `last`.
+pub const DEFAULT_RECENT_BILLS: usize = 3;
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillStatus {
+    Unpaid,
+    PartiallyPaid,
+    Paid,
+    Overdue,
+    Void,
+}
+
+impl BillStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unpaid => "UNPAID",
+            Self::PartiallyPaid => "PARTIALLY_PAID",
+            Self::Paid => "PAID",
+            Self::Overdue => "OVERDUE",
+            Self::Void => "VOID",
+        }
+    }
+
+    pub fn from_db(raw: &str) -> Self {
+        match raw {
+            "PARTIALLY_PAID" => Self::PartiallyPaid,
+            "PAID" => Self::Paid,
+            "OVERDUE" => Self::Overdue,
+            "VOID" => Self::Void,
+            _ => Self::Unpaid,
+        }
+    }
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TariffKindGql {
+    Fixed,
+    PerArea,
+    Metered,
+    OneOff,
+}
+
+/// A monthly bill of one unit.
+pub struct Bill(pub bill::Model);
+
+#[Object]
+impl Bill {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// `YYYY-MM`.
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn status(&self) -> BillStatus {
+        BillStatus::from_db(&self.0.status)
+    }
+    async fn subtotal(&self) -> Rupiah {
+        Rupiah(self.0.subtotal)
+    }
+    async fn ppn(&self) -> Rupiah {
+        Rupiah(self.0.ppn)
+    }
+    async fn late_fee(&self) -> Rupiah {
+        Rupiah(self.0.late_fee)
+    }
+    /// subtotal + ppn + lateFee.
+    async fn total(&self) -> Rupiah {
+        Rupiah(self.0.total)
+    }
+    async fn paid(&self) -> Rupiah {
+        Rupiah(self.0.paid)
+    }
+    async fn outstanding(&self) -> Rupiah {
+        Rupiah(self.0.total - self.0.paid)
+    }
+    async fn void_reason(&self) -> Option<&str> {
+        self.0.void_reason.as_deref()
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
+        unit.map(Unit).ok_or_else(|| ApiError::NotFound("unit").into())
+    }
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<BillItem>> {
+        let items = ctx.loader()?.load_one(ItemsOfBill(self.0.id)).await?.unwrap_or_default();
+        Ok(items.into_iter().map(BillItem).collect())
+    }
+    async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Payment>> {
+        let payments = ctx.loader()?.load_one(PaymentsOfBill(self.0.id)).await?.unwrap_or_default();
+        Ok(payments.into_iter().map(Payment).collect())
+    }
+}
+
+/// One line of a bill.
+pub struct BillItem(pub bill_item::Model);
+
+#[Object]
+impl BillItem {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn quantity(&self) -> Decimal {
+        self.0.quantity
+    }
+    async fn unit_price(&self) -> Rupiah {
+        Rupiah(self.0.unit_price)
+    }
+    async fn amount(&self) -> Rupiah {
+        Rupiah(self.0.amount)
+    }
+    /// PPN rate in basis points (1100 = 11%).
+    async fn ppn_rate_bp(&self) -> i32 {
+        self.0.ppn_rate_bp
+    }
+    async fn ppn(&self) -> Rupiah {
+        Rupiah(self.0.ppn)
+    }
+}
+
+/// Money received for a bill.
+pub struct Payment(pub payment::Model);
+
+#[Object]
+impl Payment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// CASH, TRANSFER or MIDTRANS.
+    async fn method(&self) -> &str {
+        &self.0.method
+    }
+    async fn amount(&self) -> Rupiah {
+        Rupiah(self.0.amount)
+    }
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+    async fn paid_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.0.paid_at
+    }
+    async fn refunded(&self) -> bool {
+        self.0.refunded_at.is_some()
+    }
+}
+
+/// A Midtrans Snap checkout: open `redirectUrl` or use `token` with Snap.js.
+#[derive(SimpleObject)]
+pub struct Checkout {
+    pub order_id: String,
+    pub gross_amount: Rupiah,
+    pub token: String,
+    pub redirect_url: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Aging {
+    /// Not yet due.
+    pub current: Rupiah,
+    pub days_1_to_30: Rupiah,
+    pub days_31_to_60: Rupiah,
+    pub days_61_to_90: Rupiah,
+    pub over_90_days: Rupiah,
+}
+
+#[derive(SimpleObject)]
+pub struct CollectionReport {
+    pub period: String,
+    pub bills: i64,
+    pub billed: Rupiah,
+    pub collected: Rupiah,
+    /// collected / billed in percent, two decimals (exact decimal, no float).
+    pub collection_rate: Decimal,
+    /// Outstanding amounts of all periods up to this one, by days past due, as of today.
+    pub arrears: Aging,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// A file, inline: decode `base64` and save it as `filename`.
+#[derive(SimpleObject)]
+pub struct ExportFile {
+    pub filename: String,
+    pub content_type: String,
+    pub base64: String,
+}

@@ -1,0 +1,79 @@
+//! `POST /webhooks/midtrans`: Midtrans HTTP notifications.
+//!
+//! Order: signature first (401, nothing read or written), then the order id names the
+//! tenant, then the notification is applied in one tenant-bound transaction, exactly once
+//! (see `billing::midtrans::apply_notification`). Events are published after commit.
+//! Answers 200 for applied and for ignored (duplicate, out of order) notifications, so
+//! Midtrans stops retrying; 4xx for what we refuse.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use klustera_graphql::ApiError;
+use klustera_graphql::billing::midtrans::{self, Notification, Outcome};
+use klustera_graphql::events::DomainEvent;
+
+use klustera_graphql::events::EventBus;
+
+use crate::app::AppState;
+use crate::tenancy::bind::begin_bound;
+
+fn reply(status: StatusCode, outcome: &str) -> Response {
+    (status, Json(json!({ "status": outcome }))).into_response()
+}
+
+pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
+    let Some(server_key) = app.config.midtrans_server_key.as_deref() else {
+        return reply(StatusCode::NOT_FOUND, "midtrans is not configured");
+    };
+    let Ok(n) = serde_json::from_slice::<Notification>(&body) else {
+        return reply(StatusCode::BAD_REQUEST, "not a Midtrans notification");
+    };
+    if !midtrans::signature_valid(&n, server_key) {
+        tracing::warn!(order_id = %n.order_id, "Midtrans notification with a bad signature");
+        return reply(StatusCode::UNAUTHORIZED, "bad signature");
+    }
+    let Some((slug, _)) = midtrans::parse_order_id(&n.order_id) else {
+        return reply(StatusCode::NOT_FOUND, "unknown order");
+    };
+    let result = async {
+        let (tx, _) = begin_bound(&app.db, &slug, &app.config.statement_timeout)
+            .await?
+            .ok_or(ApiError::NotFound("order"))?;
+        let outcome = midtrans::apply_notification(&tx, &n).await?;
+        if matches!(outcome, Outcome::Paid(_)) {
+            klustera_graphql::billing::notify::schedule_delivery(&tx, slug.as_str()).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, ApiError>(outcome)
+    }
+    .await;
+    match result {
+        Ok(Outcome::Paid(applied)) => {
+            app.events.publish(
+                slug.as_str(),
+                DomainEvent::BillPaid {
+                    bill_id: applied.bill_id,
+                    unit_id: applied.unit_id,
+                    amount: applied.amount,
+                    status: applied.status,
+                },
+            );
+            reply(StatusCode::OK, "applied")
+        }
+        Ok(Outcome::Moved(state)) => reply(StatusCode::OK, state),
+        Ok(Outcome::Ignored) => reply(StatusCode::OK, "ignored"),
+        Err(ApiError::NotFound(_)) => reply(StatusCode::NOT_FOUND, "unknown order"),
+        Err(ApiError::BadUserInput { message, .. }) => reply(StatusCode::BAD_REQUEST, &message),
+        Err(err) => {
+            if let ApiError::Internal(cause) = &err {
+                tracing::error!(error = %cause, "webhook failed");
+            }
+            reply(StatusCode::INTERNAL_SERVER_ERROR, "try again")
+        }
+    }
+}

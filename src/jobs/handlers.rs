@@ -1,0 +1,106 @@
+//! Job handlers. Each is idempotent: rerunning one (after a crash or a retry) never
+//! duplicates a bill, a late fee or a notification.
+
+use anyhow::{Context, anyhow};
+use serde_json::json;
+
+use klustera_graphql::billing::{notify, service};
+use klustera_graphql::jobs::kind;
+use klustera_graphql::types::{Period, TenantSlug};
+
+use super::JobRun;
+use crate::tenancy::bind::begin_bound;
+
+pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
+    match run.job.kind.as_str() {
+        kind::GENERATE_BILLS => generate_bills(&run).await,
+        kind::OVERDUE_SWEEP => overdue_sweep(&run).await,
+        kind::REMINDER_SWEEP => reminder_sweep(&run).await,
+        kind::DELIVER_NOTIFICATIONS => deliver(&run).await,
+        other => Err(anyhow!("unknown job kind {other}")),
+    }
+}
+
+fn slug(run: &JobRun<'_>) -> anyhow::Result<TenantSlug> {
+    TenantSlug::parse(&run.job.tenant_slug).map_err(|e| anyhow!(e.message()))
+}
+
+async fn bound(run: &JobRun<'_>) -> anyhow::Result<(sea_orm::DatabaseTransaction, String)> {
+    let (tx, tenant) = begin_bound(&run.env.db, &slug(run)?, "0")
+        .await
+        .map_err(|e| anyhow!(e.message()))?
+        .ok_or_else(|| anyhow!("tenant {} no longer exists", run.job.tenant_slug))?;
+    Ok((tx, tenant.time_zone))
+}
+
+/// One transaction per batch of units: bills, their items and the job's progress commit
+/// together, so after a crash the job resumes after the last committed unit.
+async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let period = run.job.payload["period"].as_str().context("payload.period")?;
+    let period = Period::parse("period", period).map_err(|e| anyhow!(e.message()))?;
+    let progress = run.job.progress.clone().unwrap_or_else(|| json!({}));
+    let mut after = progress["lastUnit"].as_i64().unwrap_or(0);
+    let mut units = progress["units"].as_i64().unwrap_or(0);
+    let mut bills = progress["bills"].as_i64().unwrap_or(0);
+
+    let (tx, _) = bound(run).await?;
+    let tariffs = service::active_tariffs(&tx).await.map_err(|e| anyhow!(e.message()))?;
+    let settings = service::settings(&tx).await.map_err(|e| anyhow!(e.message()))?;
+    tx.rollback().await?;
+    let due_on = service::due_on(&settings, period).map_err(|e| anyhow!(e.message()))?;
+
+    loop {
+        let (tx, _) = bound(run).await?;
+        let batch = service::generate_batch(&tx, &tariffs, period, due_on, after, run.env.bill_batch)
+            .await
+            .map_err(|e| anyhow!(e.message()))?;
+        let Some(last) = batch.last_unit else {
+            tx.rollback().await?;
+            break;
+        };
+        after = last;
+        units += i64::try_from(batch.units)?;
+        bills += i64::try_from(batch.bills_created)?;
+        run.checkpoint(&tx, json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills}))
+            .await?;
+        tx.commit().await?;
+    }
+    tracing::info!(%period, units, bills, "bills generated");
+    Ok(())
+}
+
+async fn overdue_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, tz) = bound(run).await?;
+    let today = service::tenant_today(&tx, &tz).await.map_err(|e| anyhow!(e.message()))?;
+    let n = service::overdue_sweep(&tx, today).await.map_err(|e| anyhow!(e.message()))?;
+    run.checkpoint(&tx, json!({"overdue": n})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn reminder_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, tz) = bound(run).await?;
+    let today = service::tenant_today(&tx, &tz).await.map_err(|e| anyhow!(e.message()))?;
+    let n = notify::queue_reminders(&tx, today).await.map_err(|e| anyhow!(e.message()))?;
+    if n > 0 {
+        notify::schedule_delivery(&tx, &run.job.tenant_slug).await.map_err(|e| anyhow!(e.message()))?;
+    }
+    run.checkpoint(&tx, json!({"queued": n})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends pending notifications, 100 per transaction, until none are left.
+async fn deliver(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let mut total = 0;
+    loop {
+        let (tx, _) = bound(run).await?;
+        let sent = notify::deliver(&tx, run.env.channel.as_ref(), 100).await.map_err(|e| anyhow!(e.message()))?;
+        total += sent;
+        run.checkpoint(&tx, json!({"sent": total})).await?;
+        tx.commit().await?;
+        if sent < 100 {
+            return Ok(());
+        }
+    }
+}

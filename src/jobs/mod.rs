@@ -1,0 +1,160 @@
+//! Durable jobs: workers and the recurring-job scheduler.
+//!
+//! # Layout
+//! - this file: the worker loop: reap lapsed leases, claim one job with
+//!   `FOR UPDATE SKIP LOCKED`, run its handler, then DONE, retry with backoff, or DEAD.
+//! - [`handlers`]: what each job kind does; every handler is idempotent.
+//! - [`scheduler`]: enqueues each tenant's recurring jobs (bill generation day, daily
+//!   sweeps) with "once" keys, so several processes may run it at the same time.
+//!
+//! Several workers, in one process or many, may run at once: a job is held by one worker
+//! through its lease (`locked_until`), which handlers extend as they make progress. A
+//! worker that dies (even by SIGKILL) loses its lease and the job is claimed again; the
+//! handler resumes from its recorded progress and never duplicates what is committed.
+
+pub mod handlers;
+pub mod scheduler;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use tokio::sync::watch;
+
+use klustera_graphql::billing::notify::Channel;
+use klustera_graphql::events::EventBus;
+
+/// What handlers need from the process.
+#[derive(Clone)]
+pub struct JobEnv {
+    pub db: DatabaseConnection,
+    pub channel: Arc<dyn Channel>,
+    pub events: Arc<dyn EventBus>,
+    pub lease: Duration,
+    pub bill_batch: u64,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Claimed {
+    pub id: i64,
+    pub tenant_slug: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub progress: Option<serde_json::Value>,
+}
+
+/// A claimed job, as its handler sees it.
+pub struct JobRun<'a> {
+    pub job: &'a Claimed,
+    pub worker: &'a str,
+    pub env: &'a JobEnv,
+}
+
+impl JobRun<'_> {
+    /// Records progress and extends the lease, in the caller's transaction (so progress is
+    /// exactly what committed). Fails when the lease was lost to another worker.
+    pub async fn checkpoint(&self, db: &impl ConnectionTrait, progress: serde_json::Value) -> anyhow::Result<()> {
+        let res = db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE control.jobs SET progress = $3, locked_until = now() + make_interval(secs => $4) \
+                 WHERE id = $1 AND locked_by = $2 AND status = 'RUNNING'",
+                [
+                    self.job.id.into(),
+                    self.worker.into(),
+                    progress.into(),
+                    lease_secs(self.env.lease).into(),
+                ],
+            ))
+            .await?;
+        anyhow::ensure!(res.rows_affected() == 1, "job {} lease lost", self.job.id);
+        Ok(())
+    }
+}
+
+fn lease_secs(lease: Duration) -> f64 {
+    lease.as_secs_f64()
+}
+
+/// Runs one worker until `shutdown` turns true (finishing the job in hand first).
+pub async fn run_worker(env: JobEnv, poll: Duration, mut shutdown: watch::Receiver<bool>) {
+    let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    tracing::info!(%worker, "job worker started");
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match work_once(&env, &worker).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(err) => tracing::error!(error = %err, "job queue unavailable"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+/// Claims and runs at most one job. `Ok(true)`: a job was run.
+pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
+    // Leases of dead workers: back to the queue, or DEAD once out of attempts.
+    env.db
+        .execute_unprepared(
+            "UPDATE control.jobs SET status = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END, \
+                    locked_by = NULL, last_error = coalesce(last_error, 'worker lost its lease'), \
+                    finished_at = CASE WHEN attempts >= max_attempts THEN now() END \
+             WHERE status = 'RUNNING' AND locked_until < now()",
+        )
+        .await?;
+    let claimed = Claimed::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE control.jobs SET status = 'RUNNING', attempts = attempts + 1, locked_by = $1, \
+                locked_until = now() + make_interval(secs => $2) \
+         WHERE id = (SELECT id FROM control.jobs WHERE status = 'QUEUED' AND run_at <= now() \
+                     ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, tenant_slug, kind, payload, attempts, max_attempts, progress",
+        [worker.into(), lease_secs(env.lease).into()],
+    ))
+    .one(&env.db)
+    .await?;
+    let Some(job) = claimed else { return Ok(false) };
+    let span = tracing::info_span!("job", id = job.id, kind = %job.kind, tenant = %job.tenant_slug);
+    let _entered = span.enter();
+    let outcome = handlers::run(JobRun { job: &job, worker, env }).await;
+    let (sql, error): (&str, Option<String>) = match &outcome {
+        Ok(()) => (
+            "UPDATE control.jobs SET status = 'DONE', finished_at = now(), locked_by = NULL, last_error = NULL \
+             WHERE id = $1 AND locked_by = $2",
+            None,
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, attempt = job.attempts, "job failed");
+            (
+                "UPDATE control.jobs SET locked_by = NULL, last_error = $3, \
+                        status = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END, \
+                        finished_at = CASE WHEN attempts >= max_attempts THEN now() END, \
+                        run_at = now() + make_interval(secs => least(power(2, attempts), 300)) \
+                 WHERE id = $1 AND locked_by = $2",
+                Some(format!("{err:#}")),
+            )
+        }
+    };
+    let mut values: Vec<sea_orm::Value> = vec![job.id.into(), worker.into()];
+    if let Some(e) = error {
+        values.push(e.into());
+    }
+    env.db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+    Ok(true)
+}
+
+/// Starts `count` workers; the returned sender stops them.
+pub fn spawn_workers(env: &JobEnv, count: usize, poll: Duration) -> watch::Sender<bool> {
+    let (tx, rx) = watch::channel(false);
+    for _ in 0..count {
+        tokio::spawn(run_worker(env.clone(), poll, rx.clone()));
+    }
+    tx
+}

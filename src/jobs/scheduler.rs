@@ -1,0 +1,90 @@
+//! Recurring jobs per tenant, enqueued with "once" keys: running the scheduler in several
+//! processes (or twice in a minute) enqueues each job once.
+//!
+//! - on or after the tenant's billing day: that month's bill generation;
+//! - every day: the overdue sweep (late fees) and the reminder sweep.
+
+use std::time::Duration;
+
+use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use serde_json::json;
+use tokio::sync::watch;
+
+use klustera_graphql::jobs::{self, kind};
+
+#[derive(FromQueryResult)]
+struct Due {
+    slug: String,
+    today: chrono::NaiveDate,
+    period: String,
+}
+
+/// One pass over every active tenant.
+pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let tenants = Due::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT slug, (now() AT TIME ZONE time_zone)::date AS today, \
+                to_char(now() AT TIME ZONE time_zone, 'YYYY-MM') AS period \
+         FROM control.tenants WHERE status = 'ACTIVE'",
+    ))
+    .all(db)
+    .await?;
+    for t in tenants {
+        let enqueue = |kind: &'static str, key: String, payload: serde_json::Value| {
+            let slug = t.slug.clone();
+            async move { jobs::enqueue(db, &slug, kind, payload, Some(key), true).await.map(|_| ()) }
+        };
+        let day = t.today;
+        let slug = &t.slug;
+        let result = async {
+            enqueue(kind::OVERDUE_SWEEP, format!("{}:{slug}:{day}", kind::OVERDUE_SWEEP), json!({})).await?;
+            enqueue(kind::REMINDER_SWEEP, format!("{}:{slug}:{day}", kind::REMINDER_SWEEP), json!({})).await?;
+            if billing_day_reached(db, slug, day).await? {
+                enqueue(
+                    kind::GENERATE_BILLS,
+                    format!("{}.auto:{slug}:{}", kind::GENERATE_BILLS, t.period),
+                    json!({"period": t.period}),
+                )
+                .await?;
+            }
+            Ok::<_, klustera_graphql::ApiError>(())
+        }
+        .await;
+        if let Err(err) = result {
+            tracing::warn!(tenant = %t.slug, error = %err.message(), "scheduling failed");
+        }
+    }
+    Ok(())
+}
+
+/// Whether the tenant's billing day (its `settings`) has come this month.
+async fn billing_day_reached(
+    db: &DatabaseConnection,
+    slug: &str,
+    today: chrono::NaiveDate,
+) -> Result<bool, klustera_graphql::ApiError> {
+    use chrono::Datelike;
+    use sea_orm::ConnectionTrait;
+    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else { return Ok(false) };
+    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else { return Ok(false) };
+    let row = tx.query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT billing_day FROM settings")).await?;
+    tx.rollback().await?;
+    let day: i16 = match row {
+        Some(r) => r.try_get("", "billing_day")?,
+        None => return Ok(false),
+    };
+    Ok(today.day() >= u32::try_from(day).unwrap_or(1))
+}
+
+/// Ticks every `every` until `shutdown`.
+pub async fn run(db: DatabaseConnection, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(err) = tick(&db).await {
+            tracing::error!(error = %err, "scheduler tick failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
