@@ -71,7 +71,7 @@ impl Default for Config {
             data_dir: PathBuf::from(".klustera"),
             body_limit: 256 * 1024,
             max_depth: 12,
-            max_complexity: 20_000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_directives: 10,
             introspection: true,

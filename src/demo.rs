@@ -16,6 +16,9 @@ use crate::tenancy::provision::{self, NewTenant, ProvisionError};
 
 pub const PASSWORD: &str = "demo-pass-2024";
 
+/// The phone of the first seeded resident, who gets the resident login.
+pub const FIRST_RESIDENT_PHONE: &str = "+6281200000001";
+
 /// The logins `klustera demo` prints.
 pub struct DemoLogins {
     pub manager: String,

@@ -65,7 +65,7 @@ async fn record(
     operation: &str,
 ) -> Result<(), ApiError> {
     let targets = req.take_audit_targets();
-    let (actor, role) = match &req.principal {
+    let (actor, role) = match req.caller() {
         Some(p) => (p.user_id.to_string(), p.role.as_str()),
         None => ("anonymous".to_owned(), "ANONYMOUS"),
     };

@@ -98,7 +98,10 @@ impl TenantScope {
 /// Per-operation state, in the request data.
 pub struct RequestContext {
     pub request_id: String,
-    pub principal: Option<Principal>,
+    /// The caller: `Ok(None)` for anonymous requests, `Err` for a bad token. A bad token
+    /// does not stop the operation (an expired one must not block `login` or
+    /// `refreshToken`); every field that needs a caller fails with its error.
+    principal: Result<Option<Principal>, ApiError>,
     pub tenant: Option<TenantScope>,
     /// Ids touched by the running mutation field; drained into its audit row.
     audit_targets: Mutex<Vec<String>>,
@@ -130,7 +133,7 @@ impl Effects {
 impl RequestContext {
     pub fn new(
         request_id: String,
-        principal: Option<Principal>,
+        principal: Result<Option<Principal>, ApiError>,
         tenant: Option<TenantScope>,
     ) -> Self {
         Self {
@@ -164,9 +167,16 @@ impl RequestContext {
     }
 
     pub fn principal(&self) -> ApiResult<&Principal> {
-        self.principal
-            .as_ref()
-            .ok_or(ApiError::Unauthenticated("sign in first"))
+        match &self.principal {
+            Ok(Some(p)) => Ok(p),
+            Ok(None) => Err(ApiError::Unauthenticated("sign in first")),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
+    /// The caller if a valid token was presented.
+    pub fn caller(&self) -> Option<&Principal> {
+        self.principal.as_ref().ok().and_then(Option::as_ref)
     }
 
     /// Records an id the current mutation touched, for its audit row.
@@ -186,11 +196,12 @@ impl RequestContext {
     /// Units a resident may see (their open links); `None` for staff, who see all.
     pub async fn visible_units(&self) -> ApiResult<Option<Arc<HashSet<i64>>>> {
         let principal = self.principal()?;
-        let Some(resident_id) = principal
-            .resident_id
-            .filter(|_| principal.role == Role::Resident)
-        else {
+        if principal.role != Role::Resident {
             return Ok(None);
+        }
+        // Fail closed: a resident token without a resident record sees nothing.
+        let Some(resident_id) = principal.resident_id else {
+            return Ok(Some(Arc::default()));
         };
         let tx = self.tenant()?.tx();
         let set = self

@@ -65,7 +65,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_depth: 12,
-            max_complexity: 20_000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_directives: 10,
             introspection: true,
@@ -117,7 +117,7 @@ pub fn attach_request_data(
     if let Some(scope) = &ctx.tenant {
         // Cached per request: the prefetch primes it, the per-node resolvers read it.
         let loader = DataLoader::with_cache(
-            TenantLoader::new(scope.tx().clone()),
+            TenantLoader::new(scope.tx()),
             tokio::spawn,
             HashMapCache::default(),
         );

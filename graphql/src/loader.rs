@@ -3,20 +3,32 @@
 //! It holds the request's tenant transaction: it can only ever see that tenant's rows.
 //! Each domain implements `Loader<Key>` for it in its own `loaders` module.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use sea_orm::DatabaseTransaction;
 
+use crate::error::ApiError;
+
+/// Holds the transaction weakly: the operation owns it, so once the operation ends the
+/// server can take it back to commit, and a late batch finds it gone instead of using it.
 pub struct TenantLoader {
-    pub(crate) tx: Arc<DatabaseTransaction>,
+    tx: Weak<DatabaseTransaction>,
 }
 
 impl TenantLoader {
-    pub fn new(tx: Arc<DatabaseTransaction>) -> Self {
-        Self { tx }
+    pub fn new(tx: &Arc<DatabaseTransaction>) -> Self {
+        Self { tx: Arc::downgrade(tx) }
+    }
+
+    pub(crate) fn tx(&self) -> Result<Arc<DatabaseTransaction>, ApiError> {
+        self.tx.upgrade().ok_or_else(|| ApiError::internal(OperationEnded))
     }
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("a batch load ran after its operation ended")]
+struct OperationEnded;
 
 /// The request's loader, with its per-request cache.
 pub type Loaders = DataLoader<TenantLoader, HashMapCache>;

@@ -17,7 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
 use klustera_graphql::types::TenantSlug;
-use klustera_graphql::{ApiError, RequestContext, Role, attach_request_data};
+use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope, attach_request_data};
 
 use klustera_graphql::events::EventBus;
 
@@ -213,16 +213,11 @@ async fn execute(
 async fn prepare(
     app: &AppState,
     headers: &HeaderMap,
-) -> Result<
-    (
-        Option<klustera_graphql::Principal>,
-        Option<klustera_graphql::TenantScope>,
-    ),
-    ApiError,
-> {
-    let principal = crate::auth::principal_of(headers, &app.keys)?;
+) -> Result<(Result<Option<Principal>, ApiError>, Option<TenantScope>), ApiError> {
+    let principal = crate::auth::principal_of(headers, &app.keys);
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
-    let slug = match (named, &principal) {
+    let valid = principal.as_ref().ok().and_then(Option::as_ref);
+    let slug = match (named, valid) {
         (Some(slug), Some(p)) if p.tenant != slug.as_str() => return Err(ApiError::TenantMismatch),
         (Some(slug), _) => Some(slug),
         // No tenant named: a tenant user's token names its own.

@@ -290,7 +290,7 @@ pub async fn create_super_admin(
     email: &str,
     password_plain: String,
 ) -> Result<()> {
-    let email = klustera_graphql::property::service::parse_email("email", email)?;
+    let email = klustera_graphql::types::Email::parse("email", email)?.into_string();
     let hash = password::hash(password_plain).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

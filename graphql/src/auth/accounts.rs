@@ -7,8 +7,8 @@ use klustera_entities::tenant::user;
 use super::password;
 use crate::context::Role;
 use crate::error::{ApiError, ApiResult};
-use crate::property::service::{get_resident, parse_email};
-use crate::types::Phone;
+use crate::property::service::get_resident;
+use crate::types::{Email, Phone};
 
 pub struct NewAccount {
     pub role: Role,
@@ -50,7 +50,7 @@ pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult
     let email = account
         .email
         .as_deref()
-        .map(|e| parse_email("email", e))
+        .map(|e| Email::parse("email", e).map(Email::into_string))
         .transpose()?;
     let phone = account
         .phone

@@ -145,17 +145,21 @@ async fn revoke_family_in(db: &impl ConnectionTrait, family_id: Uuid) -> ApiResu
     Ok(())
 }
 
-/// Peeks at a token's tenant without spending it (to refuse cross-tenant refreshes).
-pub async fn tenant_of(db: &DatabaseConnection, token: &str) -> ApiResult<Option<Option<String>>> {
+/// Whom a token names, read without spending it (so the caller can refuse it first).
+pub struct Peek {
+    pub tenant: Option<String>,
+    pub user_id: i64,
+}
+
+pub async fn peek(db: &DatabaseConnection, token: &str) -> ApiResult<Option<Peek>> {
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT tenant_slug FROM control.refresh_tokens WHERE token_hash = $1",
+            "SELECT tenant_slug, subject FROM control.refresh_tokens WHERE token_hash = $1",
             [digest(token).into()],
         ))
         .await?;
-    Ok(match row {
-        Some(row) => Some(row.try_get("", "tenant_slug")?),
-        None => None,
-    })
+    let Some(row) = row else { return Ok(None) };
+    let Ok(user_id) = row.try_get::<String>("", "subject")?.parse() else { return Ok(None) };
+    Ok(Some(Peek { tenant: row.try_get("", "tenant_slug")?, user_id }))
 }

@@ -92,52 +92,47 @@ pub async fn login(
     })
 }
 
-/// Rotates a refresh token and issues a new access token for the same user.
+/// Rotates a refresh token and issues a new access token for the same user, with the
+/// user's *current* role. Every check that can refuse runs before the token is spent.
 pub async fn refresh(
     req: &RequestContext,
     control: &DatabaseConnection,
     keys: &TokenKeys,
     token: &str,
 ) -> ApiResult<Session> {
-    // Refuse before spending: a token of tenant A presented to tenant B must not burn A's family.
-    match refresh::tenant_of(control, token).await? {
-        None => {
-            return Err(ApiError::Unauthenticated(
-                "refresh token is invalid or expired",
-            ));
-        }
-        Some(owner) if owner != tenant_of_request(req) => return Err(ApiError::TenantMismatch),
-        Some(_) => {}
+    const REFUSED: ApiError = ApiError::Unauthenticated("refresh token is invalid or expired");
+    let peek = refresh::peek(control, token).await?.ok_or(REFUSED)?;
+    if peek.tenant != tenant_of_request(req) {
+        // A token of tenant A presented to tenant B must not burn A's family.
+        return Err(ApiError::TenantMismatch);
     }
-    let (grant, refresh_token) = refresh::rotate(control, token).await?;
-    let resident_id = match &req.tenant {
+    let disabled = ApiError::Unauthenticated("account disabled");
+    let principal = match &req.tenant {
         Some(scope) => {
-            let current = user::Entity::find_by_id(grant.user_id)
+            let current = user::Entity::find_by_id(peek.user_id)
                 .filter(user::Column::DisabledAt.is_null())
                 .one(scope.tx().as_ref())
                 .await?
-                .ok_or(ApiError::Unauthenticated("account disabled"))?;
-            current.resident_id
+                .ok_or(disabled)?;
+            Principal {
+                user_id: current.id,
+                role: Role::parse(&current.role).ok_or(REFUSED)?,
+                tenant: scope.slug.to_string(),
+                resident_id: current.resident_id,
+            }
         }
-        None => None,
+        None => {
+            let admin = super_admin::Entity::find_by_id(peek.user_id).one(control).await?.ok_or(disabled)?;
+            Principal { user_id: admin.id, role: Role::SuperAdmin, tenant: CONTROL_TENANT.into(), resident_id: None }
+        }
     };
-    let principal = Principal {
-        user_id: grant.user_id,
-        role: grant.role,
-        tenant: grant
-            .tenant
-            .clone()
-            .unwrap_or_else(|| CONTROL_TENANT.into()),
-        resident_id,
-    };
+    let (grant, refresh_token) = refresh::rotate(control, token).await?;
+    if grant.user_id != principal.user_id {
+        return Err(REFUSED);
+    }
     req.audit_target(format!("user:{}", principal.user_id));
     let (access_token, access_expires_at) = keys.issue(&principal)?;
-    Ok(Session {
-        access_token,
-        access_expires_at,
-        refresh_token,
-        principal,
-    })
+    Ok(Session { access_token, access_expires_at, refresh_token, principal })
 }
 
 pub async fn logout(control: &DatabaseConnection, token: &str) -> ApiResult<()> {

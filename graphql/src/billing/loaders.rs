@@ -52,7 +52,7 @@ impl Loader<BillsOfUnit> for TenantLoader {
                  WHERE n <= $2 ORDER BY unit_id, period DESC",
                 [ids(keys, |k| k.0).into(), MAX_RECENT_BILLS.into()],
             ))
-            .all(self.tx.as_ref())
+            .all(self.tx()?.as_ref())
             .await?;
         Ok(group(rows, |b| BillsOfUnit(b.unit_id)))
     }
@@ -66,7 +66,7 @@ impl Loader<ItemsOfBill> for TenantLoader {
         let rows = bill_item::Entity::find()
             .filter(bill_item::Column::BillId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(bill_item::Column::Id)
-            .all(self.tx.as_ref())
+            .all(self.tx()?.as_ref())
             .await?;
         Ok(group(rows, |i| ItemsOfBill(i.bill_id)))
     }
@@ -80,7 +80,7 @@ impl Loader<PaymentsOfBill> for TenantLoader {
         let rows = payment::Entity::find()
             .filter(payment::Column::BillId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(payment::Column::Id)
-            .all(self.tx.as_ref())
+            .all(self.tx()?.as_ref())
             .await?;
         Ok(group(rows, |p| PaymentsOfBill(p.bill_id)))
     }
@@ -91,7 +91,7 @@ impl Loader<UnitById> for TenantLoader {
     type Error = ApiError;
 
     async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
-        let rows = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0))).all(self.tx.as_ref()).await?;
+        let rows = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0))).all(self.tx()?.as_ref()).await?;
         Ok(rows.into_iter().map(|u| (UnitById(u.id), u)).collect())
     }
 }

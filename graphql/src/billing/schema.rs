@@ -38,7 +38,10 @@ pub struct BillingQuery;
 #[Object]
 impl BillingQuery {
     /// Bills, newest first by id. Residents see only their household's bills.
-    #[graphql(guard = "RoleGuard::member()")]
+    #[graphql(
+        guard = "RoleGuard::member()",
+        complexity = "crate::pagination::page_cost(first, last) * child_complexity"
+    )]
     async fn bills(
         &self,
         ctx: &Context<'_>,

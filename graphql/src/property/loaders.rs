@@ -89,7 +89,7 @@ impl Loader<ResidentsOfUnit> for TenantLoader {
              WHERE ru.unit_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id",
             [ids(keys, |k| k.0).into()],
         ))
-        .all(self.tx.as_ref())
+        .all(self.tx()?.as_ref())
         .await?;
         let mut out: HashMap<_, Vec<_>> = HashMap::with_capacity(keys.len());
         for row in rows {
@@ -129,7 +129,7 @@ impl Loader<UnitsOfResident> for TenantLoader {
              WHERE ru.resident_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.resident_id, u.id",
             [ids(keys, |k| k.0).into()],
         ))
-        .all(self.tx.as_ref())
+        .all(self.tx()?.as_ref())
         .await?;
         let mut out: HashMap<_, Vec<_>> = HashMap::with_capacity(keys.len());
         for row in rows {
@@ -160,7 +160,7 @@ impl Loader<BlockById> for TenantLoader {
     async fn load(&self, keys: &[BlockById]) -> Result<HashMap<BlockById, Self::Value>, ApiError> {
         let rows = block::Entity::find()
             .filter(block::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(self.tx.as_ref())
+            .all(self.tx()?.as_ref())
             .await?;
         Ok(rows.into_iter().map(|b| (BlockById(b.id), b)).collect())
     }

@@ -50,6 +50,9 @@ fn unreachable_variant<T: Default>(raw: &str) -> T {
 str_enum!(UnitType { House => "HOUSE", Apartment => "APARTMENT", Shophouse => "SHOPHOUSE", Land => "LAND" });
 str_enum!(Relation { Owner => "OWNER", Tenant => "TENANT", Family => "FAMILY" });
 
+/// Complexity weight of a household-sized list (residents of a unit, units of a resident).
+const HOUSEHOLD: usize = 5;
+
 pub fn id_of(field: &'static str, id: &ID) -> Result<i64, ApiError> {
     id.parse::<i64>()
         .map_err(|_| ApiError::bad_input(field, "not an id from this API"))
@@ -97,6 +100,7 @@ impl Unit {
             .ok_or_else(|| ApiError::NotFound("block").into())
     }
     /// Residents with an open link to this unit.
+    #[graphql(complexity = "HOUSEHOLD * child_complexity")]
     async fn residents(&self, ctx: &Context<'_>) -> Result<Vec<Resident>> {
         let links = ctx
             .loader()?
@@ -107,6 +111,7 @@ impl Unit {
     }
     /// The unit's most recent bills, newest first (`last` at most 24). Residents see
     /// bills of their own household's units only, as they see only those units.
+    #[graphql(complexity = "last * child_complexity")]
     async fn bills(
         &self,
         ctx: &Context<'_>,
@@ -120,6 +125,7 @@ impl Unit {
         Ok(bills.into_iter().take(last).map(crate::billing::model::Bill).collect())
     }
     /// Open links of this unit, with the relation of each resident.
+    #[graphql(complexity = "HOUSEHOLD * child_complexity")]
     async fn occupancies(&self, ctx: &Context<'_>) -> Result<Vec<Occupancy>> {
         let links = ctx
             .loader()?
@@ -164,6 +170,7 @@ impl Resident {
         self.0.archived_at.is_some()
     }
     /// Units with an open link to this resident (for residents: only their household's).
+    #[graphql(complexity = "HOUSEHOLD * child_complexity")]
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
         let links = ctx
             .loader()?

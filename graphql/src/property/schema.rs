@@ -46,7 +46,10 @@ impl PropertyQuery {
     }
 
     /// Units, by id. Residents see only their household's units.
-    #[graphql(guard = "RoleGuard::member()")]
+    #[graphql(
+        guard = "RoleGuard::member()",
+        complexity = "crate::pagination::page_cost(first, last) * child_complexity"
+    )]
     async fn units(
         &self,
         ctx: &Context<'_>,
@@ -85,7 +88,10 @@ impl PropertyQuery {
     }
 
     /// Residents, by id. Residents see only their household.
-    #[graphql(guard = "RoleGuard::member()")]
+    #[graphql(
+        guard = "RoleGuard::member()",
+        complexity = "crate::pagination::page_cost(first, last) * child_complexity"
+    )]
     async fn residents(
         &self,
         ctx: &Context<'_>,

@@ -16,7 +16,7 @@ use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, like_pattern};
-use crate::types::Phone;
+use crate::types::{Email, Phone};
 
 pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
 pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
@@ -294,7 +294,7 @@ fn apply_contact(model: &mut resident::ActiveModel, input: &ResidentChanges) -> 
     }
     if let Some(email) = input.email.as_deref() {
         model.email = Set(optional(email)
-            .map(|e| parse_email("email", e))
+            .map(|e| Email::parse("email", e).map(Email::into_string))
             .transpose()?);
     }
     if let Some(nik) = input.identity_number.as_deref() {
@@ -423,22 +423,6 @@ fn area(value: Decimal) -> ApiResult<Decimal> {
         ));
     }
     Ok(value.round_dp(2))
-}
-
-pub fn parse_email(field: &'static str, raw: &str) -> ApiResult<String> {
-    let email = raw.trim().to_lowercase();
-    let valid = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !email.chars().any(char::is_whitespace)
-        });
-    if valid {
-        Ok(email)
-    } else {
-        Err(ApiError::bad_input(field, "not an email address"))
-    }
 }
 
 fn conflict_as(err: sea_orm::DbErr, message: &str) -> ApiError {

@@ -1,3 +1,5 @@
+//! Indonesian phone numbers, normalised to E.164.
+
 use std::fmt;
 
 use crate::error::ApiError;

@@ -1,3 +1,5 @@
+//! Tenant slugs and the schema names derived from them.
+
 use std::fmt;
 use std::sync::LazyLock;
 
