@@ -62,6 +62,7 @@ pub async fn connect(
     let m = metrics.clone();
     db.set_metric_callback(move |info| {
         m.sql_statements.inc();
+        tracing::trace!(target: "klustera::sql", sql = %info.statement, elapsed = ?info.elapsed);
         m.sql_seconds.observe(info.elapsed.as_secs_f64());
     });
     Ok(db)
@@ -91,14 +92,26 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         .midtrans_server_key
         .as_deref()
         .map(|key| SnapClient::new(&config.midtrans_base_url, key));
-    let services = Services { control: ControlPlane { db: control }, keys: keys.clone(), snap };
+    let services = Services {
+        control: ControlPlane { db: control },
+        keys: keys.clone(),
+        snap,
+    };
     let schema = klustera_graphql::build_schema(services, &config.limits());
     let channel: Arc<dyn Channel> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpChannel::new(url, &config.mail_from).context("SMTP_URL")?),
         None => Arc::new(LogChannel),
     };
     let events = Arc::new(InProcessBus::new(1024));
-    Ok(AppState { schema, db, keys, config: Arc::new(config), metrics, events, channel })
+    Ok(AppState {
+        schema,
+        db,
+        keys,
+        config: Arc::new(config),
+        metrics,
+        events,
+        channel,
+    })
 }
 
 impl AppState {
@@ -118,7 +131,11 @@ impl AppState {
         let stop = jobs::spawn_workers(&self.job_env(), self.config.workers, poll);
         if self.config.scheduler {
             let every = Duration::from_secs(self.config.scheduler_interval_secs);
-            tokio::spawn(jobs::scheduler::run(self.db.clone(), every, stop.subscribe()));
+            tokio::spawn(jobs::scheduler::run(
+                self.db.clone(),
+                every,
+                stop.subscribe(),
+            ));
         }
         stop
     }
@@ -137,14 +154,19 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         .with_context(|| format!("binding {addr}"))?;
     eprintln!("klustera: serving on http://{addr}/graphql (GraphiQL in a browser)");
     let stop = state.start_background();
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     let _ = stop.send(true);
     Ok(())
 }
 
 /// Runs only job workers and the scheduler (`klustera worker`), until Ctrl-C or SIGTERM.
 pub async fn work(state: AppState) -> anyhow::Result<()> {
-    anyhow::ensure!(state.config.workers > 0, "KLUSTERA_WORKERS is 0: nothing to run");
+    anyhow::ensure!(
+        state.config.workers > 0,
+        "KLUSTERA_WORKERS is 0: nothing to run"
+    );
     eprintln!("klustera: {} job worker(s) running", state.config.workers);
     let stop = state.start_background();
     shutdown_signal().await;

@@ -139,12 +139,18 @@ impl Config {
                 "DATABASE_URL must be a postgres:// URL".into(),
             ));
         }
-        let timeout_ok = self.statement_timeout.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let timeout_ok = self
+            .statement_timeout
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic());
         if timeout_ok.is_empty() || !timeout_ok.chars().all(|c| c.is_ascii_digit()) {
-            return Err(ConfigError::Invalid("KLUSTERA_STATEMENT_TIMEOUT must look like 10s or 500ms".into()));
+            return Err(ConfigError::Invalid(
+                "KLUSTERA_STATEMENT_TIMEOUT must look like 10s or 500ms".into(),
+            ));
         }
         if self.job_lease_secs == 0 || self.bill_batch == 0 {
-            return Err(ConfigError::Invalid("KLUSTERA_JOB_LEASE_SECS and KLUSTERA_BILL_BATCH must be positive".into()));
+            return Err(ConfigError::Invalid(
+                "KLUSTERA_JOB_LEASE_SECS and KLUSTERA_BILL_BATCH must be positive".into(),
+            ));
         }
         Ok(())
     }

@@ -57,6 +57,7 @@ pub async fn provision_demo(
         .await?
         .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
     seed_property(&tx, units, residents).await?;
+    seed_tariffs(&tx).await?;
     let security = format!("satpam@{slug}.test");
     accounts::create(
         &tx,
@@ -112,7 +113,7 @@ pub async fn seed_property(
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO units (block_id, number, area_m2, unit_type) \
-         SELECT b.id, lpad(s.num::text, 3, '0'), 60 + (s.n * 7) % 90 + (s.n % 2) * 0.5, \
+         SELECT b.id, lpad(s.num::text, greatest(3, length(s.num::text)), '0'), 60 + (s.n * 7) % 90 + (s.n % 2) * 0.5, \
                 CASE WHEN s.n % 25 = 0 THEN 'SHOPHOUSE' ELSE 'HOUSE' END \
          FROM (SELECT n, CASE WHEN n <= ($1 + 1) / 2 THEN 'Blok A' ELSE 'Blok B' END AS block, \
                       CASE WHEN n <= ($1 + 1) / 2 THEN n ELSE n - ($1 + 1) / 2 END AS num \
@@ -152,6 +153,22 @@ pub async fn seed_property(
     .await?;
     db.execute_unprepared(
         "ANALYZE blocks; ANALYZE units; ANALYZE residents; ANALYZE resident_units",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Typical estate tariffs, and this month's water readings for every unit.
+pub async fn seed_tariffs(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared(
+        "INSERT INTO tariffs (name, kind, rate, ppn_rate_bp, unit_type) VALUES \
+            ('Iuran Pengelolaan Lingkungan (IPL)', 'FIXED', 150000, 0, NULL), \
+            ('Kebersihan & Keamanan', 'FIXED', 50000, 0, NULL), \
+            ('Air PDAM', 'METERED', 7500, 0, NULL), \
+            ('Service charge ruko', 'PER_AREA', 2500, 1100, 'SHOPHOUSE'); \
+         INSERT INTO meter_readings (unit_id, tariff_id, period, usage) \
+         SELECT u.id, t.id, to_char(now() AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM'), 8 + u.id % 17 + 0.5 \
+         FROM units u CROSS JOIN tariffs t WHERE t.kind = 'METERED'",
     )
     .await?;
     Ok(())

@@ -19,7 +19,9 @@ pub struct InProcessBus {
 
 impl InProcessBus {
     pub fn new(capacity: usize) -> Self {
-        Self { tx: broadcast::channel(capacity).0 }
+        Self {
+            tx: broadcast::channel(capacity).0,
+        }
     }
 
     /// Every event of every tenant; filter by `tenant` before handing anything to a client.
@@ -32,6 +34,9 @@ impl EventBus for InProcessBus {
     fn publish(&self, tenant: &str, event: DomainEvent) {
         tracing::debug!(tenant, ?event, "event");
         // No subscriber is not an error.
-        let _ = self.tx.send(TenantEvent { tenant: tenant.to_owned(), event });
+        let _ = self.tx.send(TenantEvent {
+            tenant: tenant.to_owned(),
+            event,
+        });
     }
 }

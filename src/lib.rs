@@ -19,6 +19,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod dev;
 pub mod embedded_pg;
 pub mod events;
 pub mod http;

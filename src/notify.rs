@@ -28,7 +28,10 @@ pub struct SmtpChannel {
 impl SmtpChannel {
     pub fn new(url: &str, from: &str) -> anyhow::Result<Self> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build();
-        Ok(Self { transport, from: from.parse()? })
+        Ok(Self {
+            transport,
+            from: from.parse()?,
+        })
     }
 }
 
@@ -39,13 +42,19 @@ impl Channel for SmtpChannel {
     }
 
     async fn send(&self, recipient: &str, subject: &str, body: &str) -> Result<(), String> {
-        let to: Mailbox = recipient.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let to: Mailbox = recipient
+            .parse()
+            .map_err(|e| format!("bad recipient: {e}"))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .body(body.to_owned())
             .map_err(|e| e.to_string())?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }

@@ -126,7 +126,10 @@ impl Effects {
     }
 
     pub fn take_events(&self) -> Vec<DomainEvent> {
-        self.events.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+        self.events
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
     }
 }
 

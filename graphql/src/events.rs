@@ -12,7 +12,12 @@ use serde::Serialize;
 pub enum DomainEvent {
     /// A payment was applied to a bill.
     #[serde(rename_all = "camelCase")]
-    BillPaid { bill_id: i64, unit_id: i64, amount: i64, status: String },
+    BillPaid {
+        bill_id: i64,
+        unit_id: i64,
+        amount: i64,
+        status: String,
+    },
 }
 
 /// Publishes events on tenant-scoped topics.

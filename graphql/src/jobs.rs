@@ -54,7 +54,9 @@ pub async fn enqueue(
         (Some(job), _) => Ok(job),
         (None, Some(key)) => JobRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!("SELECT {COLUMNS} FROM control.jobs WHERE dedupe_key = $1 ORDER BY id DESC LIMIT 1"),
+            format!(
+                "SELECT {COLUMNS} FROM control.jobs WHERE dedupe_key = $1 ORDER BY id DESC LIMIT 1"
+            ),
             [key.into()],
         ))
         .one(db)

@@ -35,13 +35,18 @@ pub use error::{ApiError, ApiResult};
 use loader::TenantLoader;
 
 #[derive(MergedObject, Default)]
-pub struct Query(auth::schema::AuthQuery, property::schema::PropertyQuery, billing::schema::BillingQuery);
+pub struct Query(
+    auth::schema::AuthQuery,
+    property::schema::PropertyQuery,
+    billing::schema::BillingQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     auth::schema::AuthMutation,
     auth::schema::AccountMutation,
     property::schema::PropertyMutation,
+    billing::schema::BillingMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -18,11 +18,15 @@ pub struct TenantLoader {
 
 impl TenantLoader {
     pub fn new(tx: &Arc<DatabaseTransaction>) -> Self {
-        Self { tx: Arc::downgrade(tx) }
+        Self {
+            tx: Arc::downgrade(tx),
+        }
     }
 
     pub(crate) fn tx(&self) -> Result<Arc<DatabaseTransaction>, ApiError> {
-        self.tx.upgrade().ok_or_else(|| ApiError::internal(OperationEnded))
+        self.tx
+            .upgrade()
+            .ok_or_else(|| ApiError::internal(OperationEnded))
     }
 }
 

@@ -12,7 +12,10 @@ const DEFAULT_PAGE: u64 = 20;
 
 /// Complexity weight of a page: how many nodes it may hold (for the complexity limit).
 pub fn page_cost(first: Option<i32>, last: Option<i32>) -> usize {
-    first.or(last).map_or(DEFAULT_PAGE as usize, |n| usize::try_from(n).unwrap_or(0)).max(1)
+    first
+        .or(last)
+        .map_or(DEFAULT_PAGE as usize, |n| usize::try_from(n).unwrap_or(0))
+        .max(1)
 }
 
 /// A validated page request: keyset bounds and direction.

@@ -1,5 +1,6 @@
 //! The `klustera` command line. Glue only: parse, call a service, print.
 
+mod billing;
 mod demo;
 mod tenant;
 
@@ -32,9 +33,29 @@ enum Command {
     /// Provision and maintain tenants.
     #[command(subcommand)]
     Tenant(tenant::TenantCommand),
+    /// Billing operations.
+    #[command(subcommand)]
+    Billing(billing::BillingCommand),
+    /// Local stand-ins for third parties, for trying flows by hand.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// Manage platform operators.
     #[command(subcommand)]
     Superadmin(SuperadminCommand),
+}
+
+#[derive(Subcommand)]
+enum DevCommand {
+    /// Run a fake Midtrans Snap that posts signed notifications to the gateway.
+    FakeMidtrans {
+        #[arg(long, default_value = "127.0.0.1:9900")]
+        bind: std::net::SocketAddr,
+        /// The gateway's notification URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080/webhooks/midtrans")]
+        webhook: String,
+        #[arg(long, env = "MIDTRANS_SERVER_KEY")]
+        server_key: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -54,6 +75,26 @@ pub fn main() -> anyhow::Result<()> {
         print!("{}", klustera_graphql::sdl());
         return Ok(());
     }
+    if let Command::Dev(DevCommand::FakeMidtrans {
+        bind,
+        webhook,
+        server_key,
+    }) = &cli.command
+    {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        return runtime.block_on(async {
+            let fake =
+                crate::dev::fake_midtrans::FakeMidtrans::start(*bind, server_key, webhook).await?;
+            eprintln!(
+                "fake Midtrans on {} (set MIDTRANS_BASE_URL to it); notifications go to {webhook}",
+                fake.base_url()
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(())
+        });
+    }
     let config = Config::load()?;
     crate::telemetry::init_tracing(&config.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -65,7 +106,8 @@ pub fn main() -> anyhow::Result<()> {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let url = crate::app::database_url(&config).await?;
     match command {
-        Command::Schema => Ok(()),
+        Command::Schema | Command::Dev(_) => Ok(()),
+        Command::Billing(cmd) => billing::run(config, &url, cmd).await,
         Command::Serve => {
             let state = crate::app::build(config, &url).await?;
             crate::app::serve(state).await

@@ -17,7 +17,9 @@ use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
 use klustera_graphql::types::TenantSlug;
-use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope, attach_request_data};
+use klustera_graphql::{
+    ApiError, Principal, RequestContext, Role, TenantScope, attach_request_data,
+};
 
 use klustera_graphql::events::EventBus;
 

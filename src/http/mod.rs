@@ -33,7 +33,10 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
-        .route("/webhooks/midtrans", axum::routing::post(webhooks::midtrans))
+        .route(
+            "/webhooks/midtrans",
+            axum::routing::post(webhooks::midtrans),
+        )
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics))
         .layer(DefaultBodyLimit::max(state.config.body_limit))

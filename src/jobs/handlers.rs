@@ -36,7 +36,9 @@ async fn bound(run: &JobRun<'_>) -> anyhow::Result<(sea_orm::DatabaseTransaction
 /// One transaction per batch of units: bills, their items and the job's progress commit
 /// together, so after a crash the job resumes after the last committed unit.
 async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
-    let period = run.job.payload["period"].as_str().context("payload.period")?;
+    let period = run.job.payload["period"]
+        .as_str()
+        .context("payload.period")?;
     let period = Period::parse("period", period).map_err(|e| anyhow!(e.message()))?;
     let progress = run.job.progress.clone().unwrap_or_else(|| json!({}));
     let mut after = progress["lastUnit"].as_i64().unwrap_or(0);
@@ -44,16 +46,21 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
     let mut bills = progress["bills"].as_i64().unwrap_or(0);
 
     let (tx, _) = bound(run).await?;
-    let tariffs = service::active_tariffs(&tx).await.map_err(|e| anyhow!(e.message()))?;
-    let settings = service::settings(&tx).await.map_err(|e| anyhow!(e.message()))?;
+    let tariffs = service::active_tariffs(&tx)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    let settings = service::settings(&tx)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
     tx.rollback().await?;
     let due_on = service::due_on(&settings, period).map_err(|e| anyhow!(e.message()))?;
 
     loop {
         let (tx, _) = bound(run).await?;
-        let batch = service::generate_batch(&tx, &tariffs, period, due_on, after, run.env.bill_batch)
-            .await
-            .map_err(|e| anyhow!(e.message()))?;
+        let batch =
+            service::generate_batch(&tx, &tariffs, period, due_on, after, run.env.bill_batch)
+                .await
+                .map_err(|e| anyhow!(e.message()))?;
         let Some(last) = batch.last_unit else {
             tx.rollback().await?;
             break;
@@ -64,6 +71,7 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
         run.checkpoint(&tx, json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills}))
             .await?;
         tx.commit().await?;
+        tracing::info!(units, bills, last_unit = after, "bill batch committed");
     }
     tracing::info!(%period, units, bills, "bills generated");
     Ok(())
@@ -71,8 +79,12 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
 
 async fn overdue_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, tz) = bound(run).await?;
-    let today = service::tenant_today(&tx, &tz).await.map_err(|e| anyhow!(e.message()))?;
-    let n = service::overdue_sweep(&tx, today).await.map_err(|e| anyhow!(e.message()))?;
+    let today = service::tenant_today(&tx, &tz)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    let n = service::overdue_sweep(&tx, today)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
     run.checkpoint(&tx, json!({"overdue": n})).await?;
     tx.commit().await?;
     Ok(())
@@ -80,10 +92,16 @@ async fn overdue_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
 
 async fn reminder_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, tz) = bound(run).await?;
-    let today = service::tenant_today(&tx, &tz).await.map_err(|e| anyhow!(e.message()))?;
-    let n = notify::queue_reminders(&tx, today).await.map_err(|e| anyhow!(e.message()))?;
+    let today = service::tenant_today(&tx, &tz)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    let n = notify::queue_reminders(&tx, today)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
     if n > 0 {
-        notify::schedule_delivery(&tx, &run.job.tenant_slug).await.map_err(|e| anyhow!(e.message()))?;
+        notify::schedule_delivery(&tx, &run.job.tenant_slug)
+            .await
+            .map_err(|e| anyhow!(e.message()))?;
     }
     run.checkpoint(&tx, json!({"queued": n})).await?;
     tx.commit().await?;
@@ -95,7 +113,9 @@ async fn deliver(run: &JobRun<'_>) -> anyhow::Result<()> {
     let mut total = 0;
     loop {
         let (tx, _) = bound(run).await?;
-        let sent = notify::deliver(&tx, run.env.channel.as_ref(), 100).await.map_err(|e| anyhow!(e.message()))?;
+        let sent = notify::deliver(&tx, run.env.channel.as_ref(), 100)
+            .await
+            .map_err(|e| anyhow!(e.message()))?;
         total += sent;
         run.checkpoint(&tx, json!({"sent": total})).await?;
         tx.commit().await?;

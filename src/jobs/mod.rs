@@ -55,7 +55,11 @@ pub struct JobRun<'a> {
 impl JobRun<'_> {
     /// Records progress and extends the lease, in the caller's transaction (so progress is
     /// exactly what committed). Fails when the lease was lost to another worker.
-    pub async fn checkpoint(&self, db: &impl ConnectionTrait, progress: serde_json::Value) -> anyhow::Result<()> {
+    pub async fn checkpoint(
+        &self,
+        db: &impl ConnectionTrait,
+        progress: serde_json::Value,
+    ) -> anyhow::Result<()> {
         let res = db
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -123,7 +127,12 @@ pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
     let Some(job) = claimed else { return Ok(false) };
     let span = tracing::info_span!("job", id = job.id, kind = %job.kind, tenant = %job.tenant_slug);
     let _entered = span.enter();
-    let outcome = handlers::run(JobRun { job: &job, worker, env }).await;
+    let outcome = handlers::run(JobRun {
+        job: &job,
+        worker,
+        env,
+    })
+    .await;
     let (sql, error): (&str, Option<String>) = match &outcome {
         Ok(()) => (
             "UPDATE control.jobs SET status = 'DONE', finished_at = now(), locked_by = NULL, last_error = NULL \
@@ -146,7 +155,13 @@ pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
     if let Some(e) = error {
         values.push(e.into());
     }
-    env.db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+    env.db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
     Ok(true)
 }
 

@@ -32,13 +32,27 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
     for t in tenants {
         let enqueue = |kind: &'static str, key: String, payload: serde_json::Value| {
             let slug = t.slug.clone();
-            async move { jobs::enqueue(db, &slug, kind, payload, Some(key), true).await.map(|_| ()) }
+            async move {
+                jobs::enqueue(db, &slug, kind, payload, Some(key), true)
+                    .await
+                    .map(|_| ())
+            }
         };
         let day = t.today;
         let slug = &t.slug;
         let result = async {
-            enqueue(kind::OVERDUE_SWEEP, format!("{}:{slug}:{day}", kind::OVERDUE_SWEEP), json!({})).await?;
-            enqueue(kind::REMINDER_SWEEP, format!("{}:{slug}:{day}", kind::REMINDER_SWEEP), json!({})).await?;
+            enqueue(
+                kind::OVERDUE_SWEEP,
+                format!("{}:{slug}:{day}", kind::OVERDUE_SWEEP),
+                json!({}),
+            )
+            .await?;
+            enqueue(
+                kind::REMINDER_SWEEP,
+                format!("{}:{slug}:{day}", kind::REMINDER_SWEEP),
+                json!({}),
+            )
+            .await?;
             if billing_day_reached(db, slug, day).await? {
                 enqueue(
                     kind::GENERATE_BILLS,
@@ -65,9 +79,18 @@ async fn billing_day_reached(
 ) -> Result<bool, klustera_graphql::ApiError> {
     use chrono::Datelike;
     use sea_orm::ConnectionTrait;
-    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else { return Ok(false) };
-    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else { return Ok(false) };
-    let row = tx.query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT billing_day FROM settings")).await?;
+    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else {
+        return Ok(false);
+    };
+    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
+        return Ok(false);
+    };
+    let row = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT billing_day FROM settings",
+        ))
+        .await?;
     tx.rollback().await?;
     let day: i16 = match row {
         Some(r) => r.try_get("", "billing_day")?,

@@ -85,6 +85,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
+        klustera::telemetry::init_tracing("pretty");
         let db = TestDb::create().await;
         let mut config = Config {
             jwt_secret: Some(JWT_SECRET.into()),
@@ -202,6 +203,45 @@ impl TestApp {
         self.login(tenant, &format!("manager@{tenant}.test"))
             .await
             .0
+    }
+
+    /// Runs the job queue in this process until no job is ready (what a worker does).
+    pub async fn run_jobs(&self) -> usize {
+        let env = self.state.job_env();
+        let mut ran = 0;
+        while klustera::jobs::work_once(&env, "test-worker")
+            .await
+            .unwrap()
+        {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Asks for `period`'s bills through the API and runs the job; returns the job's status.
+    pub async fn generate_bills(&self, tenant: &str, token: &str, period: &str) -> Value {
+        let body = self
+            .gql(
+                Some(tenant),
+                Some(token),
+                "mutation($p: String!) { generateMonthlyBills(period: $p) { id status } }",
+                json!({"p": period}),
+            )
+            .await;
+        let id = body["data"]["generateMonthlyBills"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned();
+        self.run_jobs().await;
+        let job = self
+            .gql(
+                Some(tenant),
+                Some(token),
+                "query($id: ID!) { job(id: $id) { status progress lastError } }",
+                json!({"id": id}),
+            )
+            .await;
+        job["data"]["job"].clone()
     }
 
     /// `klustera_sql_statements_total` from `/metrics`.

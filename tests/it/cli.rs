@@ -70,7 +70,12 @@ async fn create_list_migrate_suspend_and_drop_through_the_cli() {
         .find(|l| l.starts_with("acme"))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
-        line.contains("ACTIVE") && line.contains(&format!("{} ok", klustera_migration::tenant::Migrator::migrations().len())) && line.contains("Cluster Acme"),
+        line.contains("ACTIVE")
+            && line.contains(&format!(
+                "{} ok",
+                klustera_migration::tenant::Migrator::migrations().len()
+            ))
+            && line.contains("Cluster Acme"),
         "{line}"
     );
 

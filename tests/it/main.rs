@@ -3,10 +3,13 @@
 
 mod app;
 mod auth;
+mod billing;
 mod cli;
+mod crash;
 mod dataloader;
 mod http_contract;
 mod isolation;
 mod property;
 mod schema_drift;
+mod smtp_sink;
 mod transactions;

@@ -3,8 +3,8 @@
 pub mod audit_log;
 pub mod bill;
 pub mod bill_item;
-pub mod payment;
 pub mod block;
+pub mod payment;
 pub mod resident;
 pub mod resident_unit;
 pub mod tariff;

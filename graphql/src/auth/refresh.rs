@@ -160,6 +160,11 @@ pub async fn peek(db: &DatabaseConnection, token: &str) -> ApiResult<Option<Peek
         ))
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let Ok(user_id) = row.try_get::<String>("", "subject")?.parse() else { return Ok(None) };
-    Ok(Some(Peek { tenant: row.try_get("", "tenant_slug")?, user_id }))
+    let Ok(user_id) = row.try_get::<String>("", "subject")?.parse() else {
+        return Ok(None);
+    };
+    Ok(Some(Peek {
+        tenant: row.try_get("", "tenant_slug")?,
+        user_id,
+    }))
 }

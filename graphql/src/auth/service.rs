@@ -122,8 +122,16 @@ pub async fn refresh(
             }
         }
         None => {
-            let admin = super_admin::Entity::find_by_id(peek.user_id).one(control).await?.ok_or(disabled)?;
-            Principal { user_id: admin.id, role: Role::SuperAdmin, tenant: CONTROL_TENANT.into(), resident_id: None }
+            let admin = super_admin::Entity::find_by_id(peek.user_id)
+                .one(control)
+                .await?
+                .ok_or(disabled)?;
+            Principal {
+                user_id: admin.id,
+                role: Role::SuperAdmin,
+                tenant: CONTROL_TENANT.into(),
+                resident_id: None,
+            }
         }
     };
     let (grant, refresh_token) = refresh::rotate(control, token).await?;
@@ -132,7 +140,12 @@ pub async fn refresh(
     }
     req.audit_target(format!("user:{}", principal.user_id));
     let (access_token, access_expires_at) = keys.issue(&principal)?;
-    Ok(Session { access_token, access_expires_at, refresh_token, principal })
+    Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        principal,
+    })
 }
 
 pub async fn logout(control: &DatabaseConnection, token: &str) -> ApiResult<()> {

@@ -19,8 +19,19 @@ pub struct ExportRow {
     pub paid: i64,
 }
 
-pub const HEADERS: [&str; 11] =
-    ["block", "unit", "period", "due_on", "status", "subtotal", "ppn", "late_fee", "total", "paid", "outstanding"];
+pub const HEADERS: [&str; 11] = [
+    "block",
+    "unit",
+    "period",
+    "due_on",
+    "status",
+    "subtotal",
+    "ppn",
+    "late_fee",
+    "total",
+    "paid",
+    "outstanding",
+];
 
 pub async fn rows(db: &impl ConnectionTrait, period: Period) -> ApiResult<Vec<ExportRow>> {
     Ok(ExportRow::find_by_statement(Statement::from_sql_and_values(
@@ -57,12 +68,14 @@ pub fn csv(rows: &[ExportRow]) -> ApiResult<Vec<u8>> {
     for r in rows {
         w.write_record(fields(r)).map_err(ApiError::internal)?;
     }
-    w.into_inner().map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))
+    w.into_inner()
+        .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))
 }
 
 pub fn xlsx(rows: &[ExportRow]) -> ApiResult<Vec<u8>> {
     use rust_xlsxwriter::Workbook;
-    let err = |e: rust_xlsxwriter::XlsxError| ApiError::internal(std::io::Error::other(e.to_string()));
+    let err =
+        |e: rust_xlsxwriter::XlsxError| ApiError::internal(std::io::Error::other(e.to_string()));
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     for (c, h) in (0u16..).zip(HEADERS) {

@@ -92,7 +92,8 @@ fn mul_div_round(a: i128, b: i128, d: i128) -> i128 {
 
 /// Quantity as hundredths (two decimals), rounding anything finer half up.
 fn hundredths(q: Decimal) -> i128 {
-    let scaled = (q * Decimal::ONE_HUNDRED).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let scaled = (q * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     scaled.mantissa() / 10i128.pow(scaled.scale())
 }
 
@@ -116,17 +117,28 @@ fn item(t: &Tariff, quantity: Decimal, description: String) -> Result<Item, Fact
 pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, FactoryError> {
     let mut items = Vec::new();
     for t in tariffs {
-        if t.unit_type.as_deref().is_some_and(|ty| ty != unit.unit_type) {
+        if t.unit_type
+            .as_deref()
+            .is_some_and(|ty| ty != unit.unit_type)
+        {
             continue;
         }
         match t.kind {
             TariffKind::Fixed => items.push(item(t, Decimal::ONE, t.name.clone())?),
             TariffKind::PerArea => {
-                items.push(item(t, unit.area_m2, format!("{} ({} m²)", t.name, unit.area_m2.round_dp(2)))?);
+                items.push(item(
+                    t,
+                    unit.area_m2,
+                    format!("{} ({} m²)", t.name, unit.area_m2.round_dp(2)),
+                )?);
             }
             TariffKind::Metered => {
                 if let Some(usage) = unit.usage.get(&t.id) {
-                    items.push(item(t, *usage, format!("{} ({} pemakaian)", t.name, usage.round_dp(2)))?);
+                    items.push(item(
+                        t,
+                        *usage,
+                        format!("{} ({} pemakaian)", t.name, usage.round_dp(2)),
+                    )?);
                 }
             }
             TariffKind::OneOff => {
@@ -146,7 +158,10 @@ pub fn totals(items: &[Item]) -> Result<Totals, FactoryError> {
         t.subtotal = t.subtotal.checked_add(i.amount).ok_or_else(overflow)?;
         t.ppn = t.ppn.checked_add(i.ppn).ok_or_else(overflow)?;
     }
-    t.total = t.subtotal.checked_add(t.ppn).ok_or(FactoryError::Overflow(0))?;
+    t.total = t
+        .subtotal
+        .checked_add(t.ppn)
+        .ok_or(FactoryError::Overflow(0))?;
     Ok(t)
 }
 
@@ -156,29 +171,63 @@ mod tests {
     use proptest::prelude::*;
 
     fn tariff(id: i64, kind: TariffKind, rate: i64, bp: u32) -> Tariff {
-        Tariff { id, name: format!("T{id}"), kind, rate, ppn_rate_bp: bp, unit_type: None }
+        Tariff {
+            id,
+            name: format!("T{id}"),
+            kind,
+            rate,
+            ppn_rate_bp: bp,
+            unit_type: None,
+        }
     }
 
     #[test]
     fn rounds_half_up_per_item() {
-        let unit = UnitFacts { unit_type: "HOUSE".into(), area_m2: Decimal::new(3650, 2), ..Default::default() };
+        let unit = UnitFacts {
+            unit_type: "HOUSE".into(),
+            area_m2: Decimal::new(3650, 2),
+            ..Default::default()
+        };
         // 36.50 m² × Rp 1.001 = 36 536.5 -> 36 537; PPN 11% = 4 019.07 -> 4 019
         let items = items_for(&unit, &[tariff(1, TariffKind::PerArea, 1001, 1100)]).unwrap();
         assert_eq!((items[0].amount, items[0].ppn), (36_537, 4_019));
-        assert_eq!(totals(&items).unwrap(), Totals { subtotal: 36_537, ppn: 4_019, total: 40_556 });
+        assert_eq!(
+            totals(&items).unwrap(),
+            Totals {
+                subtotal: 36_537,
+                ppn: 4_019,
+                total: 40_556
+            }
+        );
     }
 
     #[test]
     fn tariffs_for_other_unit_types_and_missing_readings_yield_nothing() {
-        let unit = UnitFacts { unit_type: "HOUSE".into(), area_m2: Decimal::ONE, ..Default::default() };
+        let unit = UnitFacts {
+            unit_type: "HOUSE".into(),
+            area_m2: Decimal::ONE,
+            ..Default::default()
+        };
         let mut shop = tariff(1, TariffKind::Fixed, 50_000, 0);
         shop.unit_type = Some("SHOPHOUSE".into());
-        let items = items_for(&unit, &[shop, tariff(2, TariffKind::Metered, 5_000, 0), tariff(3, TariffKind::OneOff, 1, 0)]);
+        let items = items_for(
+            &unit,
+            &[
+                shop,
+                tariff(2, TariffKind::Metered, 5_000, 0),
+                tariff(3, TariffKind::OneOff, 1, 0),
+            ],
+        );
         assert!(items.unwrap().is_empty());
     }
 
     fn arb_tariff() -> impl Strategy<Value = Tariff> {
-        (1i64..50, 0usize..4, 0i64..5_000_000, prop_oneof![Just(0u32), Just(1100u32), 0u32..=10_000])
+        (
+            1i64..50,
+            0usize..4,
+            0i64..5_000_000,
+            prop_oneof![Just(0u32), Just(1100u32), 0u32..=10_000],
+        )
             .prop_map(|(id, k, rate, bp)| tariff(id, TariffKind::ALL[k], rate, bp))
     }
 

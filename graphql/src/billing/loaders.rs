@@ -29,8 +29,14 @@ pub struct PaymentsOfBill(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitById(pub i64);
 
-fn group<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
-    let mut out: HashMap<K, Vec<V>> = HashMap::new();
+/// Rows grouped by key, with an (empty) entry for every requested key: the loader's
+/// cache then also remembers "none", and a per-node lookup never loads again.
+pub(crate) fn group<K: std::hash::Hash + Eq + Copy, V>(
+    keys: &[K],
+    rows: Vec<V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for row in rows {
         out.entry(key(&row)).or_default().push(row);
     }
@@ -41,7 +47,10 @@ impl Loader<BillsOfUnit> for TenantLoader {
     type Value = Vec<bill::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[BillsOfUnit]) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[BillsOfUnit],
+    ) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
         use sea_orm::{DbBackend, Statement};
         let rows = bill::Entity::find()
             .from_raw_sql(Statement::from_sql_and_values(
@@ -54,7 +63,7 @@ impl Loader<BillsOfUnit> for TenantLoader {
             ))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(group(rows, |b| BillsOfUnit(b.unit_id)))
+        Ok(group(keys, rows, |b| BillsOfUnit(b.unit_id)))
     }
 }
 
@@ -62,13 +71,16 @@ impl Loader<ItemsOfBill> for TenantLoader {
     type Value = Vec<bill_item::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[ItemsOfBill]) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[ItemsOfBill],
+    ) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
         let rows = bill_item::Entity::find()
             .filter(bill_item::Column::BillId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(bill_item::Column::Id)
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(group(rows, |i| ItemsOfBill(i.bill_id)))
+        Ok(group(keys, rows, |i| ItemsOfBill(i.bill_id)))
     }
 }
 
@@ -76,13 +88,16 @@ impl Loader<PaymentsOfBill> for TenantLoader {
     type Value = Vec<payment::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[PaymentsOfBill]) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[PaymentsOfBill],
+    ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
         let rows = payment::Entity::find()
             .filter(payment::Column::BillId.is_in(ids(keys, |k| k.0)))
             .order_by_asc(payment::Column::Id)
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(group(rows, |p| PaymentsOfBill(p.bill_id)))
+        Ok(group(keys, rows, |p| PaymentsOfBill(p.bill_id)))
     }
 }
 
@@ -91,7 +106,10 @@ impl Loader<UnitById> for TenantLoader {
     type Error = ApiError;
 
     async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
-        let rows = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0))).all(self.tx()?.as_ref()).await?;
+        let rows = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(ids(keys, |k| k.0)))
+            .all(self.tx()?.as_ref())
+            .await?;
         Ok(rows.into_iter().map(|u| (UnitById(u.id), u)).collect())
     }
 }

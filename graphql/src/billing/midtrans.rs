@@ -14,7 +14,12 @@ use crate::types::{Rupiah, TenantSlug};
 
 /// `SHA512(order_id + status_code + gross_amount + server_key)`, lowercase hex, over the
 /// strings exactly as received (`100000` and `100000.00` hash differently).
-pub fn signature(order_id: &str, status_code: &str, gross_amount: &str, server_key: &str) -> String {
+pub fn signature(
+    order_id: &str,
+    status_code: &str,
+    gross_amount: &str,
+    server_key: &str,
+) -> String {
     let mut h = Sha512::new();
     for part in [order_id, status_code, gross_amount, server_key] {
         h.update(part.as_bytes());
@@ -27,7 +32,11 @@ pub fn signature_valid(n: &Notification, server_key: &str) -> bool {
     let expected = signature(&n.order_id, &n.status_code, &n.gross_amount, server_key);
     let received = n.signature_key.to_ascii_lowercase();
     expected.len() == received.len()
-        && expected.bytes().zip(received.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        && expected
+            .bytes()
+            .zip(received.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// An HTTP notification, as Midtrans posts it (fields we use).
@@ -134,7 +143,9 @@ impl SnapClient {
         if !resp.status().is_success() {
             let status = resp.status();
             tracing::error!(%status, "Midtrans Snap refused the transaction");
-            return Err(ApiError::internal(std::io::Error::other(format!("midtrans answered {status}"))));
+            return Err(ApiError::internal(std::io::Error::other(format!(
+                "midtrans answered {status}"
+            ))));
         }
         resp.json::<SnapToken>().await.map_err(ApiError::internal)
     }
@@ -160,7 +171,11 @@ pub async fn create_payment(
     if bill.status == "VOID" || outstanding <= 0 {
         return Err(ApiError::bad_input("billId", "nothing to pay on this bill"));
     }
-    let nonce: String = rand::rng().sample_iter(rand::distr::Alphanumeric).take(8).map(char::from).collect();
+    let nonce: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(8)
+        .map(char::from)
+        .collect();
     let order_id = format!("{tenant}.{bill_id}.{nonce}");
     let token = snap.create(&order_id, outstanding).await?;
     db.execute_raw(Statement::from_sql_and_values(
@@ -175,7 +190,11 @@ pub async fn create_payment(
         ],
     ))
     .await?;
-    Ok(Checkout { order_id, gross_amount: outstanding, token })
+    Ok(Checkout {
+        order_id,
+        gross_amount: outstanding,
+        token,
+    })
 }
 
 #[derive(FromQueryResult)]
@@ -216,9 +235,13 @@ pub async fn apply_notification(db: &impl ConnectionTrait, n: &Notification) -> 
     .one(db)
     .await?
     .ok_or(ApiError::NotFound("order"))?;
-    let amount = parse_amount(&n.gross_amount).ok_or(ApiError::bad_input("gross_amount", "not an amount"))?;
+    let amount = parse_amount(&n.gross_amount)
+        .ok_or(ApiError::bad_input("gross_amount", "not an amount"))?;
     if amount != order.gross_amount {
-        return Err(ApiError::bad_input("gross_amount", "does not match the order"));
+        return Err(ApiError::bad_input(
+            "gross_amount",
+            "does not match the order",
+        ));
     }
     let next = OrderState::of(&n.transaction_status, n.fraud_status.as_deref())
         .ok_or(ApiError::bad_input("transaction_status", "unknown status"))?;
@@ -290,12 +313,27 @@ mod tests {
     #[test]
     fn signature_matches_the_documented_vector() {
         assert_eq!(
-            signature("1111", "200", "100000.00", "askvnoibnosifnboseofinbofinfgbiufglnbfg"),
+            signature(
+                "1111",
+                "200",
+                "100000.00",
+                "askvnoibnosifnboseofinbofinfgbiufglnbfg"
+            ),
             "edc076b21793ebe3e17926350f5b8ae67d902fe657b3d0aa31b932d5c127e2375d308a2bc94f3265ac2d80a1f181a79b997ac178a236fcff35af263fc4d4c231"
         );
         assert_ne!(
-            signature("1111", "200", "100000", "askvnoibnosifnboseofinbofinfgbiufglnbfg"),
-            signature("1111", "200", "100000.00", "askvnoibnosifnboseofinbofinfgbiufglnbfg")
+            signature(
+                "1111",
+                "200",
+                "100000",
+                "askvnoibnosifnboseofinbofinfgbiufglnbfg"
+            ),
+            signature(
+                "1111",
+                "200",
+                "100000.00",
+                "askvnoibnosifnboseofinbofinfgbiufglnbfg"
+            )
         );
     }
 
@@ -310,8 +348,14 @@ mod tests {
     #[test]
     fn statuses_map_as_documented() {
         assert_eq!(OrderState::of("settlement", None), Some(OrderState::Paid));
-        assert_eq!(OrderState::of("capture", Some("accept")), Some(OrderState::Paid));
-        assert_eq!(OrderState::of("capture", Some("challenge")), Some(OrderState::Pending));
+        assert_eq!(
+            OrderState::of("capture", Some("accept")),
+            Some(OrderState::Paid)
+        );
+        assert_eq!(
+            OrderState::of("capture", Some("challenge")),
+            Some(OrderState::Pending)
+        );
         assert_eq!(OrderState::of("expire", None), Some(OrderState::Failed));
         assert_eq!(OrderState::of("refund", None), Some(OrderState::Refunded));
         assert_eq!(parse_amount("100000.00"), Some(100_000));

@@ -96,14 +96,23 @@ impl Bill {
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
         let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
-        unit.map(Unit).ok_or_else(|| ApiError::NotFound("unit").into())
+        unit.map(Unit)
+            .ok_or_else(|| ApiError::NotFound("unit").into())
     }
     async fn items(&self, ctx: &Context<'_>) -> Result<Vec<BillItem>> {
-        let items = ctx.loader()?.load_one(ItemsOfBill(self.0.id)).await?.unwrap_or_default();
+        let items = ctx
+            .loader()?
+            .load_one(ItemsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(items.into_iter().map(BillItem).collect())
     }
     async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Payment>> {
-        let payments = ctx.loader()?.load_one(PaymentsOfBill(self.0.id)).await?.unwrap_or_default();
+        let payments = ctx
+            .loader()?
+            .load_one(PaymentsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(payments.into_iter().map(Payment).collect())
     }
 }

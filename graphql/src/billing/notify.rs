@@ -24,7 +24,12 @@ pub trait Channel: Send + Sync {
 }
 
 /// Queues the receipt of payment `payment_id` to the unit's primary contact (owner first).
-pub async fn queue_receipt(db: &impl ConnectionTrait, bill: &bill::Model, payment_id: i64, amount: Rupiah) -> ApiResult<()> {
+pub async fn queue_receipt(
+    db: &impl ConnectionTrait,
+    bill: &bill::Model,
+    payment_id: i64,
+    amount: Rupiah,
+) -> ApiResult<()> {
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO notifications (dedupe_key, kind, bill_id, resident_id, recipient, subject, body) \
@@ -74,7 +79,11 @@ struct Pending {
 
 /// Sends up to `limit` pending notifications; returns how many were sent. A failed send
 /// stays PENDING (FAILED after 5 attempts) and is retried by the next delivery.
-pub async fn deliver(db: &impl ConnectionTrait, channel: &dyn Channel, limit: i64) -> ApiResult<usize> {
+pub async fn deliver(
+    db: &impl ConnectionTrait,
+    channel: &dyn Channel,
+    limit: i64,
+) -> ApiResult<usize> {
     let pending = Pending::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT id, recipient, subject, body FROM notifications WHERE status = 'PENDING' \
@@ -111,6 +120,14 @@ pub async fn deliver(db: &impl ConnectionTrait, channel: &dyn Channel, limit: i6
 pub async fn schedule_delivery(db: &impl ConnectionTrait, tenant: &str) -> ApiResult<()> {
     use crate::jobs::{enqueue, kind::DELIVER_NOTIFICATIONS};
     let key = format!("{DELIVER_NOTIFICATIONS}:{tenant}");
-    enqueue(db, tenant, DELIVER_NOTIFICATIONS, serde_json::json!({}), Some(key), false).await?;
+    enqueue(
+        db,
+        tenant,
+        DELIVER_NOTIFICATIONS,
+        serde_json::json!({}),
+        Some(key),
+        false,
+    )
+    .await?;
     Ok(())
 }

@@ -11,7 +11,11 @@ use crate::context::ContextExt;
 use crate::error::ApiResult;
 
 /// Primes `bills` under a `Unit` selection for all `unit_ids`, honouring its `last` argument.
-pub async fn bills_of_units(ctx: &Context<'_>, field: Lookahead<'_>, unit_ids: &[i64]) -> ApiResult<()> {
+pub async fn bills_of_units(
+    ctx: &Context<'_>,
+    field: Lookahead<'_>,
+    unit_ids: &[i64],
+) -> ApiResult<()> {
     if unit_ids.is_empty() || !field.exists() {
         return Ok(());
     }
@@ -24,9 +28,17 @@ pub async fn bills_of_units(ctx: &Context<'_>, field: Lookahead<'_>, unit_ids: &
             async_graphql::Value::Number(n) => n.as_u64(),
             _ => None,
         })
-        .map_or(super::model::DEFAULT_RECENT_BILLS, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let loaded = ctx.loader()?.load_many(unit_ids.iter().map(|id| BillsOfUnit(*id))).await?;
-    let recent: Vec<bill::Model> = loaded.into_values().flat_map(|b| b.into_iter().take(last)).collect();
+        .map_or(super::model::DEFAULT_RECENT_BILLS, |n| {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        });
+    let loaded = ctx
+        .loader()?
+        .load_many(unit_ids.iter().map(|id| BillsOfUnit(*id)))
+        .await?;
+    let recent: Vec<bill::Model> = loaded
+        .into_values()
+        .flat_map(|b| b.into_iter().take(last))
+        .collect();
     bills(ctx, field, &recent).await
 }
 
@@ -37,10 +49,14 @@ pub async fn bills(ctx: &Context<'_>, node: Lookahead<'_>, bills: &[bill::Model]
     }
     let loader = ctx.loader()?;
     if node.field("items").exists() {
-        loader.load_many(bills.iter().map(|b| ItemsOfBill(b.id))).await?;
+        loader
+            .load_many(bills.iter().map(|b| ItemsOfBill(b.id)))
+            .await?;
     }
     if node.field("payments").exists() {
-        loader.load_many(bills.iter().map(|b| PaymentsOfBill(b.id))).await?;
+        loader
+            .load_many(bills.iter().map(|b| PaymentsOfBill(b.id)))
+            .await?;
     }
     if node.field("unit").exists() {
         let units: BTreeSet<i64> = bills.iter().map(|b| b.unit_id).collect();

@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use klustera_entities::tenant::bill;
 
 use super::factory::TariffKind;
-use super::model::{Aging, Bill, BillStatus, Checkout, CollectionReport, ExportFile, ExportFormat, Payment};
+use super::model::{
+    Aging, Bill, BillStatus, Checkout, CollectionReport, ExportFile, ExportFormat, Payment,
+};
 use super::service::{self, NewPayment, NewTariff, Settings};
 use super::{export, midtrans, prefetch};
 use crate::context::ContextExt;
@@ -59,7 +61,9 @@ impl BillingQuery {
             q = q.filter(bill::Column::Status.eq(status.as_str()));
         }
         if let Some(period) = f.period.as_deref() {
-            q = q.filter(bill::Column::Period.eq(Period::parse("filter.period", period)?.to_string()));
+            q = q.filter(
+                bill::Column::Period.eq(Period::parse("filter.period", period)?.to_string()),
+            );
         }
         if let Some(unit) = f.unit_id.as_ref() {
             q = q.filter(bill::Column::UnitId.eq(id_of("filter.unitId", unit)?));
@@ -73,7 +77,11 @@ impl BillingQuery {
         if let Some(visible) = req.visible_units().await? {
             q = q.filter(bill::Column::UnitId.is_in(visible.iter().copied()));
         }
-        let rows = page.apply(q, bill::Column::Id).all(ctx.tenant_tx()?).await.map_err(ApiError::from)?;
+        let rows = page
+            .apply(q, bill::Column::Id)
+            .all(ctx.tenant_tx()?)
+            .await
+            .map_err(ApiError::from)?;
         prefetch::bills(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |b| b.id, Bill))
     }
@@ -86,7 +94,11 @@ impl BillingQuery {
 
     /// Billed, collected and arrears aging for a period (`YYYY-MM`).
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn collection_report(&self, ctx: &Context<'_>, period: String) -> Result<CollectionReport> {
+    async fn collection_report(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+    ) -> Result<CollectionReport> {
         let period = Period::parse("period", &period)?;
         let tx = ctx.tenant_tx()?;
         let today = service::tenant_today(tx, &ctx.request()?.tenant()?.time_zone).await?;
@@ -94,7 +106,8 @@ impl BillingQuery {
         let rate = if r.billed == 0 {
             Decimal::ZERO
         } else {
-            (Decimal::from(r.collected) * Decimal::ONE_HUNDRED / Decimal::from(r.billed)).round_dp(2)
+            (Decimal::from(r.collected) * Decimal::ONE_HUNDRED / Decimal::from(r.billed))
+                .round_dp(2)
         };
         Ok(CollectionReport {
             period: period.to_string(),
@@ -114,7 +127,12 @@ impl BillingQuery {
 
     /// A period's bills as a file, inline in base64.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn export_bills(&self, ctx: &Context<'_>, period: String, format: ExportFormat) -> Result<ExportFile> {
+    async fn export_bills(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+        format: ExportFormat,
+    ) -> Result<ExportFile> {
         let period = Period::parse("period", &period)?;
         let rows = export::rows(ctx.tenant_tx()?, period).await?;
         let (bytes, ext, content_type) = match format {
@@ -135,13 +153,18 @@ impl BillingQuery {
     #[graphql(guard = "RoleGuard::manager()")]
     async fn job(&self, ctx: &Context<'_>, id: ID) -> Result<Job> {
         let tenant = ctx.request()?.tenant()?.slug.to_string();
-        Ok(Job(jobs::get(ctx.tenant_tx()?, &tenant, id_of("id", &id)?).await?))
+        Ok(Job(
+            jobs::get(ctx.tenant_tx()?, &tenant, id_of("id", &id)?).await?
+        ))
     }
 }
 
 /// A bill the caller may see (residents: their household's), else NOT_FOUND.
 async fn visible_bill(ctx: &Context<'_>, id: i64) -> Result<bill::Model, ApiError> {
-    let bill = bill::Entity::find_by_id(id).one(ctx.tenant_tx()?).await?.ok_or(ApiError::NotFound("bill"))?;
+    let bill = bill::Entity::find_by_id(id)
+        .one(ctx.tenant_tx()?)
+        .await?
+        .ok_or(ApiError::NotFound("bill"))?;
     match ctx.request()?.visible_units().await? {
         Some(visible) if !visible.contains(&bill.unit_id) => Err(ApiError::NotFound("bill")),
         _ => Ok(bill),
@@ -250,7 +273,11 @@ impl BillingMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn record_meter_reading(&self, ctx: &Context<'_>, input: MeterReadingInput) -> Result<bool> {
+    async fn record_meter_reading(
+        &self,
+        ctx: &Context<'_>,
+        input: MeterReadingInput,
+    ) -> Result<bool> {
         let unit = id_of("input.unitId", &input.unit_id)?;
         let tariff = id_of("input.tariffId", &input.tariff_id)?;
         let period = Period::parse("input.period", &input.period)?;
@@ -260,17 +287,33 @@ impl BillingMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn add_one_off_charge(&self, ctx: &Context<'_>, input: OneOffChargeInput) -> Result<bool> {
+    async fn add_one_off_charge(
+        &self,
+        ctx: &Context<'_>,
+        input: OneOffChargeInput,
+    ) -> Result<bool> {
         let unit = id_of("input.unitId", &input.unit_id)?;
         let tariff = id_of("input.tariffId", &input.tariff_id)?;
         let period = Period::parse("input.period", &input.period)?;
-        service::add_one_off(ctx.tenant_tx()?, unit, tariff, period, input.quantity, input.note).await?;
+        service::add_one_off(
+            ctx.tenant_tx()?,
+            unit,
+            tariff,
+            period,
+            input.quantity,
+            input.note,
+        )
+        .await?;
         ctx.request()?.audit_target(format!("unit:{unit}"));
         Ok(true)
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn update_billing_settings(&self, ctx: &Context<'_>, input: BillingSettingsInput) -> Result<bool> {
+    async fn update_billing_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: BillingSettingsInput,
+    ) -> Result<bool> {
         let kind = match input.late_fee_kind {
             LateFeeKind::None => "NONE",
             LateFeeKind::Flat => "FLAT",
@@ -315,7 +358,11 @@ impl BillingMutation {
 
     /// Records cash or a bank transfer. Partial payments are fine; never above what is owed.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn record_payment(&self, ctx: &Context<'_>, input: RecordPaymentInput) -> Result<Payment> {
+    async fn record_payment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordPaymentInput,
+    ) -> Result<Payment> {
         let req = ctx.request()?;
         let tx = ctx.tenant_tx()?;
         let amount = Rupiah::positive("amount", input.amount.0)?;
@@ -357,10 +404,13 @@ impl BillingMutation {
     async fn create_payment(&self, ctx: &Context<'_>, bill_id: ID) -> Result<Checkout> {
         let snap = ctx
             .data_opt::<midtrans::SnapClient>()
-            .ok_or(ApiError::Forbidden("online payments are not configured (MIDTRANS_SERVER_KEY)"))?;
+            .ok_or(ApiError::Forbidden(
+                "online payments are not configured (MIDTRANS_SERVER_KEY)",
+            ))?;
         let bill = visible_bill(ctx, id_of("billId", &bill_id)?).await?;
         let req = ctx.request()?;
-        let checkout = midtrans::create_payment(ctx.tenant_tx()?, snap, &req.tenant()?.slug, bill.id).await?;
+        let checkout =
+            midtrans::create_payment(ctx.tenant_tx()?, snap, &req.tenant()?.slug, bill.id).await?;
         req.audit_target(format!("bill:{}", bill.id));
         req.audit_target(format!("order:{}", checkout.order_id));
         Ok(Checkout {

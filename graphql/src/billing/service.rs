@@ -42,16 +42,25 @@ pub async fn settings(db: &impl ConnectionTrait) -> ApiResult<Settings> {
 
 pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResult<Settings> {
     if !(1..=28).contains(&s.billing_day) {
-        return Err(ApiError::bad_input("billingDay", "must be between 1 and 28"));
+        return Err(ApiError::bad_input(
+            "billingDay",
+            "must be between 1 and 28",
+        ));
     }
     if !(1..=28).contains(&s.due_day) {
         return Err(ApiError::bad_input("dueDay", "must be between 1 and 28"));
     }
     if !["NONE", "FLAT", "PERCENT"].contains(&s.late_fee_kind.as_str()) {
-        return Err(ApiError::bad_input("lateFeeKind", "must be NONE, FLAT or PERCENT"));
+        return Err(ApiError::bad_input(
+            "lateFeeKind",
+            "must be NONE, FLAT or PERCENT",
+        ));
     }
     if s.late_fee_value < 0 || (s.late_fee_kind == "PERCENT" && s.late_fee_value > 10_000) {
-        return Err(ApiError::bad_input("lateFeeValue", "rupiah for FLAT, basis points (<= 10000) for PERCENT"));
+        return Err(ApiError::bad_input(
+            "lateFeeValue",
+            "rupiah for FLAT, basis points (<= 10000) for PERCENT",
+        ));
     }
     db.execute_raw(stmt(
         "UPDATE settings SET billing_day = $1, due_day = $2, late_fee_kind = $3, late_fee_value = $4",
@@ -110,7 +119,10 @@ pub async fn create_tariff(db: &impl ConnectionTrait, t: NewTariff) -> ApiResult
         return Err(ApiError::bad_input("rate", "must not be negative"));
     }
     if !(0..=10_000).contains(&t.ppn_rate_bp) {
-        return Err(ApiError::bad_input("ppnRateBp", "basis points between 0 and 10000 (1100 = 11%)"));
+        return Err(ApiError::bad_input(
+            "ppnRateBp",
+            "basis points between 0 and 10000 (1100 = 11%)",
+        ));
     }
     let row = db
         .query_one_raw(stmt(
@@ -123,7 +135,12 @@ pub async fn create_tariff(db: &impl ConnectionTrait, t: NewTariff) -> ApiResult
 }
 
 pub async fn set_tariff_active(db: &impl ConnectionTrait, id: i64, active: bool) -> ApiResult<()> {
-    let res = db.execute_raw(stmt("UPDATE tariffs SET active = $2 WHERE id = $1", [id.into(), active.into()])).await?;
+    let res = db
+        .execute_raw(stmt(
+            "UPDATE tariffs SET active = $2 WHERE id = $1",
+            [id.into(), active.into()],
+        ))
+        .await?;
     if res.rows_affected() == 0 {
         return Err(ApiError::NotFound("tariff"));
     }
@@ -139,10 +156,13 @@ async fn tariff_kind(db: &impl ConnectionTrait, id: i64) -> ApiResult<TariffKind
 }
 
 async fn ensure_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<()> {
-    db.query_one_raw(stmt("SELECT 1 AS one FROM units WHERE id = $1", [id.into()]))
-        .await?
-        .map(|_| ())
-        .ok_or(ApiError::bad_input("unitId", "no such unit"))
+    db.query_one_raw(stmt(
+        "SELECT 1 AS one FROM units WHERE id = $1",
+        [id.into()],
+    ))
+    .await?
+    .map(|_| ())
+    .ok_or(ApiError::bad_input("unitId", "no such unit"))
 }
 
 /// Records (or corrects) a unit's meter usage for a METERED tariff and period.
@@ -163,7 +183,12 @@ pub async fn record_reading(
     db.execute_raw(stmt(
         "INSERT INTO meter_readings (unit_id, tariff_id, period, usage) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (unit_id, tariff_id, period) DO UPDATE SET usage = EXCLUDED.usage",
-        [unit_id.into(), tariff_id.into(), period.to_string().into(), usage.round_dp(2).into()],
+        [
+            unit_id.into(),
+            tariff_id.into(),
+            period.to_string().into(),
+            usage.round_dp(2).into(),
+        ],
     ))
     .await?;
     Ok(())
@@ -256,7 +281,16 @@ pub async fn generate_batch(
     let p = period.to_string();
     let mut facts: HashMap<i64, UnitFacts> = units
         .iter()
-        .map(|u| (u.id, UnitFacts { unit_type: u.unit_type.clone(), area_m2: u.area_m2, ..Default::default() }))
+        .map(|u| {
+            (
+                u.id,
+                UnitFacts {
+                    unit_type: u.unit_type.clone(),
+                    area_m2: u.area_m2,
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
     if tariffs.iter().any(|t| t.kind == TariffKind::Metered) {
         let usages = UsageRow::find_by_statement(stmt(
@@ -290,11 +324,13 @@ pub async fn generate_batch(
     let (mut b_unit, mut b_sub, mut b_ppn, mut b_total) = (vec![], vec![], vec![], vec![]);
     for u in &units {
         let Some(f) = facts.get(&u.id) else { continue };
-        let items = factory::items_for(f, tariffs).map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
+        let items = factory::items_for(f, tariffs)
+            .map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
         if items.is_empty() {
             continue;
         }
-        let t = factory::totals(&items).map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
+        let t =
+            factory::totals(&items).map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
         b_unit.push(u.id);
         b_sub.push(t.subtotal);
         b_ppn.push(t.ppn);
@@ -302,7 +338,11 @@ pub async fn generate_batch(
         items_of.insert(u.id, items);
     }
     if b_unit.is_empty() {
-        return Ok(Batch { units: units.len(), bills_created: 0, last_unit: Some(last) });
+        return Ok(Batch {
+            units: units.len(),
+            bills_created: 0,
+            last_unit: Some(last),
+        });
     }
     let created = CreatedBill::find_by_statement(stmt(
         "INSERT INTO bills (unit_id, period, due_on, subtotal, ppn, total) \
@@ -313,41 +353,69 @@ pub async fn generate_batch(
     .all(db)
     .await?;
 
-    let mut cols: (Vec<i64>, Vec<i64>, Vec<String>, Vec<String>, Vec<Decimal>, Vec<i64>, Vec<i64>, Vec<i32>, Vec<i64>) =
-        Default::default();
+    let mut cols = ItemColumns::default();
     for bill in &created {
-        for i in items_of.remove(&bill.unit_id).unwrap_or_default() {
-            cols.0.push(bill.id);
-            cols.1.push(i.tariff_id);
-            cols.2.push(i.kind.as_str().to_owned());
-            cols.3.push(i.description);
-            cols.4.push(i.quantity);
-            cols.5.push(i.unit_price);
-            cols.6.push(i.amount);
-            cols.7.push(i32::try_from(i.ppn_rate_bp).unwrap_or(0));
-            cols.8.push(i.ppn);
+        for item in items_of.remove(&bill.unit_id).unwrap_or_default() {
+            cols.push(bill.id, item);
         }
     }
-    if !cols.0.is_empty() {
+    if !cols.bill.is_empty() {
         db.execute_raw(stmt(
             "INSERT INTO bill_items (bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn) \
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], \
                                   $7::bigint[], $8::int[], $9::bigint[])",
-            [
-                cols.0.into(),
-                cols.1.into(),
-                cols.2.into(),
-                cols.3.into(),
-                cols.4.into(),
-                cols.5.into(),
-                cols.6.into(),
-                cols.7.into(),
-                cols.8.into(),
-            ],
+            cols.into_values(),
         ))
         .await?;
     }
-    Ok(Batch { units: units.len(), bills_created: created.len(), last_unit: Some(last) })
+    Ok(Batch {
+        units: units.len(),
+        bills_created: created.len(),
+        last_unit: Some(last),
+    })
+}
+
+/// Bill items as column arrays, for one `INSERT ... SELECT FROM UNNEST(...)`.
+#[derive(Default)]
+struct ItemColumns {
+    bill: Vec<i64>,
+    tariff: Vec<i64>,
+    kind: Vec<String>,
+    description: Vec<String>,
+    quantity: Vec<Decimal>,
+    unit_price: Vec<i64>,
+    amount: Vec<i64>,
+    ppn_rate_bp: Vec<i32>,
+    ppn: Vec<i64>,
+}
+
+impl ItemColumns {
+    fn push(&mut self, bill_id: i64, i: factory::Item) {
+        self.bill.push(bill_id);
+        self.tariff.push(i.tariff_id);
+        self.kind.push(i.kind.as_str().to_owned());
+        self.description.push(i.description);
+        self.quantity.push(i.quantity);
+        self.unit_price.push(i.unit_price);
+        self.amount.push(i.amount);
+        self.ppn_rate_bp
+            .push(i32::try_from(i.ppn_rate_bp).unwrap_or(i32::MAX));
+        self.ppn.push(i.ppn);
+    }
+
+    fn into_values(self) -> [sea_orm::Value; 9] {
+        [
+            self.bill.into(),
+            self.tariff.into(),
+            self.kind.into(),
+            self.description.into(),
+            self.quantity.into(),
+            self.unit_price.into(),
+            self.amount.into(),
+            self.ppn_rate_bp.into(),
+            self.ppn.into(),
+        ]
+    }
 }
 
 /// The due date of `period`'s bills under `settings`.
@@ -362,7 +430,11 @@ pub fn due_on(settings: &Settings, period: Period) -> ApiResult<NaiveDate> {
 /// Locks a bill for a payment decision.
 pub async fn lock_bill(db: &impl ConnectionTrait, id: i64) -> ApiResult<bill::Model> {
     use sea_orm::{EntityTrait, QuerySelect};
-    bill::Entity::find_by_id(id).lock_exclusive().one(db).await?.ok_or(ApiError::NotFound("bill"))
+    bill::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("bill"))
 }
 
 /// The status a bill has once `paid` of its `total` is paid.
@@ -393,13 +465,20 @@ pub struct Applied {
 
 /// Applies a payment to a locked bill: never above the outstanding amount, never to a void
 /// bill. Writes the payment, the bill's new `paid` and status, and the receipt, together.
-pub async fn apply_payment(db: &impl ConnectionTrait, locked: &bill::Model, p: NewPayment) -> ApiResult<Applied> {
+pub async fn apply_payment(
+    db: &impl ConnectionTrait,
+    locked: &bill::Model,
+    p: NewPayment,
+) -> ApiResult<Applied> {
     if locked.status == "VOID" {
         return Err(ApiError::bad_input("billId", "the bill is void"));
     }
     let outstanding = locked.total - locked.paid;
     if p.amount.0 > outstanding {
-        return Err(ApiError::bad_input("amount", format!("exceeds the outstanding Rp {outstanding}")));
+        return Err(ApiError::bad_input(
+            "amount",
+            format!("exceeds the outstanding Rp {outstanding}"),
+        ));
     }
     let row = db
         .query_one_raw(stmt(
@@ -419,8 +498,11 @@ pub async fn apply_payment(db: &impl ConnectionTrait, locked: &bill::Model, p: N
     let payment_id: i64 = row.try_get("", "id")?;
     let paid = locked.paid + p.amount.0;
     let status = status_after(&locked.status, paid, locked.total);
-    db.execute_raw(stmt("UPDATE bills SET paid = $2, status = $3 WHERE id = $1", [locked.id.into(), paid.into(), status.into()]))
-        .await?;
+    db.execute_raw(stmt(
+        "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
+        [locked.id.into(), paid.into(), status.into()],
+    ))
+    .await?;
     super::notify::queue_receipt(db, locked, payment_id, p.amount).await?;
     let mut bill = locked.clone();
     bill.paid = paid;
@@ -438,10 +520,15 @@ pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiR
         return Err(ApiError::Conflict("the bill is already void".into()));
     }
     if locked.paid > 0 {
-        return Err(ApiError::Conflict("a bill with payments cannot be voided".into()));
+        return Err(ApiError::Conflict(
+            "a bill with payments cannot be voided".into(),
+        ));
     }
-    db.execute_raw(stmt("UPDATE bills SET status = 'VOID', void_reason = $2 WHERE id = $1", [id.into(), reason.into()]))
-        .await?;
+    db.execute_raw(stmt(
+        "UPDATE bills SET status = 'VOID', void_reason = $2 WHERE id = $1",
+        [id.into(), reason.into()],
+    ))
+    .await?;
     let mut bill = locked;
     bill.status = "VOID".into();
     bill.void_reason = Some(reason.to_owned());
@@ -458,10 +545,11 @@ pub async fn overdue_sweep(db: &impl ConnectionTrait, today: NaiveDate) -> ApiRe
             "WITH s AS (SELECT late_fee_kind AS k, late_fee_value AS v FROM settings), \
              due AS ( \
                 UPDATE bills b SET status = 'OVERDUE', \
-                       late_fee = fee.f, total = b.total + fee.f \
-                FROM s, LATERAL (SELECT CASE s.k WHEN 'FLAT' THEN s.v \
-                                                 WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 \
-                                                 ELSE 0 END AS f) fee \
+                       late_fee = CASE s.k WHEN 'FLAT' THEN s.v \
+                                           WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END, \
+                       total = b.total + CASE s.k WHEN 'FLAT' THEN s.v \
+                                                  WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END \
+                FROM s \
                 WHERE b.status IN ('UNPAID', 'PARTIALLY_PAID') AND b.due_on < $1 \
                 RETURNING b.id, b.late_fee) \
              INSERT INTO bill_items (bill_id, kind, description, quantity, unit_price, amount) \
@@ -488,7 +576,11 @@ pub struct CollectionRow {
 
 /// Billed and collected for `period` (void bills excluded), and the arrears of every
 /// period up to it, aged by days past due as of `today`.
-pub async fn collection_report(db: &impl ConnectionTrait, period: Period, today: NaiveDate) -> ApiResult<CollectionRow> {
+pub async fn collection_report(
+    db: &impl ConnectionTrait,
+    period: Period,
+    today: NaiveDate,
+) -> ApiResult<CollectionRow> {
     Ok(CollectionRow::find_by_statement(stmt(
         "SELECT count(*) FILTER (WHERE period = $1)::bigint AS bills, \
                 coalesce(sum(total) FILTER (WHERE period = $1), 0)::bigint AS billed, \
@@ -509,7 +601,10 @@ pub async fn collection_report(db: &impl ConnectionTrait, period: Period, today:
 /// Today in the tenant's time zone.
 pub async fn tenant_today(db: &impl ConnectionTrait, time_zone: &str) -> ApiResult<NaiveDate> {
     let row = db
-        .query_one_raw(stmt("SELECT (now() AT TIME ZONE $1)::date AS today", [time_zone.into()]))
+        .query_one_raw(stmt(
+            "SELECT (now() AT TIME ZONE $1)::date AS today",
+            [time_zone.into()],
+        ))
         .await?
         .ok_or(ApiError::NotFound("today"))?;
     Ok(row.try_get("", "today")?)
@@ -529,8 +624,19 @@ pub async fn refund_order_payment(db: &impl ConnectionTrait, order_id: &str) -> 
     let amount: i64 = row.try_get("", "amount")?;
     let locked = lock_bill(db, bill_id).await?;
     let paid = locked.paid - amount;
-    let status = status_after(if locked.status == "PAID" { "UNPAID" } else { &locked.status }, paid, locked.total);
-    db.execute_raw(stmt("UPDATE bills SET paid = $2, status = $3 WHERE id = $1", [bill_id.into(), paid.into(), status.into()]))
-        .await?;
+    let status = status_after(
+        if locked.status == "PAID" {
+            "UNPAID"
+        } else {
+            &locked.status
+        },
+        paid,
+        locked.total,
+    );
+    db.execute_raw(stmt(
+        "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
+        [bill_id.into(), paid.into(), status.into()],
+    ))
+    .await?;
     Ok(())
 }

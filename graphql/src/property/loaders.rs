@@ -9,10 +9,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
 use sea_orm::prelude::DateTimeWithTimeZone;
-use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    Statement,
-};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement};
 
 use klustera_entities::tenant::{block, resident, unit};
 
@@ -91,7 +88,7 @@ impl Loader<ResidentsOfUnit> for TenantLoader {
         ))
         .all(self.tx()?.as_ref())
         .await?;
-        let mut out: HashMap<_, Vec<_>> = HashMap::with_capacity(keys.len());
+        let mut out: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             out.entry(ResidentsOfUnit(row.key)).or_default().push(Link {
                 link_id: row.link_id,
@@ -131,7 +128,7 @@ impl Loader<UnitsOfResident> for TenantLoader {
         ))
         .all(self.tx()?.as_ref())
         .await?;
-        let mut out: HashMap<_, Vec<_>> = HashMap::with_capacity(keys.len());
+        let mut out: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             out.entry(UnitsOfResident(row.key)).or_default().push(Link {
                 link_id: row.link_id,

@@ -121,8 +121,16 @@ impl Unit {
         if last > usize::try_from(MAX_RECENT_BILLS).unwrap_or(usize::MAX) {
             return Err(ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")).into());
         }
-        let bills = ctx.loader()?.load_one(BillsOfUnit(self.0.id)).await?.unwrap_or_default();
-        Ok(bills.into_iter().take(last).map(crate::billing::model::Bill).collect())
+        let bills = ctx
+            .loader()?
+            .load_one(BillsOfUnit(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(bills
+            .into_iter()
+            .take(last)
+            .map(crate::billing::model::Bill)
+            .collect())
     }
     /// Open links of this unit, with the relation of each resident.
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]

@@ -13,9 +13,16 @@ impl Email {
         let valid = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
             && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             });
-        if valid { Ok(Self(email)) } else { Err(ApiError::bad_input(field, "not an email address")) }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err(ApiError::bad_input(field, "not an email address"))
+        }
     }
 
     pub fn into_string(self) -> String {
@@ -35,8 +42,17 @@ mod tests {
 
     #[test]
     fn normalises_and_rejects() {
-        assert_eq!(Email::parse("e", " Budi@Mail.Test ").unwrap().to_string(), "budi@mail.test");
-        for bad in ["budi", "@mail.test", "budi@mail", "bu di@mail.test", "budi@mail.test."] {
+        assert_eq!(
+            Email::parse("e", " Budi@Mail.Test ").unwrap().to_string(),
+            "budi@mail.test"
+        );
+        for bad in [
+            "budi",
+            "@mail.test",
+            "budi@mail",
+            "bu di@mail.test",
+            "budi@mail.test.",
+        ] {
             assert!(Email::parse("e", bad).is_err(), "{bad}");
         }
     }

@@ -12,7 +12,10 @@ impl Rupiah {
     /// A positive amount from user input.
     pub fn positive(field: &'static str, value: i64) -> Result<Self, ApiError> {
         if value <= 0 {
-            return Err(ApiError::bad_input(field, "must be a positive number of rupiah"));
+            return Err(ApiError::bad_input(
+                field,
+                "must be a positive number of rupiah",
+            ));
         }
         Ok(Self(value))
     }
@@ -22,8 +25,14 @@ impl Rupiah {
 impl ScalarType for Rupiah {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::Number(n) => n.as_i64().map(Rupiah).ok_or_else(|| InputValueError::custom("whole rupiah only")),
-            Value::String(s) => s.parse().map(Rupiah).map_err(|_| InputValueError::custom("whole rupiah only")),
+            Value::Number(n) => n
+                .as_i64()
+                .map(Rupiah)
+                .ok_or_else(|| InputValueError::custom("whole rupiah only")),
+            Value::String(s) => s
+                .parse()
+                .map(Rupiah)
+                .map_err(|_| InputValueError::custom("whole rupiah only")),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -73,7 +82,10 @@ mod tests {
 
     #[test]
     fn periods_parse_strictly() {
-        assert_eq!(Period::parse("p", "2026-01").unwrap().to_string(), "2026-01");
+        assert_eq!(
+            Period::parse("p", "2026-01").unwrap().to_string(),
+            "2026-01"
+        );
         for bad in ["2026-13", "2026-1", "26-01", "2026/01", "", "2026-00"] {
             assert!(Period::parse("p", bad).is_err(), "{bad}");
         }

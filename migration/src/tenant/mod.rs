@@ -10,6 +10,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_property::Migration), Box::new(m0002_billing::Migration)]
+        vec![
+            Box::new(m0001_property::Migration),
+            Box::new(m0002_billing::Migration),
+        ]
     }
 }
