@@ -135,7 +135,7 @@ try:
 except ValueError:
     sys.exit(f"{shape}: response is not JSON: {raw[:500]}")
 if "errors" in r:
-    sys.exit(f"{shape}: errors in response: {json.dumps(r[\"errors\"])[:1000]}")
+    sys.exit(shape + ": errors in response: " + json.dumps(r["errors"])[:1000])
 edges = (((r.get("data") or {}).get("units") or {}).get("edges")) or []
 if len(edges) != 50:
     sys.exit(f"{shape}: expected 50 edges, got {len(edges)}")
@@ -271,7 +271,8 @@ print(f"| {shape} | {c} | {rps:.0f} | {p50/1000:.2f} ms | {p99/1000:.2f} ms | {t
 import sys
 for shape, goal, rps, tps in ((sys.argv[1], 0.3, sys.argv[2], sys.argv[3]), (sys.argv[4], 0.5, sys.argv[5], sys.argv[6])):
     r = float(rps) / float(tps)
-    print(f"- {shape} at 16: {r:.2f} vs goal {goal} -> {\"MET\" if r >= goal else \"NOT MET\"}")
+    verdict = "MET" if r >= goal else "NOT MET"
+    print(f"- {shape} at 16: {r:.2f} vs goal {goal} -> {verdict}")
 ' flat "${RPS[flat,16]}" "${TPS[flat,16]}" nested "${RPS[nested,16]}" "${TPS[nested,16]}"
     if ((${#WARNINGS[@]})); then
         echo
