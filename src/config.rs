@@ -83,7 +83,7 @@ impl Default for Config {
             mail_from: "Klustera <noreply@klustera.local>".into(),
             workers: 2,
             job_lease_secs: 60,
-            job_poll_ms: 200,
+            job_poll_ms: 1000,
             bill_batch: 1000,
             scheduler: true,
             scheduler_interval_secs: 60,

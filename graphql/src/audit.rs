@@ -36,19 +36,17 @@ impl Extension for AuditLogExtension {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        let is_root_mutation = info.parent_type == "Mutation" && info.path_node.parent.is_none();
+        // Every field passes through here: leave all but root mutation fields untouched.
+        if info.path_node.parent.is_some() || info.parent_type != "Mutation" {
+            return next.run(ctx, info).await;
+        }
+        let Some(req) = ctx.data_opt::<RequestContext>() else {
+            return next.run(ctx, info).await;
+        };
         let operation = info.name.to_owned();
         let pos = info.field.name.pos;
-        let req = ctx
-            .data_opt::<RequestContext>()
-            .filter(|_| is_root_mutation);
-        if let Some(req) = req {
-            req.mark_mutated();
-        }
+        req.mark_mutated();
         let value = next.run(ctx, info).await?;
-        let Some(req) = req else {
-            return Ok(value);
-        };
         record(req, ctx.data_opt::<ControlPlane>(), &operation)
             .await
             .map_err(|err| {

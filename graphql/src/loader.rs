@@ -3,9 +3,11 @@
 //! It holds the request's tenant transaction: it can only ever see that tenant's rows.
 //! Each domain implements `Loader<Key>` for it in its own `loaders` module.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Weak};
 
-use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::DatabaseTransaction;
 
 use crate::error::ApiError;
@@ -40,4 +42,22 @@ pub type Loaders = DataLoader<TenantLoader, HashMapCache>;
 /// Ids of `keys`, for `= ANY($1)`.
 pub(crate) fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().map(|k| id(*k)).collect()
+}
+
+/// Loads `keys` now, in one statement, and feeds the results into the request's cache.
+///
+/// For prefetching, where every key of a level is known at once: no batching window to
+/// wait for, no task to spawn. Keys already cached are loaded again; prefetch visits each
+/// level once, so that does not happen in practice.
+pub(crate) async fn prefetch<K>(loaders: &Loaders, keys: Vec<K>) -> Result<HashMap<K, <TenantLoader as Loader<K>>::Value>, ApiError>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    TenantLoader: Loader<K, Error = ApiError>,
+{
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let loaded = loaders.loader().load(&keys).await?;
+    loaders.feed_many(loaded.iter().map(|(k, v)| (k.clone(), v.clone()))).await;
+    Ok(loaded)
 }

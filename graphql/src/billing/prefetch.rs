@@ -9,6 +9,7 @@ use klustera_entities::tenant::bill;
 use super::loaders::{BillsOfUnit, ItemsOfBill, PaymentsOfBill, UnitById};
 use crate::context::ContextExt;
 use crate::error::ApiResult;
+use crate::loader::prefetch;
 
 /// Primes `bills` under a `Unit` selection for all `unit_ids`, honouring its `last` argument.
 pub async fn bills_of_units(
@@ -60,7 +61,7 @@ pub async fn bills(ctx: &Context<'_>, node: Lookahead<'_>, bills: &[bill::Model]
     }
     if node.field("unit").exists() {
         let units: BTreeSet<i64> = bills.iter().map(|b| b.unit_id).collect();
-        loader.load_many(units.into_iter().map(UnitById)).await?;
+        prefetch(loader, units.into_iter().map(UnitById).collect()).await?;
     }
     Ok(())
 }

@@ -38,7 +38,6 @@ pub struct UnitsOfResident(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BlockById(pub i64);
 
-#[derive(FromQueryResult)]
 struct ResidentLinkRow {
     key: i64,
     link_id: i64,
@@ -54,7 +53,6 @@ struct ResidentLinkRow {
     created_at: DateTimeWithTimeZone,
 }
 
-#[derive(FromQueryResult)]
 struct UnitLinkRow {
     key: i64,
     link_id: i64,
@@ -68,6 +66,46 @@ struct UnitLinkRow {
     unit_type: String,
     archived_at: Option<DateTimeWithTimeZone>,
     created_at: DateTimeWithTimeZone,
+}
+
+// Decoded by column position, in the order of the SELECTs below: these rows are the hot
+// path of every nested query, and by-name lookups cost a string per column.
+impl FromQueryResult for ResidentLinkRow {
+    fn from_query_result(r: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            key: r.try_get_by_index(0)?,
+            link_id: r.try_get_by_index(1)?,
+            relation: r.try_get_by_index(2)?,
+            starts_on: r.try_get_by_index(3)?,
+            ends_on: r.try_get_by_index(4)?,
+            id: r.try_get_by_index(5)?,
+            full_name: r.try_get_by_index(6)?,
+            phone: r.try_get_by_index(7)?,
+            email: r.try_get_by_index(8)?,
+            identity_number: r.try_get_by_index(9)?,
+            archived_at: r.try_get_by_index(10)?,
+            created_at: r.try_get_by_index(11)?,
+        })
+    }
+}
+
+impl FromQueryResult for UnitLinkRow {
+    fn from_query_result(r: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            key: r.try_get_by_index(0)?,
+            link_id: r.try_get_by_index(1)?,
+            relation: r.try_get_by_index(2)?,
+            starts_on: r.try_get_by_index(3)?,
+            ends_on: r.try_get_by_index(4)?,
+            id: r.try_get_by_index(5)?,
+            block_id: r.try_get_by_index(6)?,
+            number: r.try_get_by_index(7)?,
+            area_m2: r.try_get_by_index(8)?,
+            unit_type: r.try_get_by_index(9)?,
+            archived_at: r.try_get_by_index(10)?,
+            created_at: r.try_get_by_index(11)?,
+        })
+    }
 }
 
 impl Loader<ResidentsOfUnit> for TenantLoader {

@@ -16,6 +16,7 @@ use klustera_entities::tenant::{resident, unit};
 use super::loaders::{BlockById, ResidentsOfUnit, UnitsOfResident};
 use crate::context::ContextExt;
 use crate::error::ApiResult;
+use crate::loader::prefetch;
 
 /// Primes what `node` (a `Unit` selection) will ask for, for all `units` at once.
 pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]) -> ApiResult<()> {
@@ -25,16 +26,14 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
     let loader = ctx.loader()?;
     if node.field("block").exists() {
         let blocks: BTreeSet<i64> = units.iter().map(|u| u.block_id).collect();
-        loader.load_many(blocks.into_iter().map(BlockById)).await?;
+        prefetch(loader, blocks.into_iter().map(BlockById).collect()).await?;
     }
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
     crate::billing::prefetch::bills_of_units(ctx, node.field("bills"), &ids).await?;
     let residents = node.field("residents");
     let occupants = node.field("occupancies").field("resident");
     if residents.exists() || node.field("occupancies").exists() {
-        let links = loader
-            .load_many(units.iter().map(|u| ResidentsOfUnit(u.id)))
-            .await?;
+        let links = prefetch(loader, units.iter().map(|u| ResidentsOfUnit(u.id)).collect()).await?;
         let mut seen = BTreeSet::new();
         let next: Vec<resident::Model> = links
             .into_values()
@@ -61,10 +60,7 @@ pub async fn residents(
     if residents.is_empty() || !child.exists() {
         return Ok(());
     }
-    let links = ctx
-        .loader()?
-        .load_many(residents.iter().map(|r| UnitsOfResident(r.id)))
-        .await?;
+    let links = prefetch(ctx.loader()?, residents.iter().map(|r| UnitsOfResident(r.id)).collect()).await?;
     let mut seen = BTreeSet::new();
     let next: Vec<unit::Model> = links
         .into_values()
