@@ -22,7 +22,10 @@ use crate::tenancy::provision;
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
+    /// Queries (and, later, subscriptions): no per-field hooks.
     pub schema: AppSchema,
+    /// Mutations: the same types, with the audit extension.
+    pub mutation_schema: AppSchema,
     /// Pool for tenant-bound operations (one connection per running operation).
     pub db: DatabaseConnection,
     pub keys: TokenKeys,
@@ -97,7 +100,8 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         keys: keys.clone(),
         snap,
     };
-    let schema = klustera_graphql::build_schema(services, &config.limits());
+    let schema = klustera_graphql::build_schema(services.clone(), &config.limits(), false);
+    let mutation_schema = klustera_graphql::build_schema(services, &config.limits(), true);
     let channel: Arc<dyn Channel> = match &config.smtp_url {
         Some(url) => Arc::new(SmtpChannel::new(url, &config.mail_from).context("SMTP_URL")?),
         None => Arc::new(LogChannel),
@@ -105,6 +109,7 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
     let events = Arc::new(InProcessBus::new(1024));
     Ok(AppState {
         schema,
+        mutation_schema,
         db,
         keys,
         config: Arc::new(config),

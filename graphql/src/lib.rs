@@ -6,7 +6,7 @@
 //! - [`types`]: parsing newtypes (`Phone`, `TenantSlug`).
 //! - [`auth`], [`property`]: one folder per domain: `service` (rules + SQL), `schema`
 //!   (thin resolvers), `model` (GraphQL objects), `loaders` (batching).
-//! - [`audit`], [`limits`]: schema extensions applied to every operation.
+//! - [`audit`]: the audit extension of the mutation schema; [`limits`]: document checks.
 //!
 //! This crate knows nothing about HTTP: the server builds a [`RequestContext`], hands it
 //! to [`attach_request_data`], executes, and commits or rolls back the tenant transaction.
@@ -52,6 +52,7 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The control-plane pool: refresh tokens, super admins, platform audit. Never tenant data.
+#[derive(Clone)]
 pub struct ControlPlane {
     pub db: DatabaseConnection,
 }
@@ -83,6 +84,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// What the schema's resolvers reach beyond the request: made by the server.
+#[derive(Clone)]
 pub struct Services {
     pub control: ControlPlane,
     pub keys: auth::TokenKeys,
@@ -91,14 +93,18 @@ pub struct Services {
 }
 
 /// Builds the executable schema. No side effects: connections are made by the caller.
-pub fn build_schema(services: Services, limits: &Limits) -> AppSchema {
+///
+/// `audited` adds the audit extension. The server builds two schemas from the same types:
+/// one for mutations (audited) and one for queries, which so pay no per-field hook.
+pub fn build_schema(services: Services, limits: &Limits, audited: bool) -> AppSchema {
     let mut b = builder().data(services.control).data(services.keys);
     if let Some(snap) = services.snap {
         b = b.data(snap);
     }
+    if audited {
+        b = b.extension(audit::AuditLog);
+    }
     b = b
-        .extension(audit::AuditLog)
-        .extension(limits::AliasLimit(limits.max_aliases))
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.max_directives)

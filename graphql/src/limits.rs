@@ -1,56 +1,34 @@
-//! Query limits async-graphql does not ship: a cap on aliases per document.
+//! Document checks async-graphql does not ship, run by the server on the parsed document
+//! before executing: a cap on aliases, and which kind of operation it is.
 //!
 //! Depth, complexity, directives and recursion are capped by the schema builder (see
-//! `build_schema`); aliases are counted here, right after parsing, because a query like
-//! `a1: units {..} a2: units {..} ...` multiplies work without adding depth.
+//! `build_schema`). Aliases are counted here because `a1: units {..} a2: units {..} ...`
+//! multiplies work without adding depth. Done outside the schema on purpose: any schema
+//! extension puts a hook on every field of every operation.
 
-use std::sync::Arc;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use crate::error::ApiError;
 
-pub struct AliasLimit(pub usize);
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension(self.0))
+/// Refuses documents with more than `max` aliases.
+pub fn check_aliases(doc: &ExecutableDocument, max: usize) -> Result<(), ApiError> {
+    let count: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| aliases(&op.node.selection_set.node))
+        .sum::<usize>()
+        + doc
+            .fragments
+            .values()
+            .map(|f| aliases(&f.node.selection_set.node))
+            .sum::<usize>();
+    if count > max {
+        return Err(ApiError::bad_input(
+            "query",
+            format!("too many aliases: {count} (limit {max})"),
+        ));
     }
-}
-
-struct AliasLimitExtension(usize);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for AliasLimitExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let mut count = 0;
-        for (_, op) in doc.operations.iter() {
-            count += aliases(&op.node.selection_set.node);
-        }
-        for fragment in doc.fragments.values() {
-            count += aliases(&fragment.node.selection_set.node);
-        }
-        if count > self.0 {
-            let mut err = ServerError::new(
-                format!("too many aliases: {count} (limit {})", self.0),
-                None,
-            );
-            err.extensions = Some({
-                let mut ext = async_graphql::ErrorExtensionValues::default();
-                ext.set("code", "BAD_USER_INPUT");
-                ext
-            });
-            return Err(err);
-        }
-        Ok(doc)
-    }
+    Ok(())
 }
 
 fn aliases(set: &SelectionSet) -> usize {
@@ -64,4 +42,17 @@ fn aliases(set: &SelectionSet) -> usize {
             Selection::FragmentSpread(_) => 0,
         })
         .sum()
+}
+
+/// The type of the operation a request runs (`operation_name`, or the only one).
+pub fn operation_type(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    doc.operations
+        .iter()
+        .find(|(name, _)| {
+            operation_name.is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted))
+        })
+        .map(|(_, op)| op.node.ty)
 }

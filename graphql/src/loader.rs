@@ -49,7 +49,10 @@ pub(crate) fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
 /// For prefetching, where every key of a level is known at once: no batching window to
 /// wait for, no task to spawn. Keys already cached are loaded again; prefetch visits each
 /// level once, so that does not happen in practice.
-pub(crate) async fn prefetch<K>(loaders: &Loaders, keys: Vec<K>) -> Result<HashMap<K, <TenantLoader as Loader<K>>::Value>, ApiError>
+pub(crate) async fn prefetch<K>(
+    loaders: &Loaders,
+    keys: Vec<K>,
+) -> Result<HashMap<K, <TenantLoader as Loader<K>>::Value>, ApiError>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     TenantLoader: Loader<K, Error = ApiError>,
@@ -58,6 +61,8 @@ where
         return Ok(HashMap::new());
     }
     let loaded = loaders.loader().load(&keys).await?;
-    loaders.feed_many(loaded.iter().map(|(k, v)| (k.clone(), v.clone()))).await;
+    loaders
+        .feed_many(loaded.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .await;
     Ok(loaded)
 }

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
+use klustera_graphql::limits;
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{
     ApiError, Principal, RequestContext, Role, TenantScope, attach_request_data,
@@ -81,7 +82,7 @@ pub async fn post_graphql(
         );
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(app, &headers, request, format).await,
+        Ok(request) => execute(app, &headers, request, format, Via::Post).await,
         Err(_) => plain_error(
             StatusCode::BAD_REQUEST,
             "the body is not a GraphQL request in JSON",
@@ -111,33 +112,22 @@ pub async fn get_graphql(
         Ok(r) => r,
         Err(_) => return plain_error(StatusCode::BAD_REQUEST, "invalid query string", format),
     };
-    let is_mutation = async_graphql::parser::parse_query(&request.query).is_ok_and(|doc| {
-        doc.operations.iter().any(|(name, op)| {
-            let selected = request
-                .operation_name
-                .as_deref()
-                .is_none_or(|wanted| name.is_some_and(|n| n.as_str() == wanted));
-            selected && op.node.ty != OperationType::Query
-        })
-    });
-    if is_mutation {
-        let mut resp = plain_error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are only accepted over POST",
-            format,
-        );
-        resp.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return resp;
-    }
-    execute(app, &headers, request, format).await
+    execute(app, &headers, request, format, Via::Get).await
+}
+
+/// How the request arrived: mutations are refused over GET (no CSRF through links).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Get,
+    Post,
 }
 
 async fn execute(
     app: AppState,
     headers: &HeaderMap,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     format: Format,
+    via: Via,
 ) -> Response {
     let started = Instant::now();
     let request_id = headers
@@ -145,6 +135,41 @@ async fn execute(
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.len() <= 128)
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+
+    // Parse once, here: the document is checked, tells which schema runs it, and is
+    // handed to async-graphql already parsed.
+    let operation_name = request.operation_name.clone();
+    let kind = match request.parsed_query() {
+        Ok(doc) => match limits::check_aliases(doc, app.config.max_aliases) {
+            Ok(()) => limits::operation_type(doc, operation_name.as_deref()),
+            Err(err) => return refused(err, format, &request_id),
+        },
+        Err(err) => {
+            let mut response = async_graphql::Response::from_errors(vec![err]);
+            response.errors.iter_mut().for_each(ensure_code);
+            let status = if format == Format::Json {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            return respond(status, &response, format, &request_id);
+        }
+    };
+    if via == Via::Get && kind != Some(OperationType::Query) {
+        let mut resp = plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only queries are accepted over GET",
+            format,
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    let schema = if kind == Some(OperationType::Mutation) {
+        &app.mutation_schema
+    } else {
+        &app.schema
+    };
 
     let prepared = prepare(&app, headers).await;
     let (principal, scope) = match prepared {
@@ -170,8 +195,7 @@ async fn execute(
     );
     let ctx = RequestContext::new(request_id.clone(), principal, scope);
     let effects = ctx.effects();
-    let mut response = app
-        .schema
+    let mut response = schema
         .execute(attach_request_data(request, ctx))
         .instrument(span.clone())
         .await;

@@ -10,12 +10,12 @@ use klustera_entities::tenant::{bill, bill_item, payment, unit};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
 
-/// Most recent bills kept per unit by the loader; `Unit.bills(last:)` slices it.
-pub const MAX_RECENT_BILLS: i64 = 24;
+/// Most bills `Unit.bills(last:)` returns.
+pub const MAX_RECENT_BILLS: u8 = 24;
 
-/// Key: unit id -> its most recent bills (newest first, at most [`MAX_RECENT_BILLS`]).
+/// Key: (unit id, n) -> the unit's n most recent bills, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BillsOfUnit(pub i64);
+pub struct BillsOfUnit(pub i64, pub u8);
 
 /// Key: bill id -> its items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,6 +52,7 @@ impl Loader<BillsOfUnit> for TenantLoader {
         keys: &[BillsOfUnit],
     ) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
         use sea_orm::{DbBackend, Statement};
+        let most = keys.iter().map(|k| k.1).max().unwrap_or(0);
         let rows = bill::Entity::find()
             .from_raw_sql(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -59,11 +60,20 @@ impl Loader<BillsOfUnit> for TenantLoader {
                  FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n \
                        FROM bills b WHERE unit_id = ANY($1)) ranked \
                  WHERE n <= $2 ORDER BY unit_id, period DESC",
-                [ids(keys, |k| k.0).into(), MAX_RECENT_BILLS.into()],
+                [ids(keys, |k| k.0).into(), i32::from(most).into()],
             ))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(group(keys, rows, |b| BillsOfUnit(b.unit_id)))
+        // One statement for the batch, fetching the largest n asked; each key keeps its own n.
+        let by_unit = group(&ids(keys, |k| k.0), rows, |b| b.unit_id);
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let mut bills = by_unit.get(&k.0).cloned().unwrap_or_default();
+                bills.truncate(usize::from(k.1));
+                (*k, bills)
+            })
+            .collect())
     }
 }
 

@@ -13,7 +13,7 @@ use crate::property::model::Unit;
 use crate::types::Rupiah;
 
 /// `Unit.bills` without `last`.
-pub const DEFAULT_RECENT_BILLS: usize = 3;
+pub const DEFAULT_RECENT_BILLS: u8 = 3;
 
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillStatus {

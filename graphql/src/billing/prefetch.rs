@@ -20,26 +20,26 @@ pub async fn bills_of_units(
     if unit_ids.is_empty() || !field.exists() {
         return Ok(());
     }
+    // Same key as `Unit.bills` uses, so the per-unit lookups hit the cache; an invalid
+    // `last` is left to that resolver to refuse.
     let last = field
         .selection_fields()
         .first()
         .and_then(|f| f.arguments().ok())
         .and_then(|args| args.into_iter().find(|(name, _)| name.as_str() == "last"))
-        .and_then(|(_, v)| match v {
-            async_graphql::Value::Number(n) => n.as_u64(),
+        .map_or(Some(super::model::DEFAULT_RECENT_BILLS), |(_, v)| match v {
+            async_graphql::Value::Number(n) => n.as_u64().and_then(|n| u8::try_from(n).ok()),
             _ => None,
-        })
-        .map_or(super::model::DEFAULT_RECENT_BILLS, |n| {
-            usize::try_from(n).unwrap_or(usize::MAX)
         });
-    let loaded = ctx
-        .loader()?
-        .load_many(unit_ids.iter().map(|id| BillsOfUnit(*id)))
-        .await?;
-    let recent: Vec<bill::Model> = loaded
-        .into_values()
-        .flat_map(|b| b.into_iter().take(last))
-        .collect();
+    let Some(last) = last.filter(|n| *n <= super::loaders::MAX_RECENT_BILLS) else {
+        return Ok(());
+    };
+    let loaded = prefetch(
+        ctx.loader()?,
+        unit_ids.iter().map(|id| BillsOfUnit(*id, last)).collect(),
+    )
+    .await?;
+    let recent: Vec<bill::Model> = loaded.into_values().flatten().collect();
     bills(ctx, field, &recent).await
 }
 
@@ -50,14 +50,10 @@ pub async fn bills(ctx: &Context<'_>, node: Lookahead<'_>, bills: &[bill::Model]
     }
     let loader = ctx.loader()?;
     if node.field("items").exists() {
-        loader
-            .load_many(bills.iter().map(|b| ItemsOfBill(b.id)))
-            .await?;
+        prefetch(loader, bills.iter().map(|b| ItemsOfBill(b.id)).collect()).await?;
     }
     if node.field("payments").exists() {
-        loader
-            .load_many(bills.iter().map(|b| PaymentsOfBill(b.id)))
-            .await?;
+        prefetch(loader, bills.iter().map(|b| PaymentsOfBill(b.id)).collect()).await?;
     }
     if node.field("unit").exists() {
         let units: BTreeSet<i64> = bills.iter().map(|b| b.unit_id).collect();

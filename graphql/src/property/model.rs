@@ -118,19 +118,16 @@ impl Unit {
         #[graphql(default = 3)] last: usize,
     ) -> Result<Vec<crate::billing::model::Bill>> {
         use crate::billing::loaders::{BillsOfUnit, MAX_RECENT_BILLS};
-        if last > usize::try_from(MAX_RECENT_BILLS).unwrap_or(usize::MAX) {
-            return Err(ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")).into());
-        }
+        let last = u8::try_from(last)
+            .ok()
+            .filter(|n| *n <= MAX_RECENT_BILLS)
+            .ok_or_else(|| ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")))?;
         let bills = ctx
             .loader()?
-            .load_one(BillsOfUnit(self.0.id))
+            .load_one(BillsOfUnit(self.0.id, last))
             .await?
             .unwrap_or_default();
-        Ok(bills
-            .into_iter()
-            .take(last)
-            .map(crate::billing::model::Bill)
-            .collect())
+        Ok(bills.into_iter().map(crate::billing::model::Bill).collect())
     }
     /// Open links of this unit, with the relation of each resident.
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]

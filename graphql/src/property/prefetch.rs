@@ -3,7 +3,7 @@
 //! The dataloader batches keys that arrive within a short time window. That is enough for
 //! a lone field, but a long list resolved on a busy server can straddle the window and be
 //! split into several statements. So list resolvers look ahead at what the client selected
-//! under each node and load every key of the next level in one `load_many` call, level by
+//! under each node and load every key of the next level in one statement (`loader::prefetch`), level by
 //! level; the per-node resolvers then hit the request's loader cache. The statement count
 //! of a nested query is one per level, whatever the page size and whatever the load.
 
@@ -33,7 +33,11 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
     let residents = node.field("residents");
     let occupants = node.field("occupancies").field("resident");
     if residents.exists() || node.field("occupancies").exists() {
-        let links = prefetch(loader, units.iter().map(|u| ResidentsOfUnit(u.id)).collect()).await?;
+        let links = prefetch(
+            loader,
+            units.iter().map(|u| ResidentsOfUnit(u.id)).collect(),
+        )
+        .await?;
         let mut seen = BTreeSet::new();
         let next: Vec<resident::Model> = links
             .into_values()
@@ -60,7 +64,11 @@ pub async fn residents(
     if residents.is_empty() || !child.exists() {
         return Ok(());
     }
-    let links = prefetch(ctx.loader()?, residents.iter().map(|r| UnitsOfResident(r.id)).collect()).await?;
+    let links = prefetch(
+        ctx.loader()?,
+        residents.iter().map(|r| UnitsOfResident(r.id)).collect(),
+    )
+    .await?;
     let mut seen = BTreeSet::new();
     let next: Vec<unit::Model> = links
         .into_values()
