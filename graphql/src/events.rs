@@ -3,11 +3,12 @@
 //! Resolvers only *record* events on the operation ([`crate::RequestContext::emit`]); the
 //! server publishes them after the operation's transaction committed, so a subscriber
 //! never hears of a change that was rolled back. The bus carries the tenant with every
-//! event; implementations (in-process, Redis) live in the server.
+//! event; implementations (in-process, Redis) live in the server. Events cross processes
+//! as JSON (Redis), hence `Deserialize`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum DomainEvent {
     /// A payment was applied to a bill.
@@ -17,6 +18,26 @@ pub enum DomainEvent {
         unit_id: i64,
         amount: i64,
         status: String,
+    },
+    /// A vote was cast; carries the poll's full tally as of that vote's commit (votes on
+    /// one poll are serialised, so `total` grows by one per event and a subscriber can
+    /// always keep the newest).
+    #[serde(rename_all = "camelCase")]
+    VoteCast {
+        poll_id: i64,
+        total: i64,
+        /// `(option id, votes)` in option order.
+        counts: Vec<(i64, i64)>,
+    },
+    /// An announcement became visible (published now, or its scheduled time came).
+    #[serde(rename_all = "camelCase")]
+    AnnouncementPublished { announcement_id: i64 },
+    /// A complaint was filed or changed (status, assignment, comment, SLA breach).
+    #[serde(rename_all = "camelCase")]
+    ComplaintChanged {
+        complaint_id: i64,
+        /// The resident who filed it.
+        resident_id: Option<i64>,
     },
 }
 

@@ -20,13 +20,15 @@ pub mod events;
 pub mod guard;
 pub mod jobs;
 pub mod limits;
+pub mod live;
 pub mod loader;
 pub mod pagination;
+pub mod polls;
 pub mod property;
 pub mod types;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 pub use context::{ContextExt, Principal, RequestContext, Role, TenantScope};
@@ -39,6 +41,7 @@ pub struct Query(
     auth::schema::AuthQuery,
     property::schema::PropertyQuery,
     billing::schema::BillingQuery,
+    polls::schema::PollQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -47,9 +50,13 @@ pub struct Mutation(
     auth::schema::AccountMutation,
     property::schema::PropertyMutation,
     billing::schema::BillingMutation,
+    polls::schema::PollMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(polls::schema::PollSubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// The control-plane pool: refresh tokens, super admins, platform audit. Never tenant data.
 #[derive(Clone)]
@@ -79,8 +86,12 @@ impl Default for Limits {
     }
 }
 
-fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
 }
 
 /// What the schema's resolvers reach beyond the request: made by the server.
