@@ -57,6 +57,12 @@ pub struct Config {
     /// Enqueue recurring jobs (bill generation day, sweeps) from this process.
     pub scheduler: bool,
     pub scheduler_interval_secs: u64,
+    /// WebSocket: milliseconds a client has to send `connection_init` (then 4408).
+    pub ws_init_timeout_ms: u64,
+    /// WebSocket: seconds between server keep-alive pings.
+    pub ws_keepalive_secs: u64,
+    /// WebSocket: running subscriptions allowed per connection.
+    pub ws_max_subscriptions: usize,
 }
 
 impl Default for Config {
@@ -87,6 +93,9 @@ impl Default for Config {
             bill_batch: 1000,
             scheduler: true,
             scheduler_interval_secs: 60,
+            ws_init_timeout_ms: 3_000,
+            ws_keepalive_secs: 15,
+            ws_max_subscriptions: 50,
         }
     }
 }

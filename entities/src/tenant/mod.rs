@@ -5,6 +5,7 @@ pub mod bill;
 pub mod bill_item;
 pub mod block;
 pub mod payment;
+pub mod poll;
 pub mod resident;
 pub mod resident_unit;
 pub mod tariff;
