@@ -166,6 +166,10 @@ impl Connection {
         let every = Duration::from_secs(self.app.config.ws_keepalive_secs.max(1));
         let mut keepalive = tokio::time::interval_at(Instant::now() + every, every);
 
+        #[expect(
+            clippy::large_enum_variant,
+            reason = "one value per loop turn, on the stack"
+        )]
         enum Event {
             Incoming(Option<Result<Message, axum::Error>>),
             Result(String, (bool, Option<async_graphql::Response>)),
