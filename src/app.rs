@@ -112,7 +112,9 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         None => Arc::new(LogChannel),
     };
     let events = Arc::new(match &config.redis_url {
-        Some(url) => PubSub::with_redis(url).await.context("REDIS_URL")?,
+        Some(url) => PubSub::with_redis(url, &config.redis_namespace)
+            .await
+            .context("REDIS_URL")?,
         None => PubSub::in_process(),
     });
     let live_db = Arc::new(LiveDb {

@@ -18,6 +18,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Redis URL; absent: in-process pub/sub and cache.
     pub redis_url: Option<String>,
+    /// Prefix of this deployment's Redis keys and channels (several deployments may share
+    /// one Redis).
+    pub redis_namespace: String,
     /// HMAC secret for access tokens (at least 32 bytes). Absent: a random one per process
     /// (tokens then die with the process; fine for a laptop, wrong for a cluster).
     pub jwt_secret: Option<String>,
@@ -70,6 +73,7 @@ impl Default for Config {
         Self {
             database_url: None,
             redis_url: None,
+            redis_namespace: "klustera".into(),
             jwt_secret: None,
             base_domain: "localhost".into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),

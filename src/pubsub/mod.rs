@@ -4,7 +4,7 @@
 //!   subscriber asks for one tenant's receiver; there is no "all tenants" receiver, so a
 //!   subscriber of tenant A can never be handed B's event.
 //! - [`redis`]: with `REDIS_URL`, events go through Redis pub/sub (channel
-//!   `klustera:events:<tenant>`), so every gateway instance's hub hears every instance's
+//!   `<namespace>:events:<tenant>`), so every gateway instance's hub hears every instance's
 //!   events; without it the hub is fed directly (one instance).
 //!
 //! Slow subscribers: each tenant channel holds [`TOPIC_CAPACITY`] events. Publishing never
@@ -77,9 +77,9 @@ impl PubSub {
     }
 
     /// Through Redis; returns once this instance is subscribed.
-    pub async fn with_redis(url: &str) -> anyhow::Result<Self> {
+    pub async fn with_redis(url: &str, namespace: &str) -> anyhow::Result<Self> {
         let hub = Arc::<Hub>::default();
-        let redis = redis::RedisBus::connect(url, hub.clone()).await?;
+        let redis = redis::RedisBus::connect(url, namespace, hub.clone()).await?;
         Ok(Self {
             hub,
             redis: Some(redis),

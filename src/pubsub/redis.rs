@@ -1,12 +1,12 @@
 //! Redis pub/sub transport of the event bus.
 //!
 //! Publishing: the request hands the event to a bounded queue and returns; one task per
-//! process sends the queue's events with `PUBLISH klustera:events:<tenant> <json>` in
+//! process sends the queue's events with `PUBLISH <namespace>:events:<tenant> <json>` in
 //! order, over a connection manager that reconnects by itself. When Redis cannot take an
 //! event (down, or the queue is full) the event still reaches this process's subscribers
 //! and the failure is logged: other instances miss it, as pub/sub is at-most-once anyway.
 //!
-//! Subscribing: one connection per process, `PSUBSCRIBE klustera:events:*`, dispatching
+//! Subscribing: one connection per process, `PSUBSCRIBE <namespace>:events:*`, dispatching
 //! into the [`Hub`] by the tenant in the channel name. When the connection drops (Redis
 //! restarts) the task reconnects and subscribes again with backoff; queries, mutations
 //! and local delivery carry on meanwhile.
@@ -22,7 +22,6 @@ use klustera_graphql::events::DomainEvent;
 
 use super::Hub;
 
-const PREFIX: &str = "klustera:events:";
 const QUEUE: usize = 10_000;
 const TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -35,7 +34,8 @@ pub struct RedisBus {
 impl RedisBus {
     /// Connects and subscribes; fails when Redis cannot be reached at start (a wrong URL
     /// should stop the server, not degrade it silently).
-    pub async fn connect(url: &str, hub: Arc<Hub>) -> anyhow::Result<Self> {
+    pub async fn connect(url: &str, namespace: &str, hub: Arc<Hub>) -> anyhow::Result<Self> {
+        let prefix: Arc<str> = format!("{namespace}:events:").into();
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(TIMEOUT))
@@ -50,13 +50,18 @@ impl RedisBus {
         .map_err(|_| anyhow::anyhow!("Redis at {url} did not answer"))??;
 
         let (subscribed, ready) = oneshot::channel();
-        tokio::spawn(subscribe_loop(client, hub.clone(), Some(subscribed)));
+        tokio::spawn(subscribe_loop(
+            client,
+            prefix.clone(),
+            hub.clone(),
+            Some(subscribed),
+        ));
         tokio::time::timeout(TIMEOUT * 2, ready)
             .await
             .map_err(|_| anyhow::anyhow!("could not subscribe to Redis at {url}"))??;
 
         let (queue, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(publish_loop(rx, manager.clone(), hub.clone()));
+        tokio::spawn(publish_loop(rx, prefix, manager.clone(), hub.clone()));
         Ok(Self {
             queue,
             hub,
@@ -83,13 +88,14 @@ impl RedisBus {
 
 async fn publish_loop(
     mut rx: mpsc::Receiver<(String, Arc<DomainEvent>)>,
+    prefix: Arc<str>,
     mut conn: ConnectionManager,
     hub: Arc<Hub>,
 ) {
     while let Some((tenant, event)) = rx.recv().await {
         let sent = match serde_json::to_string(&*event) {
             Ok(payload) => redis::cmd("PUBLISH")
-                .arg(format!("{PREFIX}{tenant}"))
+                .arg(format!("{prefix}{tenant}"))
                 .arg(payload)
                 .query_async::<i64>(&mut conn)
                 .await
@@ -106,13 +112,14 @@ async fn publish_loop(
 /// Keeps one pattern subscription alive for the life of the process.
 async fn subscribe_loop(
     client: redis::Client,
+    prefix: Arc<str>,
     hub: Arc<Hub>,
     mut subscribed: Option<oneshot::Sender<()>>,
 ) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.psubscribe(format!("{PREFIX}*")).await {
+            Ok(mut pubsub) => match pubsub.psubscribe(format!("{prefix}*")).await {
                 Ok(()) => {
                     if let Some(tx) = subscribed.take() {
                         let _ = tx.send(());
@@ -122,7 +129,12 @@ async fn subscribe_loop(
                     backoff = Duration::from_millis(100);
                     let mut messages = pubsub.into_on_message();
                     while let Some(msg) = messages.next().await {
-                        dispatch(&hub, msg.get_channel_name(), msg.get_payload_bytes());
+                        dispatch(
+                            &hub,
+                            &prefix,
+                            msg.get_channel_name(),
+                            msg.get_payload_bytes(),
+                        );
                     }
                     tracing::warn!("Redis subscription lost; reconnecting");
                 }
@@ -135,8 +147,8 @@ async fn subscribe_loop(
     }
 }
 
-fn dispatch(hub: &Hub, channel: &str, payload: &[u8]) {
-    let Some(tenant) = channel.strip_prefix(PREFIX) else {
+fn dispatch(hub: &Hub, prefix: &str, channel: &str, payload: &[u8]) {
+    let Some(tenant) = channel.strip_prefix(prefix) else {
         return;
     };
     match serde_json::from_slice::<DomainEvent>(payload) {
