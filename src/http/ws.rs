@@ -27,7 +27,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::time::{Instant, sleep_until};
 use tokio_stream::StreamMap;
@@ -71,7 +71,7 @@ pub async fn upgrade(
     let ws = ws
         .protocols([TRANSPORT_WS, LEGACY_WS])
         // Small buffers: most connections are idle subscribers.
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(2 * 1024)
         .write_buffer_size(0)
         .max_message_size(limit)
         .max_frame_size(limit);
@@ -104,12 +104,16 @@ struct Session {
 
 /// What the connection does next: send these messages, then maybe close.
 struct Step {
-    send: Vec<Value>,
+    send: Vec<String>,
     close: Option<(u16, String)>,
 }
 
 impl Step {
     fn send(messages: Vec<Value>) -> Self {
+        Self::send_text(messages.iter().map(Value::to_string).collect())
+    }
+
+    fn send_text(messages: Vec<String>) -> Self {
         Self {
             send: messages,
             close: None,
@@ -126,6 +130,14 @@ impl Step {
     fn bad_message() -> Self {
         Self::close(close::BAD_MESSAGE, "Invalid message received")
     }
+}
+
+#[derive(Serialize)]
+struct Outgoing<'a, P> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    payload: P,
 }
 
 #[derive(Deserialize)]
@@ -208,11 +220,7 @@ impl Connection {
                 Event::Expired => Step::close(close::FORBIDDEN, "Forbidden: access token expired"),
             };
             for message in step.send {
-                if sink
-                    .send(Message::Text(message.to_string().into()))
-                    .await
-                    .is_err()
-                {
+                if sink.send(Message::Text(message.into())).await.is_err() {
                     return;
                 }
             }
@@ -290,7 +298,7 @@ impl Connection {
                         let message = json!({"type": "connection_error", "payload": {
                             "message": err.message(), "extensions": {"code": err.code()}}});
                         Step {
-                            send: vec![message],
+                            send: vec![message.to_string()],
                             close: Some((close::UNAUTHORIZED, reason)),
                         }
                     }
@@ -443,7 +451,19 @@ impl Connection {
             Protocol::TransportWs => "next",
             Protocol::Legacy => "data",
         };
-        Step::send(vec![json!({"type": kind, "id": id, "payload": response})])
+        // The hot path of fan-out: serialised once, straight to text.
+        let message = Outgoing {
+            kind,
+            id: &id,
+            payload: &response,
+        };
+        match serde_json::to_string(&message) {
+            Ok(text) => Step::send_text(vec![text]),
+            Err(_) => {
+                let err = ApiError::internal(std::io::Error::other("unserialisable response"));
+                Step::send(vec![self.error(&id, vec![to_server_error(err)])])
+            }
+        }
     }
 
     fn error(&self, id: &str, errors: Vec<async_graphql::ServerError>) -> Value {
