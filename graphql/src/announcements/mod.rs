@@ -1,0 +1,17 @@
+//! Announcements (pengumuman): to everyone, to blocks, to units or to named residents;
+//! published at once or at a scheduled time.
+//!
+//! # Layout
+//! - [`service`]: the rules and the SQL: who an announcement addresses (one SQL
+//!   condition, shared by lists, single reads and the subscription), publication now or
+//!   by the `announcements.publish` job, archiving.
+//! - [`model`]: GraphQL objects; self-contained (no loaders), so the subscription's
+//!   payload never needs a request transaction.
+//! - [`schema`]: queries, mutations and the `announcementPublished` subscription.
+//!
+//! Residents never see an announcement before its `publishAt`, nor one not addressed to
+//! them: to them it does not exist (`NOT_FOUND`).
+
+pub mod model;
+pub mod schema;
+pub mod service;
