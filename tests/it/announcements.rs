@@ -1,12 +1,21 @@
 //! Announcements as managers and residents see them: audiences, validation, scheduled
 //! publication by the job.
 
-use serde_json::{Value, json};
-use tokio::sync::broadcast;
+use std::sync::Arc;
+use std::time::Duration;
 
-use klustera::events::TenantEvent;
+use futures::StreamExt;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use serde_json::{Value, json};
+use tokio::sync::{Notify, broadcast};
+
+use klustera::events::{InProcessBus, TenantEvent};
+use klustera::tenancy::bind::begin_bound;
 use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs::{self, kind};
+use klustera_graphql::live::{EventSource, Live, TenantDb};
+use klustera_graphql::types::TenantSlug;
+use klustera_graphql::{ApiError, ApiResult, Principal, RequestContext, Role};
 
 use crate::app::{PASSWORD, TestApp, code};
 
@@ -470,4 +479,133 @@ async fn scheduled_announcements_appear_at_their_time_and_are_published_once() {
         again["data"]["announcement"]["publishedAt"],
         first["data"]["announcement"]["publishedAt"]
     );
+}
+
+/// The server's pool and bus behind the [`Live`] traits, so the subscription resolver runs
+/// in process (until the WebSocket transport lands and this becomes an end-to-end test).
+struct AppLive {
+    db: DatabaseConnection,
+    bus: Arc<InProcessBus>,
+    /// Notified once a subscriber listens, so the test publishes only after that.
+    listening: Arc<Notify>,
+}
+
+#[async_trait::async_trait]
+impl TenantDb for AppLive {
+    async fn begin(&self, tenant: &TenantSlug) -> ApiResult<DatabaseTransaction> {
+        let (tx, _) = begin_bound(&self.db, tenant, "0")
+            .await?
+            .ok_or(ApiError::TenantNotFound)?;
+        Ok(tx)
+    }
+}
+
+impl EventSource for AppLive {
+    fn subscribe(&self, tenant: &str) -> broadcast::Receiver<Arc<DomainEvent>> {
+        let (tx, rx) = broadcast::channel(64);
+        let mut all = self.bus.subscribe();
+        let tenant = tenant.to_owned();
+        tokio::spawn(async move {
+            while let Ok(e) = all.recv().await {
+                if e.tenant == tenant && tx.send(Arc::new(e.event)).is_err() {
+                    break;
+                }
+            }
+        });
+        self.listening.notify_one();
+        rx
+    }
+}
+
+/// The next payload of the subscription, within 10 s.
+async fn next(
+    received: &mut tokio::sync::mpsc::UnboundedReceiver<async_graphql::Response>,
+) -> Value {
+    let response = tokio::time::timeout(Duration::from_secs(10), received.recv())
+        .await
+        .expect("a published announcement within 10 s")
+        .unwrap();
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    response.data.into_json().unwrap()["announcementPublished"].clone()
+}
+
+#[tokio::test]
+async fn subscribers_hear_of_the_announcements_addressed_to_them() {
+    let e = Estate::new().await;
+    let listening = Arc::new(Notify::new());
+    let adapter = Arc::new(AppLive {
+        db: e.app.state.db.clone(),
+        bus: e.app.state.events.clone(),
+        listening: listening.clone(),
+    });
+    let live = Live {
+        tenant: TenantSlug::parse("alpha").unwrap(),
+        db: adapter.clone(),
+        events: adapter,
+    };
+    let resident_1 = e.residents[0].parse::<i64>().unwrap();
+    let principal = Principal {
+        user_id: 0,
+        role: Role::Resident,
+        tenant: "alpha".into(),
+        resident_id: Some(resident_1),
+    };
+    let request = async_graphql::Request::new(
+        "subscription { announcementPublished { id title audience publishedAt } }",
+    )
+    .data(live)
+    .data(RequestContext::new("sub".into(), Ok(Some(principal)), None));
+    let mut stream = e.app.state.schema.execute_stream(request);
+    let (tx, mut received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(response) = stream.next().await {
+            if tx.send(response).is_err() {
+                break;
+            }
+        }
+    });
+    listening.notified().await;
+
+    // Not addressed to resident 1 (Blok B, resident 3), then addressed (their unit).
+    e.publish(announcement(
+        "Blok B",
+        "BLOCKS",
+        json!({"blockIds": [e.blocks[1]]}),
+    ))
+    .await;
+    e.publish(announcement(
+        "Warga 3",
+        "RESIDENTS",
+        json!({"residentIds": [e.residents[2]]}),
+    ))
+    .await;
+    let unit = e
+        .publish(announcement(
+            "Unit 1",
+            "UNITS",
+            json!({"unitIds": [e.units[0]]}),
+        ))
+        .await;
+    let first = next(&mut received).await;
+    assert_eq!(first["id"], unit.as_str(), "{first}");
+    assert_eq!(first["audience"], "UNITS");
+    assert!(first["publishedAt"].is_string());
+
+    // A scheduled one reaches subscribers when the job publishes it.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let scheduled = e
+        .publish(json!({"title": "Nanti", "body": "b", "audience": "ALL", "publishAt": tomorrow}))
+        .await;
+    e.app
+        .sql(
+            "alpha",
+            "UPDATE announcements SET publish_at = now() - interval '1 second' WHERE title = 'Nanti'",
+        )
+        .await;
+    klustera::jobs::scheduler::tick(&e.app.state.db)
+        .await
+        .unwrap();
+    e.app.run_jobs().await;
+    assert_eq!(next(&mut received).await["id"], scheduled.as_str());
+    assert!(received.try_recv().is_err(), "nothing else arrived");
 }
