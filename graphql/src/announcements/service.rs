@@ -319,10 +319,16 @@ pub async fn mark_due_published(db: &impl ConnectionTrait) -> ApiResult<Vec<i64>
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
+/// `publish_at <= now()`, by the database's clock.
+fn published_by_now() -> Expr {
+    Expr::col((announcement::Entity, announcement::Column::PublishAt))
+        .lte(Expr::current_timestamp())
+}
+
 /// Scheduled, time come, not yet published, not archived (index `announcements_due`).
 fn due() -> Condition {
     Condition::all()
-        .add(Expr::col(announcement::Column::PublishAt).lte(Expr::current_timestamp()))
+        .add(published_by_now())
         .add(announcement::Column::PublishedEventAt.is_null())
         .add(announcement::Column::ArchivedAt.is_null())
 }
@@ -356,7 +362,7 @@ fn visible_to(reader: Reader) -> Condition {
         )
     };
     Condition::all()
-        .add(Expr::col(announcement::Column::PublishAt).lte(Expr::current_timestamp()))
+        .add(published_by_now())
         .add(announcement::Column::ArchivedAt.is_null())
         .add(
             Condition::any()
