@@ -181,6 +181,41 @@ async fn residents_see_exactly_the_announcements_addressed_to_them() {
     let security = e.app.login("alpha", "satpam@alpha.test").await.0;
     assert_eq!(e.titles(&security).await.len(), 7, "staff see every one");
 
+    // Staff see whom each one addresses, for a whole page in one more statement.
+    let with_targets = "{ announcements(first: 50) { edges { node { title targets { blockIds unitIds residentIds } } } } }";
+    let before = e.app.statements().await;
+    e.gql(
+        &e.manager,
+        "{ announcements(first: 50) { edges { node { title } } } }",
+        json!({}),
+    )
+    .await;
+    let plain = e.app.statements().await - before;
+    let before = e.app.statements().await;
+    let body = e.gql(&e.manager, with_targets, json!({})).await;
+    assert_eq!(e.app.statements().await - before, plain + 1, "{body}");
+    let targets: Vec<Value> = body["data"]["announcements"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["targets"].clone())
+        .collect();
+    assert_eq!(
+        targets[0],
+        json!({"blockIds": [], "unitIds": [], "residentIds": [e.residents[1]]}),
+        "named twice, stored once"
+    );
+    assert_eq!(
+        targets[2],
+        json!({"blockIds": [], "unitIds": [e.units[0], e.units[3]], "residentIds": []})
+    );
+    assert_eq!(
+        targets[6],
+        json!({"blockIds": [], "unitIds": [], "residentIds": []})
+    );
+    let denied = e.gql(&r2, with_targets, json!({})).await;
+    assert_eq!(code(&denied), "FORBIDDEN");
+
     // Single reads: what a resident is not addressed by does not exist for them.
     let mine = e.gql(&r3, ONE, json!({"id": ids[5]})).await;
     assert_eq!(mine["data"]["announcement"]["title"], "Untuk warga 3");

@@ -1,10 +1,15 @@
-//! GraphQL objects of announcements, built from entities. No field reaches for a loader
-//! or a transaction.
+//! GraphQL objects of announcements, built from entities. Only `Announcement.targets`
+//! reaches for the request's loader; [`PublishedAnnouncement`], the subscription payload,
+//! is a plain value.
 
-use async_graphql::{Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use klustera_entities::tenant::announcement;
+use klustera_entities::tenant::{announcement, announcement_target};
+
+use super::loaders::TargetsOf;
+use crate::context::{ContextExt, Role};
+use crate::error::ApiError;
 
 /// Who an announcement addresses.
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +86,40 @@ impl Announcement {
     }
     async fn created_at(&self) -> DateTime<FixedOffset> {
         self.0.created_at
+    }
+    /// Whom it addresses (staff only; residents would learn who else was named).
+    async fn targets(&self, ctx: &Context<'_>) -> Result<AnnouncementTargets> {
+        if ctx.request()?.principal()?.role == Role::Resident {
+            return Err(ApiError::Forbidden("only staff see an announcement's targets").into());
+        }
+        let rows = ctx
+            .loader()?
+            .load_one(TargetsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(AnnouncementTargets::from(rows))
+    }
+}
+
+/// The blocks, units or residents an announcement names: one list is filled, the one its
+/// audience names; all are empty for ALL.
+#[derive(SimpleObject, Debug, Default)]
+pub struct AnnouncementTargets {
+    pub block_ids: Vec<ID>,
+    pub unit_ids: Vec<ID>,
+    pub resident_ids: Vec<ID>,
+}
+
+impl From<Vec<announcement_target::Model>> for AnnouncementTargets {
+    fn from(rows: Vec<announcement_target::Model>) -> Self {
+        let mut targets = Self::default();
+        for row in rows {
+            let id = |n: i64| ID(n.to_string());
+            targets.block_ids.extend(row.block_id.map(id));
+            targets.unit_ids.extend(row.unit_id.map(id));
+            targets.resident_ids.extend(row.resident_id.map(id));
+        }
+        targets
     }
 }
 

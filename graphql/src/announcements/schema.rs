@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
 use futures::{Stream, StreamExt};
 
+use super::loaders;
 use super::model::{Announcement, AudienceKind, PublishedAnnouncement};
 use super::service::{self, NewAnnouncement, Reader, Targets};
 use crate::context::ContextExt;
@@ -42,6 +43,10 @@ impl AnnouncementQuery {
         let page = Page::parse(after, before, first, last)?;
         let reader = Reader::of(ctx.request()?.principal()?)?;
         let rows = service::list(ctx.tenant_tx()?, reader, include_archived, &page).await?;
+        if reader == Reader::Staff {
+            loaders::prefetch_targets(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
+                .await?;
+        }
         Ok(page.connection(rows, |a| a.id, Announcement))
     }
 
