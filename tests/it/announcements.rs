@@ -2,22 +2,16 @@
 //! publication by the job.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use futures::StreamExt;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::{Value, json};
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::broadcast;
 
-use klustera::events::{InProcessBus, TenantEvent};
-use klustera::tenancy::bind::begin_bound;
 use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs::{self, kind};
-use klustera_graphql::live::{EventSource, Live, TenantDb};
-use klustera_graphql::types::TenantSlug;
-use klustera_graphql::{ApiError, ApiResult, Principal, RequestContext, Role};
+use klustera_graphql::live::EventSource;
 
 use crate::app::{PASSWORD, TestApp, code};
+use crate::live::{Ws, resident_tokens};
 
 const PUBLISH: &str = "mutation($i: PublishAnnouncementInput!) { publishAnnouncement(input: $i) { id title audience scheduled publishAt publishedAt } }";
 const LIST: &str = "query($first: Int, $after: String, $archived: Boolean! = false) { announcements(first: $first, after: $after, includeArchived: $archived) { edges { cursor node { id title scheduled archived } } pageInfo { hasNextPage } } }";
@@ -104,12 +98,11 @@ fn announcement(title: &str, audience: &str, targets: Value) -> Value {
     input
 }
 
-/// Ids of the announcements published on `alpha` since the receiver was made.
-fn published(events: &mut broadcast::Receiver<TenantEvent>) -> Vec<String> {
+/// Ids of the announcements published since the receiver was made.
+fn published(events: &mut broadcast::Receiver<Arc<DomainEvent>>) -> Vec<String> {
     let mut ids = Vec::new();
-    while let Ok(TenantEvent { tenant, event }) = events.try_recv() {
-        if let DomainEvent::AnnouncementPublished { announcement_id } = event {
-            assert_eq!(tenant, "alpha");
+    while let Ok(event) = events.try_recv() {
+        if let DomainEvent::AnnouncementPublished { announcement_id } = *event {
             ids.push(announcement_id.to_string());
         }
     }
@@ -120,7 +113,7 @@ fn published(events: &mut broadcast::Receiver<TenantEvent>) -> Vec<String> {
 async fn residents_see_exactly_the_announcements_addressed_to_them() {
     let e = Estate::new().await;
     let (blok_a, blok_b) = (&e.blocks[0], &e.blocks[1]);
-    let mut events = e.app.state.events.subscribe();
+    let mut events = e.app.state.events.subscribe("alpha");
 
     let mut ids = Vec::new();
     for input in [
@@ -385,7 +378,7 @@ async fn targets_must_match_the_audience_and_exist() {
 async fn scheduled_announcements_appear_at_their_time_and_are_published_once() {
     let e = Estate::new().await;
     let resident = e.resident(1).await;
-    let mut events = e.app.state.events.subscribe();
+    let mut events = e.app.state.events.subscribe("alpha");
 
     // A past publishAt means now.
     let body = e
@@ -516,119 +509,69 @@ async fn scheduled_announcements_appear_at_their_time_and_are_published_once() {
     );
 }
 
-/// The server's pool and bus behind the [`Live`] traits, so the subscription resolver runs
-/// in process (until the WebSocket transport lands and this becomes an end-to-end test).
-struct AppLive {
-    db: DatabaseConnection,
-    bus: Arc<InProcessBus>,
-    /// Notified once a subscriber listens, so the test publishes only after that.
-    listening: Arc<Notify>,
+const PUBLISHED: &str = "subscription { announcementPublished { id title audience publishedAt } }";
+
+/// A resident's WebSocket, subscribed to `announcementPublished` as id `a` and known to
+/// be listening: a query on the same socket comes back only after the server polled the
+/// subscription (both are streams of one connection, and the query needs the database).
+async fn listening(app: &TestApp, token: &str) -> Ws {
+    let mut ws = Ws::ready(app, token).await;
+    ws.subscribe("a", PUBLISHED, json!({})).await;
+    ws.subscribe(
+        "q",
+        "{ announcements(first: 1) { edges { cursor } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(ws.recv().await["id"], "q");
+    assert_eq!(ws.recv().await["type"], "complete");
+    ws
 }
 
-#[async_trait::async_trait]
-impl TenantDb for AppLive {
-    async fn begin(&self, tenant: &TenantSlug) -> ApiResult<DatabaseTransaction> {
-        let (tx, _) = begin_bound(&self.db, tenant, "0")
-            .await?
-            .ok_or(ApiError::TenantNotFound)?;
-        Ok(tx)
-    }
-}
-
-impl EventSource for AppLive {
-    fn subscribe(&self, tenant: &str) -> broadcast::Receiver<Arc<DomainEvent>> {
-        let (tx, rx) = broadcast::channel(64);
-        let mut all = self.bus.subscribe();
-        let tenant = tenant.to_owned();
-        tokio::spawn(async move {
-            while let Ok(e) = all.recv().await {
-                if e.tenant == tenant && tx.send(Arc::new(e.event)).is_err() {
-                    break;
-                }
-            }
-        });
-        self.listening.notify_one();
-        rx
-    }
-}
-
-/// The next payload of the subscription, within 10 s.
-async fn next(
-    received: &mut tokio::sync::mpsc::UnboundedReceiver<async_graphql::Response>,
-) -> Value {
-    let response = tokio::time::timeout(Duration::from_secs(10), received.recv())
-        .await
-        .expect("a published announcement within 10 s")
-        .unwrap();
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    response.data.into_json().unwrap()["announcementPublished"].clone()
+/// The next `announcementPublished` payload on `ws`.
+async fn next_published(ws: &mut Ws) -> Value {
+    let message = ws.recv().await;
+    assert_eq!(message["id"], "a", "{message}");
+    assert!(message["payload"]["errors"].is_null(), "{message}");
+    message["payload"]["data"]["announcementPublished"].clone()
 }
 
 #[tokio::test]
 async fn subscribers_hear_of_the_announcements_addressed_to_them() {
     let e = Estate::new().await;
-    let listening = Arc::new(Notify::new());
-    let adapter = Arc::new(AppLive {
-        db: e.app.state.db.clone(),
-        bus: e.app.state.events.clone(),
-        listening: listening.clone(),
-    });
-    let live = Live {
-        tenant: TenantSlug::parse("alpha").unwrap(),
-        db: adapter.clone(),
-        events: adapter,
-    };
-    let resident_1 = e.residents[0].parse::<i64>().unwrap();
-    let principal = Principal {
-        user_id: 0,
-        role: Role::Resident,
-        tenant: "alpha".into(),
-        resident_id: Some(resident_1),
-    };
-    let request = async_graphql::Request::new(
-        "subscription { announcementPublished { id title audience publishedAt } }",
-    )
-    .data(live)
-    .data(RequestContext::new("sub".into(), Ok(Some(principal)), None));
-    let mut stream = e.app.state.schema.execute_stream(request);
-    let (tx, mut received) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Some(response) = stream.next().await {
-            if tx.send(response).is_err() {
-                break;
-            }
-        }
-    });
-    listening.notified().await;
+    let tokens = resident_tokens(&e.app, "alpha", 3).await;
+    // Resident 1 lives in Blok A, resident 3 in Blok B.
+    let mut r1 = listening(&e.app, &tokens[0]).await;
+    let mut r3 = listening(&e.app, &tokens[2]).await;
 
-    // Not addressed to resident 1 (Blok B, resident 3), then addressed (their unit).
-    e.publish(announcement(
-        "Blok B",
-        "BLOCKS",
-        json!({"blockIds": [e.blocks[1]]}),
-    ))
-    .await;
-    e.publish(announcement(
-        "Warga 3",
-        "RESIDENTS",
-        json!({"residentIds": [e.residents[2]]}),
-    ))
-    .await;
-    let unit = e
+    let block_b = e
+        .publish(announcement(
+            "Blok B",
+            "BLOCKS",
+            json!({"blockIds": [e.blocks[1]]}),
+        ))
+        .await;
+    let unit_1 = e
         .publish(announcement(
             "Unit 1",
             "UNITS",
             json!({"unitIds": [e.units[0]]}),
         ))
         .await;
-    let first = next(&mut received).await;
-    assert_eq!(first["id"], unit.as_str(), "{first}");
+    let first = next_published(&mut r1).await;
+    assert_eq!(
+        first["id"],
+        unit_1.as_str(),
+        "Blok B's was not for resident 1"
+    );
     assert_eq!(first["audience"], "UNITS");
+    assert_eq!(first["title"], "Unit 1");
     assert!(first["publishedAt"].is_string());
+    assert_eq!(next_published(&mut r3).await["id"], block_b.as_str());
 
-    // A scheduled one reaches subscribers when the job publishes it.
+    // A scheduled one reaches its audience when the job publishes it.
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
-    let scheduled = e
+    let everyone = e
         .publish(json!({"title": "Nanti", "body": "b", "audience": "ALL", "publishAt": tomorrow}))
         .await;
     e.app
@@ -641,6 +584,10 @@ async fn subscribers_hear_of_the_announcements_addressed_to_them() {
         .await
         .unwrap();
     e.app.run_jobs().await;
-    assert_eq!(next(&mut received).await["id"], scheduled.as_str());
-    assert!(received.try_recv().is_err(), "nothing else arrived");
+    assert_eq!(next_published(&mut r1).await["id"], everyone.as_str());
+    assert_eq!(
+        next_published(&mut r3).await["id"],
+        everyone.as_str(),
+        "Unit 1's was not for resident 3"
+    );
 }

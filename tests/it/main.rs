@@ -10,6 +10,7 @@ mod crash;
 mod dataloader;
 mod http_contract;
 mod isolation;
+mod live;
 mod property;
 mod schema_drift;
 mod smtp_sink;

@@ -7,6 +7,7 @@ pub mod bill;
 pub mod bill_item;
 pub mod block;
 pub mod payment;
+pub mod poll;
 pub mod resident;
 pub mod resident_unit;
 pub mod tariff;
