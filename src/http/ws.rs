@@ -220,10 +220,16 @@ impl Connection {
                 break step.close;
             }
         };
-        if let Some((code, reason)) = closing {
-            let _ = sink
-                .send(Message::Close(Some(close_frame(code, &reason))))
-                .await;
+        match closing {
+            Some((code, reason)) => {
+                let _ = sink
+                    .send(Message::Close(Some(close_frame(code, &reason))))
+                    .await;
+            }
+            // The client closed: flush the close reply the WebSocket layer queued.
+            None => {
+                let _ = sink.close().await;
+            }
         }
     }
 

@@ -547,3 +547,94 @@ async fn a_vote_on_one_instance_reaches_subscribers_of_another_and_no_other_tena
         );
     }
 }
+
+/// A private `redis-server` on a free port, killed on drop.
+struct PrivateRedis {
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl PrivateRedis {
+    fn start_on(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for the Redis restart test");
+        let redis = Self {
+            port,
+            child: Some(child),
+        };
+        // Ready when it answers PING.
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "redis-server did not start");
+            std::thread::yield_now();
+        }
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[tokio::test]
+async fn the_gateway_rides_out_a_redis_restart() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut redis = PrivateRedis::start_on(port);
+    let url = redis.url();
+    let one = TestApp::spawn_with(|c| c.redis_url = Some(url.clone())).await;
+    let two = one.spawn_beside(|c| c.redis_url = Some(url.clone())).await;
+    one.tenant("alpha", 30, 30).await;
+    let manager = one.manager_token("alpha").await;
+    let (poll, options) = create_poll(&one, "alpha", &manager, "RESIDENT", false).await;
+    let residents = resident_tokens(&one, "alpha", 30).await;
+    let mut on_one = Ws::ready(&one, &manager).await;
+    on_one.subscribe("t", TALLY, json!({"p": poll})).await;
+    let mut on_two = Ws::ready(&two, &manager).await;
+    on_two.subscribe("t", TALLY, json!({"p": poll})).await;
+    for ws in [&mut on_one, &mut on_two] {
+        assert_eq!(ws.recv().await["payload"]["data"]["voteTally"]["total"], 0);
+    }
+
+    // Redis goes away: queries, mutations and this instance's subscribers carry on.
+    redis.stop();
+    let voted = vote(&one, "alpha", &residents[0], &poll, &options[0]).await;
+    assert_eq!(voted["data"]["castVote"]["total"], 1, "{voted}");
+    assert_eq!(on_one.recv().await["payload"]["data"]["voteTally"]["total"], 1);
+    let health = one.client().get(one.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 503, "health tells Redis is down");
+
+    // Redis is back: the gateways resubscribe by themselves, and instance two hears
+    // instance one's votes again (each vote carries the full tally, so nothing is lost).
+    let _redis = PrivateRedis::start_on(port);
+    let mut heard = None;
+    for (i, resident) in residents.iter().enumerate().skip(1) {
+        vote(&one, "alpha", resident, &poll, &options[i % 3]).await;
+        if let Ok(message) = tokio::time::timeout(Duration::from_millis(500), on_two.recv()).await {
+            heard = Some((i + 1, message));
+            break;
+        }
+    }
+    let (cast, message) = heard.expect("instance two hears votes again after the restart");
+    let total = message["payload"]["data"]["voteTally"]["total"].as_i64().unwrap();
+    assert_eq!(total, i64::try_from(cast).unwrap(), "the tally is current: {message}");
+}

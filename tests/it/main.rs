@@ -11,6 +11,7 @@ mod dataloader;
 mod http_contract;
 mod isolation;
 mod live;
+mod live_node;
 mod property;
 mod schema_drift;
 mod smtp_sink;
