@@ -13,6 +13,7 @@ pub mod kind {
     pub const OVERDUE_SWEEP: &str = "billing.overdue";
     pub const REMINDER_SWEEP: &str = "billing.reminders";
     pub const DELIVER_NOTIFICATIONS: &str = "notifications.deliver";
+    pub const PUBLISH_ANNOUNCEMENTS: &str = "announcements.publish";
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

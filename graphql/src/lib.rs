@@ -11,6 +11,7 @@
 //! This crate knows nothing about HTTP: the server builds a [`RequestContext`], hands it
 //! to [`attach_request_data`], executes, and commits or rolls back the tenant transaction.
 
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod billing;
@@ -42,6 +43,7 @@ pub struct Query(
     property::schema::PropertyQuery,
     billing::schema::BillingQuery,
     polls::schema::PollQuery,
+    announcements::schema::AnnouncementQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,10 +53,14 @@ pub struct Mutation(
     property::schema::PropertyMutation,
     billing::schema::BillingMutation,
     polls::schema::PollMutation,
+    announcements::schema::AnnouncementMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(polls::schema::PollSubscription);
+pub struct Subscription(
+    polls::schema::PollSubscription,
+    announcements::schema::AnnouncementSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

@@ -70,14 +70,41 @@ impl Page {
     }
 
     /// Applies bounds, order and limit (one extra row tells whether more exist).
-    pub fn apply<E: EntityTrait>(&self, mut select: Select<E>, id: impl ColumnTrait) -> Select<E> {
+    pub fn apply<E: EntityTrait>(&self, select: Select<E>, id: impl ColumnTrait) -> Select<E> {
+        self.apply_ordered(select, id, false)
+    }
+
+    /// As [`Page::apply`], newest (highest id) first: `after` a cursor come older rows.
+    pub fn apply_newest_first<E: EntityTrait>(
+        &self,
+        select: Select<E>,
+        id: impl ColumnTrait,
+    ) -> Select<E> {
+        self.apply_ordered(select, id, true)
+    }
+
+    fn apply_ordered<E: EntityTrait>(
+        &self,
+        mut select: Select<E>,
+        id: impl ColumnTrait,
+        newest_first: bool,
+    ) -> Select<E> {
         if let Some(after) = self.after {
-            select = select.filter(id.gt(after));
+            select = select.filter(if newest_first {
+                id.lt(after)
+            } else {
+                id.gt(after)
+            });
         }
         if let Some(before) = self.before {
-            select = select.filter(id.lt(before));
+            select = select.filter(if newest_first {
+                id.gt(before)
+            } else {
+                id.lt(before)
+            });
         }
-        let order = if self.backward {
+        // Backward pages are read from their far end and reversed by `connection`.
+        let order = if self.backward != newest_first {
             Order::Desc
         } else {
             Order::Asc
@@ -85,7 +112,8 @@ impl Page {
         select.order_by(id, order).limit(self.size + 1)
     }
 
-    /// Turns the rows fetched with [`Page::apply`] into a connection.
+    /// Turns the rows fetched with [`Page::apply`] (or [`Page::apply_newest_first`]) into a
+    /// connection.
     pub fn connection<T, N: OutputType>(
         &self,
         mut rows: Vec<T>,

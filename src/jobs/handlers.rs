@@ -4,7 +4,9 @@
 use anyhow::{Context, anyhow};
 use serde_json::json;
 
+use klustera_graphql::announcements;
 use klustera_graphql::billing::{notify, service};
+use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs::kind;
 use klustera_graphql::types::{Period, TenantSlug};
 
@@ -17,6 +19,7 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
         kind::OVERDUE_SWEEP => overdue_sweep(&run).await,
         kind::REMINDER_SWEEP => reminder_sweep(&run).await,
         kind::DELIVER_NOTIFICATIONS => deliver(&run).await,
+        kind::PUBLISH_ANNOUNCEMENTS => publish_announcements(&run).await,
         other => Err(anyhow!("unknown job kind {other}")),
     }
 }
@@ -123,4 +126,25 @@ async fn deliver(run: &JobRun<'_>) -> anyhow::Result<()> {
             return Ok(());
         }
     }
+}
+
+/// Publishes scheduled announcements whose time came: marks them in one statement,
+/// commits, and only then sends one event each. A rerun finds nothing left to mark, so
+/// no event goes out twice (one lost by a crash between commit and send stays lost:
+/// residents still see the announcement in their list).
+async fn publish_announcements(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, _) = bound(run).await?;
+    let published = announcements::service::mark_due_published(&tx)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    run.checkpoint(&tx, json!({"published": published.len()}))
+        .await?;
+    tx.commit().await?;
+    for announcement_id in published {
+        run.env.events.publish(
+            &run.job.tenant_slug,
+            DomainEvent::AnnouncementPublished { announcement_id },
+        );
+    }
+    Ok(())
 }

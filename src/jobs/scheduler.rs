@@ -2,7 +2,9 @@
 //! processes (or twice in a minute) enqueues each job once.
 //!
 //! - on or after the tenant's billing day: that month's bill generation;
-//! - every day: the overdue sweep (late fees) and the reminder sweep.
+//! - every day: the overdue sweep (late fees) and the reminder sweep;
+//! - whenever scheduled announcements are due: their publication (a live-job key, so at
+//!   most one is queued or running per tenant).
 
 use std::time::Duration;
 
@@ -61,6 +63,17 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
                 )
                 .await?;
             }
+            if announcements_due(db, slug).await? {
+                jobs::enqueue(
+                    db,
+                    slug,
+                    kind::PUBLISH_ANNOUNCEMENTS,
+                    json!({}),
+                    Some(format!("{}:{slug}", kind::PUBLISH_ANNOUNCEMENTS)),
+                    false,
+                )
+                .await?;
+            }
             Ok::<_, klustera_graphql::ApiError>(())
         }
         .await;
@@ -97,6 +110,22 @@ async fn billing_day_reached(
         None => return Ok(false),
     };
     Ok(today.day() >= u32::try_from(day).unwrap_or(1))
+}
+
+/// Whether the tenant has scheduled announcements whose time came.
+async fn announcements_due(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<bool, klustera_graphql::ApiError> {
+    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else {
+        return Ok(false);
+    };
+    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
+        return Ok(false);
+    };
+    let due = klustera_graphql::announcements::service::any_due(&tx).await?;
+    tx.rollback().await?;
+    Ok(due)
 }
 
 /// Ticks every `every` until `shutdown`.

@@ -1,6 +1,7 @@
 //! Integration tests: the real app over real PostgreSQL, one fresh database per test.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod announcements;
 mod app;
 mod auth;
 mod billing;

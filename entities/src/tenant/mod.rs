@@ -1,5 +1,7 @@
 //! Tenant tables: no schema name, resolved through the transaction's `search_path`.
 
+pub mod announcement;
+pub mod announcement_target;
 pub mod audit_log;
 pub mod bill;
 pub mod bill_item;

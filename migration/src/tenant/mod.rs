@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_property;
 mod m0002_billing;
 mod m0003_polls;
+mod m0004_announcements;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_property::Migration),
             Box::new(m0002_billing::Migration),
             Box::new(m0003_polls::Migration),
+            Box::new(m0004_announcements::Migration),
         ]
     }
 }
