@@ -13,6 +13,8 @@ pub mod kind {
     pub const OVERDUE_SWEEP: &str = "billing.overdue";
     pub const REMINDER_SWEEP: &str = "billing.reminders";
     pub const DELIVER_NOTIFICATIONS: &str = "notifications.deliver";
+    /// Marks complaints past their SLA deadline (enqueued every minute by the scheduler).
+    pub const COMPLAINT_SLA: &str = "complaints.sla";
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod complaints;
 pub mod context;
 pub mod error;
 pub mod events;
@@ -42,6 +43,7 @@ pub struct Query(
     property::schema::PropertyQuery,
     billing::schema::BillingQuery,
     polls::schema::PollQuery,
+    complaints::schema::ComplaintQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -51,10 +53,14 @@ pub struct Mutation(
     property::schema::PropertyMutation,
     billing::schema::BillingMutation,
     polls::schema::PollMutation,
+    complaints::schema::ComplaintMutation,
 );
 
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(polls::schema::PollSubscription);
+pub struct Subscription(
+    polls::schema::PollSubscription,
+    complaints::schema::ComplaintSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

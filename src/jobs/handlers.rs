@@ -5,6 +5,8 @@ use anyhow::{Context, anyhow};
 use serde_json::json;
 
 use klustera_graphql::billing::{notify, service};
+use klustera_graphql::complaints;
+use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs::kind;
 use klustera_graphql::types::{Period, TenantSlug};
 
@@ -17,6 +19,7 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
         kind::OVERDUE_SWEEP => overdue_sweep(&run).await,
         kind::REMINDER_SWEEP => reminder_sweep(&run).await,
         kind::DELIVER_NOTIFICATIONS => deliver(&run).await,
+        kind::COMPLAINT_SLA => complaint_sla(&run).await,
         other => Err(anyhow!("unknown job kind {other}")),
     }
 }
@@ -123,4 +126,26 @@ async fn deliver(run: &JobRun<'_>) -> anyhow::Result<()> {
             return Ok(());
         }
     }
+}
+
+/// Marks complaints past their SLA deadline (one statement; a rerun marks nothing twice),
+/// then, once that committed, tells subscribers about each newly breached complaint.
+async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, _) = bound(run).await?;
+    let breached = complaints::service::mark_sla_breaches(&tx)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    run.checkpoint(&tx, json!({"breached": breached.len()}))
+        .await?;
+    tx.commit().await?;
+    for b in breached {
+        run.env.events.publish(
+            &run.job.tenant_slug,
+            DomainEvent::ComplaintChanged {
+                complaint_id: b.id,
+                resident_id: Some(b.resident_id),
+            },
+        );
+    }
+    Ok(())
 }

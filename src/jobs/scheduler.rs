@@ -2,7 +2,8 @@
 //! processes (or twice in a minute) enqueues each job once.
 //!
 //! - on or after the tenant's billing day: that month's bill generation;
-//! - every day: the overdue sweep (late fees) and the reminder sweep.
+//! - every day: the overdue sweep (late fees) and the reminder sweep;
+//! - every minute: the complaint SLA sweep.
 
 use std::time::Duration;
 
@@ -29,6 +30,7 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
     ))
     .all(db)
     .await?;
+    let minute = chrono::Utc::now().format("%Y-%m-%dT%H:%M");
     for t in tenants {
         let enqueue = |kind: &'static str, key: String, payload: serde_json::Value| {
             let slug = t.slug.clone();
@@ -50,6 +52,12 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
             enqueue(
                 kind::REMINDER_SWEEP,
                 format!("{}:{slug}:{day}", kind::REMINDER_SWEEP),
+                json!({}),
+            )
+            .await?;
+            enqueue(
+                kind::COMPLAINT_SLA,
+                format!("{}:{slug}:{minute}", kind::COMPLAINT_SLA),
                 json!({}),
             )
             .await?;
