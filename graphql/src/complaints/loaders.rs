@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::prelude::DateTimeWithTimeZone;
 use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
     Statement,
@@ -12,6 +11,7 @@ use sea_orm::{
 
 use klustera_entities::tenant::{complaint_attachment, resident, user};
 
+use super::service::{COMMENT_FIELDS, CommentRow};
 use crate::billing::loaders::group;
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
@@ -42,19 +42,6 @@ pub struct UserRow {
     pub id: i64,
     pub display_name: String,
     pub role: String,
-}
-
-/// A comment with its author's name and role (joined: no extra level of loading).
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct CommentRow {
-    pub id: i64,
-    pub complaint_id: i64,
-    pub body: String,
-    pub internal: bool,
-    pub created_at: DateTimeWithTimeZone,
-    pub author_user_id: i64,
-    pub author_name: String,
-    pub author_role: String,
 }
 
 impl Loader<ResidentById> for TenantLoader {
@@ -110,11 +97,11 @@ impl Loader<CommentsOfComplaint> for TenantLoader {
             .collect();
         let rows = CommentRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT c.id, c.complaint_id, c.body, c.internal, c.created_at, c.author_user_id, \
-                    u.display_name AS author_name, u.role AS author_role \
-             FROM complaint_comments c JOIN users u ON u.id = c.author_user_id \
-             WHERE c.complaint_id = ANY($1) AND (NOT c.internal OR c.complaint_id = ANY($2)) \
-             ORDER BY c.complaint_id, c.id",
+            format!(
+                "SELECT {COMMENT_FIELDS} FROM complaint_comments c JOIN users u ON u.id = c.author_user_id \
+                 WHERE c.complaint_id = ANY($1) AND (NOT c.internal OR c.complaint_id = ANY($2)) \
+                 ORDER BY c.complaint_id, c.id"
+            ),
             [ids(keys, |k| k.complaint_id).into(), with_internal.into()],
         ))
         .all(self.tx()?.as_ref())

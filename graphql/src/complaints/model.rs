@@ -6,9 +6,9 @@ use chrono::{DateTime, FixedOffset};
 use klustera_entities::tenant::{complaint, complaint_attachment};
 
 use super::loaders::{
-    AttachmentsOfComplaint, CommentRow, CommentsOfComplaint, ResidentById, UserById, UserRow,
+    AttachmentsOfComplaint, CommentsOfComplaint, ResidentById, UserById, UserRow,
 };
-use super::service::{self, Priority, Snapshot, Status};
+use super::service::{self, CommentRow, Priority, Snapshot, Status};
 use crate::billing::loaders::UnitById;
 use crate::context::{ContextExt, Role};
 use crate::error::{ApiError, ApiResult};

@@ -200,22 +200,11 @@ impl ComplaintMutation {
         #[graphql(default)] internal: bool,
     ) -> Result<ComplaintComment> {
         let actor = ctx.request()?.principal()?;
-        let tx = ctx.tenant_tx()?;
         let (c, comment) =
-            service::add_comment(tx, actor, id_of("id", &id)?, &body, internal).await?;
+            service::add_comment(ctx.tenant_tx()?, actor, id_of("id", &id)?, &body, internal)
+                .await?;
         changed(ctx, &c)?;
-        let author = ctx
-            .loader()?
-            .load_one(super::loaders::UserById(comment.author_user_id))
-            .await?
-            .ok_or(ApiError::NotFound("user"))?;
-        Ok(ComplaintComment {
-            id: ID(comment.id.to_string()),
-            body: comment.body,
-            internal: comment.internal,
-            author: author.into(),
-            created_at: comment.created_at,
-        })
+        Ok(comment.into())
     }
 
     /// Attaches a photo or document by its http(s) URL.

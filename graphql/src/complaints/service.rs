@@ -26,7 +26,7 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QuerySelect, Statement, Value,
 };
 
-use klustera_entities::tenant::{complaint, complaint_attachment, complaint_comment, user};
+use klustera_entities::tenant::{complaint, complaint_attachment, user};
 
 use crate::context::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
@@ -56,34 +56,31 @@ pub enum Priority {
 
 /// Columns carry CHECK constraints listing exactly these values; anything else is a
 /// migration bug, logged and shown as `fallback` rather than a panic.
-fn from_db<T: Copy>(raw: &str, all: &[(T, &str)], fallback: T) -> T {
-    all.iter().find(|(_, s)| *s == raw).map_or_else(
-        || {
-            tracing::error!(value = raw, "unexpected enum value in database");
-            fallback
-        },
-        |(v, _)| *v,
-    )
+fn unexpected<T>(raw: &str, fallback: T) -> T {
+    tracing::error!(value = raw, "unexpected enum value in database");
+    fallback
 }
 
 impl Status {
-    const ALL: [(Self, &'static str); 5] = [
-        (Self::Open, "OPEN"),
-        (Self::InProgress, "IN_PROGRESS"),
-        (Self::Resolved, "RESOLVED"),
-        (Self::Closed, "CLOSED"),
-        (Self::Reopened, "REOPENED"),
-    ];
-
     pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(v, _)| *v == self)
-            .map_or("OPEN", |(_, s)| s)
+        match self {
+            Self::Open => "OPEN",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Resolved => "RESOLVED",
+            Self::Closed => "CLOSED",
+            Self::Reopened => "REOPENED",
+        }
     }
 
     pub fn from_db(raw: &str) -> Self {
-        from_db(raw, &Self::ALL, Self::Open)
+        match raw {
+            "OPEN" => Self::Open,
+            "IN_PROGRESS" => Self::InProgress,
+            "RESOLVED" => Self::Resolved,
+            "CLOSED" => Self::Closed,
+            "REOPENED" => Self::Reopened,
+            other => unexpected(other, Self::Open),
+        }
     }
 
     /// The state machine: OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED, RESOLVED -> REOPENED
@@ -96,30 +93,26 @@ impl Status {
             Self::Closed => &[],
         }
     }
-
-    /// Still waiting for work: the SLA clock runs.
-    pub fn is_active(self) -> bool {
-        matches!(self, Self::Open | Self::InProgress | Self::Reopened)
-    }
 }
 
 impl Priority {
-    const ALL: [(Self, &'static str); 4] = [
-        (Self::Low, "LOW"),
-        (Self::Medium, "MEDIUM"),
-        (Self::High, "HIGH"),
-        (Self::Urgent, "URGENT"),
-    ];
-
     pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(v, _)| *v == self)
-            .map_or("MEDIUM", |(_, s)| s)
+        match self {
+            Self::Low => "LOW",
+            Self::Medium => "MEDIUM",
+            Self::High => "HIGH",
+            Self::Urgent => "URGENT",
+        }
     }
 
     pub fn from_db(raw: &str) -> Self {
-        from_db(raw, &Self::ALL, Self::Medium)
+        match raw {
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            "URGENT" => Self::Urgent,
+            other => unexpected(other, Self::Medium),
+        }
     }
 }
 
@@ -298,9 +291,10 @@ pub async fn file(
             ));
         }
     };
-    let resident = get_resident(db, resident_id)
-        .await
-        .map_err(|_| ApiError::bad_input("residentId", "no such resident"))?;
+    let resident = get_resident(db, resident_id).await.map_err(|e| match e {
+        ApiError::NotFound(_) => ApiError::bad_input("residentId", "no such resident"),
+        other => other,
+    })?;
     if resident.archived_at.is_some() {
         return Err(ApiError::bad_input("residentId", "resident is archived"));
     }
@@ -432,6 +426,23 @@ pub async fn assign(
     .await
 }
 
+/// A comment with its author's name and role.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct CommentRow {
+    pub id: i64,
+    pub complaint_id: i64,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTimeWithTimeZone,
+    pub author_user_id: i64,
+    pub author_name: String,
+    pub author_role: String,
+}
+
+/// The columns of a [`CommentRow`], over `c` (comments) joined with `u` (users).
+pub(crate) const COMMENT_FIELDS: &str = "c.id, c.complaint_id, c.body, c.internal, c.created_at, \
+     c.author_user_id, u.display_name AS author_name, u.role AS author_role";
+
 /// Adds a comment; `internal` (staff notes) only by staff. An internal note leaves the
 /// complaint's `updated_at` alone: residents must not learn of it, not even by a timestamp.
 pub async fn add_comment(
@@ -440,20 +451,27 @@ pub async fn add_comment(
     id: i64,
     body: &str,
     internal: bool,
-) -> ApiResult<(complaint::Model, complaint_comment::Model)> {
+) -> ApiResult<(complaint::Model, CommentRow)> {
     let c = lock_visible(db, actor, id).await?;
     if internal && !sees_internal(actor) {
         return Err(ApiError::Forbidden("only staff write internal notes"));
     }
-    let comment = complaint_comment::ActiveModel {
-        complaint_id: Set(id),
-        author_user_id: Set(actor.user_id),
-        body: Set(required_text("body", body, 5000)?),
-        internal: Set(internal),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let comment = CommentRow::find_by_statement(stmt(
+        &format!(
+            "WITH c AS (INSERT INTO complaint_comments (complaint_id, author_user_id, body, internal) \
+                        VALUES ($1, $2, $3, $4) RETURNING *) \
+             SELECT {COMMENT_FIELDS} FROM c JOIN users u ON u.id = c.author_user_id"
+        ),
+        [
+            id.into(),
+            actor.user_id.into(),
+            required_text("body", body, 5000)?.into(),
+            internal.into(),
+        ],
+    ))
+    .one(db)
+    .await?
+    .ok_or(ApiError::NotFound("user"))?;
     let c = if internal { c } else { touch(db, id).await? };
     Ok((c, comment))
 }
@@ -670,12 +688,17 @@ mod tests {
 
     #[test]
     fn complaints_status_strings_round_trip_and_closed_is_final() {
-        for (status, raw) in Status::ALL {
-            assert_eq!(status.as_str(), raw);
-            assert_eq!(Status::from_db(raw), status);
+        use Status::*;
+        for status in [Open, InProgress, Resolved, Closed, Reopened] {
+            assert_eq!(Status::from_db(status.as_str()), status);
         }
-        for (priority, raw) in Priority::ALL {
-            assert_eq!(Priority::from_db(raw), priority);
+        for priority in [
+            Priority::Low,
+            Priority::Medium,
+            Priority::High,
+            Priority::Urgent,
+        ] {
+            assert_eq!(Priority::from_db(priority.as_str()), priority);
         }
         assert!(Status::Closed.next().is_empty());
         assert_eq!(Status::Resolved.next(), &[Status::Closed, Status::Reopened]);
