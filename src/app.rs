@@ -10,13 +10,15 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use klustera_graphql::auth::TokenKeys;
 use klustera_graphql::billing::midtrans::SnapClient;
 use klustera_graphql::billing::notify::Channel;
+use klustera_graphql::live::TenantDb;
 use klustera_graphql::{AppSchema, ControlPlane, Services};
 
 use crate::config::Config;
-use crate::events::InProcessBus;
 use crate::jobs::{self, JobEnv};
 use crate::notify::{LogChannel, SmtpChannel};
+use crate::pubsub::PubSub;
 use crate::telemetry::Metrics;
+use crate::tenancy::bind::LiveDb;
 use crate::tenancy::provision;
 
 /// Everything a request handler needs; cheap to clone.
@@ -31,7 +33,10 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
-    pub events: Arc<InProcessBus>,
+    /// Domain events: published after commits, read by subscriptions.
+    pub events: Arc<PubSub>,
+    /// Short tenant-bound transactions for subscriptions.
+    pub live_db: Arc<dyn TenantDb>,
     /// Notification channel for the job workers.
     pub channel: Arc<dyn Channel>,
 }
@@ -106,10 +111,20 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         Some(url) => Arc::new(SmtpChannel::new(url, &config.mail_from).context("SMTP_URL")?),
         None => Arc::new(LogChannel),
     };
-    let events = Arc::new(InProcessBus::new(1024));
+    let events = Arc::new(match &config.redis_url {
+        Some(url) => PubSub::with_redis(url, &config.redis_namespace)
+            .await
+            .context("REDIS_URL")?,
+        None => PubSub::in_process(),
+    });
+    let live_db = Arc::new(LiveDb {
+        db: db.clone(),
+        statement_timeout: config.statement_timeout.clone(),
+    });
     Ok(AppState {
         schema,
         mutation_schema,
+        live_db,
         db,
         keys,
         config: Arc::new(config),

@@ -18,6 +18,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Redis URL; absent: in-process pub/sub and cache.
     pub redis_url: Option<String>,
+    /// Prefix of this deployment's Redis keys and channels (several deployments may share
+    /// one Redis).
+    pub redis_namespace: String,
     /// HMAC secret for access tokens (at least 32 bytes). Absent: a random one per process
     /// (tokens then die with the process; fine for a laptop, wrong for a cluster).
     pub jwt_secret: Option<String>,
@@ -57,6 +60,12 @@ pub struct Config {
     /// Enqueue recurring jobs (bill generation day, sweeps) from this process.
     pub scheduler: bool,
     pub scheduler_interval_secs: u64,
+    /// WebSocket: milliseconds a client has to send `connection_init` (then 4408).
+    pub ws_init_timeout_ms: u64,
+    /// WebSocket: seconds between server keep-alive pings.
+    pub ws_keepalive_secs: u64,
+    /// WebSocket: running subscriptions allowed per connection.
+    pub ws_max_subscriptions: usize,
 }
 
 impl Default for Config {
@@ -64,6 +73,7 @@ impl Default for Config {
         Self {
             database_url: None,
             redis_url: None,
+            redis_namespace: "klustera".into(),
             jwt_secret: None,
             base_domain: "localhost".into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -87,6 +97,9 @@ impl Default for Config {
             bill_batch: 1000,
             scheduler: true,
             scheduler_interval_secs: 60,
+            ws_init_timeout_ms: 3_000,
+            ws_keepalive_secs: 15,
+            ws_max_subscriptions: 50,
         }
     }
 }

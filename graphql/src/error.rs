@@ -24,6 +24,7 @@ pub enum ApiError {
     },
     NotFound(&'static str),
     Conflict(String),
+    RateLimited(&'static str),
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -42,7 +43,7 @@ impl ApiError {
     /// What the client reads; never an internal cause.
     pub fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(m) | Self::Forbidden(m) => (*m).to_owned(),
+            Self::Unauthenticated(m) | Self::Forbidden(m) | Self::RateLimited(m) => (*m).to_owned(),
             Self::TenantNotFound => "unknown tenant".into(),
             Self::TenantMismatch => "the token belongs to another tenant".into(),
             Self::TenantSuspended => "this tenant is suspended".into(),
@@ -64,6 +65,7 @@ impl ApiError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -24,6 +24,13 @@ impl RoleGuard {
         }
     }
 
+    /// Residents only.
+    pub fn resident() -> Self {
+        Self {
+            allowed: &[Role::Resident],
+        }
+    }
+
     /// Any signed-in tenant user.
     pub fn member() -> Self {
         Self {

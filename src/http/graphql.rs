@@ -19,7 +19,7 @@ use tracing::Instrument;
 use klustera_graphql::limits;
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{
-    ApiError, Principal, RequestContext, Role, TenantScope, attach_request_data,
+    ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
 
 use klustera_graphql::events::EventBus;
@@ -182,6 +182,31 @@ async fn execute(
             return refused(err, format, &request_id);
         }
     };
+    let response = run(&app, schema, principal, scope, request, &request_id).await;
+    app.metrics
+        .graphql_seconds
+        .observe(started.elapsed().as_secs_f64());
+
+    let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    let status = if format == Format::GraphqlResponse && never_executed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    respond(status, &response, format, &request_id)
+}
+
+/// Runs one query or mutation in its own tenant transaction (HTTP and WebSocket alike):
+/// execute, commit when it has no error (roll back otherwise), publish its events after
+/// the commit, give every error a code.
+pub(crate) async fn run(
+    app: &AppState,
+    schema: &AppSchema,
+    principal: Result<Option<Principal>, ApiError>,
+    scope: Option<TenantScope>,
+    request: async_graphql::Request,
+    request_id: &str,
+) -> async_graphql::Response {
     let tenant = scope
         .as_ref()
         .map(|s| s.slug.to_string())
@@ -193,7 +218,7 @@ async fn execute(
         tenant = %tenant,
         operation = request.operation_name.as_deref().unwrap_or(""),
     );
-    let ctx = RequestContext::new(request_id.clone(), principal, scope);
+    let ctx = RequestContext::new(request_id.to_owned(), principal, scope);
     let effects = ctx.effects();
     let mut response = schema
         .execute(attach_request_data(request, ctx))
@@ -222,17 +247,7 @@ async fn execute(
         .graphql_requests
         .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
         .inc();
-    app.metrics
-        .graphql_seconds
-        .observe(started.elapsed().as_secs_f64());
-
-    let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let status = if format == Format::GraphqlResponse && never_executed {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    respond(status, &response, format, &request_id)
+    response
 }
 
 /// Caller and tenant scope, or the reason the request is refused before executing.
@@ -242,16 +257,7 @@ async fn prepare(
 ) -> Result<(Result<Option<Principal>, ApiError>, Option<TenantScope>), ApiError> {
     let principal = crate::auth::principal_of(headers, &app.keys);
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
-    let valid = principal.as_ref().ok().and_then(Option::as_ref);
-    let slug = match (named, valid) {
-        (Some(slug), Some(p)) if p.tenant != slug.as_str() => return Err(ApiError::TenantMismatch),
-        (Some(slug), _) => Some(slug),
-        // No tenant named: a tenant user's token names its own.
-        (None, Some(p)) if p.role != Role::SuperAdmin => {
-            Some(TenantSlug::parse(&p.tenant).map_err(|_| ApiError::TenantNotFound)?)
-        }
-        (None, _) => None,
-    };
+    let slug = tenant_for(named, principal.as_ref().ok().and_then(Option::as_ref))?;
     let scope = match slug {
         Some(slug) => Some(bind::bind_request(&app.db, slug, &app.config.statement_timeout).await?),
         None => None,
@@ -259,12 +265,28 @@ async fn prepare(
     Ok((principal, scope))
 }
 
+/// The tenant an operation runs in: the one named (Host, `X-Tenant`), which a token must
+/// belong to, or else a tenant user's own.
+pub(crate) fn tenant_for(
+    named: Option<TenantSlug>,
+    caller: Option<&Principal>,
+) -> Result<Option<TenantSlug>, ApiError> {
+    Ok(match (named, caller) {
+        (Some(slug), Some(p)) if p.tenant != slug.as_str() => return Err(ApiError::TenantMismatch),
+        (Some(slug), _) => Some(slug),
+        (None, Some(p)) if p.role != Role::SuperAdmin => {
+            Some(TenantSlug::parse(&p.tenant).map_err(|_| ApiError::TenantNotFound)?)
+        }
+        (None, _) => None,
+    })
+}
+
 fn outcome(outcome: &'static str) -> crate::telemetry::OutcomeLabel {
     crate::telemetry::OutcomeLabel { outcome }
 }
 
 /// An error of the request as a whole: no location, no path.
-fn to_server_error(err: ApiError) -> ServerError {
+pub(crate) fn to_server_error(err: ApiError) -> ServerError {
     let gql: async_graphql::Error = err.into();
     let mut error = ServerError::new(gql.message, None);
     error.extensions = gql.extensions;
@@ -274,7 +296,7 @@ fn to_server_error(err: ApiError) -> ServerError {
 /// Every error leaves with a code. Errors without one come from async-graphql itself:
 /// parsing, validation and argument coercion are the client's (`BAD_USER_INPUT`, message
 /// kept); anything else is ours (`INTERNAL_SERVER_ERROR`, message logged and replaced).
-fn ensure_code(error: &mut ServerError) {
+pub(crate) fn ensure_code(error: &mut ServerError) {
     if error
         .extensions
         .as_ref()

@@ -3,11 +3,13 @@
 //! # Layout
 //! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
 //! - [`ops`]: `GET /health`, `GET /metrics`.
+//! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
 
 pub mod graphql;
 pub mod ops;
 pub mod webhooks;
+pub mod ws;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +35,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
+        .route("/graphql/ws", get(ws::upgrade))
         .route(
             "/webhooks/midtrans",
             axum::routing::post(webhooks::midtrans),

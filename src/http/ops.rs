@@ -11,18 +11,20 @@ use serde_json::json;
 
 use crate::app::AppState;
 
-/// `GET /health`: 200 when the database answers, 503 otherwise.
+/// `GET /health`: 200 when the database (and Redis, when configured) answer, 503 otherwise.
 pub async fn health(State(app): State<AppState>) -> impl IntoResponse {
     let database = app.db.ping().await.is_ok();
-    let status = if database {
+    let redis = app.events.redis_healthy().await;
+    let healthy = database && redis != Some(false);
+    let status = if healthy {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({
-        "status": if database { "ok" } else { "degraded" },
+        "status": if healthy { "ok" } else { "degraded" },
         "database": if database { "ok" } else { "unreachable" },
-        "redis": if app.config.redis_url.is_some() { "configured" } else { "disabled" },
+        "redis": match redis { None => "disabled", Some(true) => "ok", Some(false) => "unreachable" },
     });
     (status, Json(body))
 }

@@ -8,6 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use klustera_graphql::live::TenantDb;
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{ApiError, TenantScope};
 
@@ -59,19 +60,44 @@ pub async fn bind_request(
     slug: TenantSlug,
     statement_timeout: &str,
 ) -> Result<TenantScope, ApiError> {
-    let (tx, tenant) = begin_bound(db, &slug, statement_timeout)
-        .await?
-        .ok_or(ApiError::TenantNotFound)?;
-    if tenant.status != "ACTIVE" {
-        tx.rollback().await?;
-        return Err(ApiError::TenantSuspended);
-    }
+    let (tx, tenant) = begin_active(db, &slug, statement_timeout).await?;
     Ok(TenantScope::new(
         slug,
         tenant.display_name,
         tenant.time_zone,
         Arc::new(tx),
     ))
+}
+
+/// [`begin_bound`] for an active tenant: unknown -> `TENANT_NOT_FOUND`, suspended ->
+/// `TENANT_SUSPENDED`.
+async fn begin_active(
+    db: &DatabaseConnection,
+    slug: &TenantSlug,
+    statement_timeout: &str,
+) -> Result<(DatabaseTransaction, BoundTenant), ApiError> {
+    let (tx, tenant) = begin_bound(db, slug, statement_timeout)
+        .await?
+        .ok_or(ApiError::TenantNotFound)?;
+    if tenant.status != "ACTIVE" {
+        tx.rollback().await?;
+        return Err(ApiError::TenantSuspended);
+    }
+    Ok((tx, tenant))
+}
+
+/// Short tenant-bound transactions for subscriptions (which hold none while they wait).
+pub struct LiveDb {
+    pub db: DatabaseConnection,
+    pub statement_timeout: String,
+}
+
+#[async_trait::async_trait]
+impl TenantDb for LiveDb {
+    async fn begin(&self, tenant: &TenantSlug) -> Result<DatabaseTransaction, ApiError> {
+        let (tx, _) = begin_active(&self.db, tenant, &self.statement_timeout).await?;
+        Ok(tx)
+    }
 }
 
 /// Ends the operation's transaction: commit when it succeeded, roll back otherwise.

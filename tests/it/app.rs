@@ -30,6 +30,8 @@ pub struct TestApp {
     pub state: AppState,
     pub db_name: String,
     pub db_url: String,
+    /// Whether dropping this app drops the database (not for a second instance).
+    owns_db: bool,
     client: reqwest::Client,
 }
 
@@ -87,24 +89,39 @@ impl TestApp {
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
         klustera::telemetry::init_tracing("pretty");
         let db = TestDb::create().await;
+        let (db_name, db_url) = (db.name.clone(), db.url.clone());
+        std::mem::forget(db); // dropped by TestApp instead
+        Self::start(db_name, db_url, true, configure).await
+    }
+
+    /// A second gateway instance over the same database (its own process state).
+    pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(self.db_name.clone(), self.db_url.clone(), false, configure).await
+    }
+
+    async fn start(
+        db_name: String,
+        db_url: String,
+        owns_db: bool,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config {
             jwt_secret: Some(JWT_SECRET.into()),
             base_domain: "klustera.test".into(),
             ..Config::default()
         };
         configure(&mut config);
-        let state = app::build(config, &db.url).await.unwrap();
+        let state = app::build(config, &db_url).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = app::router(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        let (db_name, db_url) = (db.name.clone(), db.url.clone());
-        std::mem::forget(db); // dropped by TestApp instead
         Self {
             addr,
             state,
             db_name,
             db_url,
+            owns_db,
             client: reqwest::Client::new(),
         }
     }
@@ -264,7 +281,9 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        drop_database(&self.db_name);
+        if self.owns_db {
+            drop_database(&self.db_name);
+        }
     }
 }
 

@@ -1,19 +1,14 @@
 //! Complaints against the real app: filing and visibility, the status machine, internal
-//! notes, Indonesian full-text search, the SLA job, statement counts, subscriptions.
+//! notes, Indonesian full-text search, the SLA job, statement counts, live subscriptions.
 
-use std::sync::Arc;
-
-use futures::StreamExt;
 use serde_json::{Value, json};
-use tokio::sync::broadcast;
 
 use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs;
-use klustera_graphql::live::{EventSource, Live, TenantDb};
-use klustera_graphql::types::TenantSlug;
-use klustera_graphql::{ApiError, ApiResult, Principal, RequestContext, Role};
+use klustera_graphql::live::EventSource;
 
 use crate::app::{TestApp, code};
+use crate::live::Ws;
 
 const T: &str = "melati";
 
@@ -96,7 +91,7 @@ fn hours_between(from: &Value, to: &Value) -> i64 {
 #[tokio::test]
 async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     let e = estate().await;
-    let mut events = e.app.state.events.subscribe();
+    let mut events = e.app.state.events.subscribe(T);
 
     let own = e
         .file(
@@ -113,10 +108,8 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         72,
         "MEDIUM: 72 h SLA"
     );
-    let event = events.recv().await.unwrap();
-    assert_eq!(event.tenant, T);
     assert_eq!(
-        event.event,
+        *events.recv().await.unwrap(),
         DomainEvent::ComplaintChanged {
             complaint_id: own["id"].as_str().unwrap().parse().unwrap(),
             resident_id: Some(e.resident_id.parse().unwrap()),
@@ -503,7 +496,7 @@ async fn complaints_sla_job_marks_breaches_once() {
             ),
         )
         .await;
-    let mut events = e.app.state.events.subscribe();
+    let mut events = e.app.state.events.subscribe(T);
 
     klustera::jobs::scheduler::tick(&e.app.state.db)
         .await
@@ -540,8 +533,7 @@ async fn complaints_sla_job_marks_breaches_once() {
     assert_eq!(breached(&done["id"]).await["slaBreached"], false);
     assert_eq!(breached(&fresh["id"]).await["slaBreached"], false);
     let published: Vec<DomainEvent> = std::iter::from_fn(|| events.try_recv().ok())
-        .filter(|ev| ev.tenant == T)
-        .map(|ev| ev.event)
+        .map(|ev| (*ev).clone())
         .filter(|ev| matches!(ev, DomainEvent::ComplaintChanged { .. }))
         .collect();
     assert_eq!(
@@ -642,181 +634,124 @@ async fn complaints_statement_count_does_not_grow_with_page_size() {
     );
 }
 
-// ---- subscriptions ------------------------------------------------------------------
-//
-// The WebSocket transport is not here yet: these drive the subscription resolvers through
-// the schema directly, with a `Live` made of the app's tenancy layer and its event bus,
-// exactly what the transport is to hand them.
+// ---- subscriptions over WebSocket ----------------------------------------------------
 
-struct AppTenantDb(sea_orm::DatabaseConnection);
+const COUNTERS: &str =
+    "subscription { complaintCounters { open inProgress overdue resolvedToday } }";
+const UPDATED: &str =
+    "subscription($id: ID!) { complaintUpdated(id: $id) { id status assigneeName slaBreached } }";
 
-#[async_trait::async_trait]
-impl TenantDb for AppTenantDb {
-    async fn begin(&self, tenant: &TenantSlug) -> ApiResult<sea_orm::DatabaseTransaction> {
-        klustera::tenancy::bind::begin_bound(&self.0, tenant, "0")
-            .await?
-            .map(|(tx, _)| tx)
-            .ok_or(ApiError::TenantNotFound)
-    }
+/// The `field` of a `next` message.
+fn next_of(message: Value, field: &str) -> Value {
+    assert_eq!(message["type"], "next", "{message}");
+    message["payload"]["data"][field].clone()
 }
 
-/// This tenant's events from the app's bus.
-struct AppEvents(broadcast::Sender<Arc<DomainEvent>>);
-
-impl EventSource for AppEvents {
-    fn subscribe(&self, _tenant: &str) -> broadcast::Receiver<Arc<DomainEvent>> {
-        self.0.subscribe()
-    }
-}
-
-fn live(app: &TestApp) -> Live {
-    let (tx, _) = broadcast::channel(64);
-    let mut bus = app.state.events.subscribe();
-    let forward = tx.clone();
-    tokio::spawn(async move {
-        while let Ok(ev) = bus.recv().await {
-            if ev.tenant == T {
-                let _ = forward.send(Arc::new(ev.event));
-            }
-        }
-    });
-    Live {
-        tenant: TenantSlug::parse(T).unwrap(),
-        db: Arc::new(AppTenantDb(app.state.db.clone())),
-        events: Arc::new(AppEvents(tx)),
-    }
-}
-
-fn subscribe(
-    app: &TestApp,
-    live: &Live,
-    principal: Principal,
-    query: &str,
-) -> impl futures::Stream<Item = async_graphql::Response> + use<> {
-    let request = async_graphql::Request::new(query)
-        .data(live.clone())
-        .data(RequestContext::new("sub".into(), Ok(Some(principal)), None));
-    app.state.schema.execute_stream(request)
-}
-
-fn principal(role: Role, user_id: i64, resident_id: Option<i64>) -> Principal {
-    Principal {
-        user_id,
-        role,
-        tenant: T.into(),
-        resident_id,
-    }
-}
-
-async fn next_json(
-    stream: &mut (impl futures::Stream<Item = async_graphql::Response> + Unpin),
-) -> Value {
-    let response = tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
-        .await
-        .expect("a subscription value within 10 s")
-        .expect("stream still open");
-    serde_json::to_value(response).unwrap()
+fn error_code(message: &Value) -> &str {
+    assert_eq!(message["type"], "error", "{message}");
+    message["payload"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap()
 }
 
 #[tokio::test]
-async fn complaints_subscriptions_stream_counters_and_one_complaints_changes() {
+async fn complaints_live_counters_and_updates_over_websocket() {
     let e = estate().await;
-    let live = live(&e.app);
-    let resident_id: i64 = e.resident_id.parse().unwrap();
-    let staff = principal(
-        Role::Manager,
-        e.user_id(&e.manager).await.parse().unwrap(),
-        None,
-    );
-    let owner = principal(
-        Role::Resident,
-        e.user_id(&e.resident).await.parse().unwrap(),
-        Some(resident_id),
-    );
+    let counters = |open: i64, in_progress: i64, overdue: i64| json!({"open": open, "inProgress": in_progress, "overdue": overdue, "resolvedToday": 0});
 
-    let denied = subscribe(
-        &e.app,
-        &live,
-        owner.clone(),
-        "subscription { complaintCounters { open } }",
-    )
-    .next()
-    .await
-    .unwrap();
-    assert_eq!(
-        serde_json::to_value(&denied).unwrap()["errors"][0]["extensions"]["code"],
-        "FORBIDDEN"
-    );
+    // Counters are for staff.
+    let mut resident_ws = Ws::ready(&e.app, &e.resident).await;
+    resident_ws.subscribe("c", COUNTERS, json!({})).await;
+    assert_eq!(error_code(&resident_ws.recv().await), "FORBIDDEN");
 
-    let mut counters = Box::pin(subscribe(
-        &e.app,
-        &live,
-        staff.clone(),
-        "subscription { complaintCounters { open inProgress overdue resolvedToday } }",
-    ));
-    assert_eq!(
-        next_json(&mut counters).await["data"]["complaintCounters"],
-        json!({"open": 0, "inProgress": 0, "overdue": 0, "resolvedToday": 0}),
-        "the current counters on subscribe"
-    );
+    let mut dashboard = Ws::ready(&e.app, &e.manager).await;
+    dashboard.subscribe("c", COUNTERS, json!({})).await;
+    let now = next_of(dashboard.recv().await, "complaintCounters");
+    assert_eq!(now, counters(0, 0, 0), "the counters on subscribe");
 
-    let c = e
+    let own = e
         .file(&e.resident, json!({"category": "Air", "title": "Air mati"}))
         .await;
     assert_eq!(
-        next_json(&mut counters).await["data"]["complaintCounters"]["open"],
-        1
+        next_of(dashboard.recv().await, "complaintCounters"),
+        counters(1, 0, 0)
     );
-
-    // A resident may watch only their own complaint.
     let other = e
         .file(
             &e.manager,
             json!({"residentId": "2", "category": "Air", "title": "Air mati juga"}),
         )
         .await;
-    let query = |id: &Value| {
-        format!(
-            "subscription {{ complaintUpdated(id: \"{}\") {{ id status assigneeName slaBreached }} }}",
-            id.as_str().unwrap()
-        )
-    };
-    let hidden = subscribe(&e.app, &live, owner.clone(), &query(&other["id"]))
-        .next()
-        .await
-        .unwrap();
     assert_eq!(
-        serde_json::to_value(&hidden).unwrap()["errors"][0]["extensions"]["code"],
-        "NOT_FOUND"
-    );
-    assert_eq!(
-        next_json(&mut counters).await["data"]["complaintCounters"]["open"],
-        2
+        next_of(dashboard.recv().await, "complaintCounters"),
+        counters(2, 0, 0)
     );
 
-    let mut watch = Box::pin(subscribe(&e.app, &live, owner, &query(&c["id"])));
+    // A resident watches only their own complaint.
+    resident_ws
+        .subscribe("o", UPDATED, json!({"id": other["id"]}))
+        .await;
+    assert_eq!(error_code(&resident_ws.recv().await), "NOT_FOUND");
+    resident_ws
+        .subscribe("w", UPDATED, json!({"id": own["id"]}))
+        .await;
     assert_eq!(
-        next_json(&mut watch).await["data"]["complaintUpdated"],
-        json!({"id": c["id"], "status": "OPEN", "assigneeName": null, "slaBreached": false}),
+        next_of(resident_ws.recv().await, "complaintUpdated"),
+        json!({"id": own["id"], "status": "OPEN", "assigneeName": null, "slaBreached": false}),
         "the current state on subscribe"
     );
-    // Changes of another complaint are not this watcher's business: the next value it
-    // gets is about its own complaint.
+
+    // Another complaint's change moves the counters but is not the watcher's business:
+    // the watcher's next value is about its own complaint.
     e.set_status(&e.manager, &other["id"], "IN_PROGRESS").await;
-    e.set_status(&e.manager, &c["id"], "IN_PROGRESS").await;
     assert_eq!(
-        next_json(&mut watch).await["data"]["complaintUpdated"],
-        json!({"id": c["id"], "status": "IN_PROGRESS", "assigneeName": null, "slaBreached": false})
+        next_of(dashboard.recv().await, "complaintCounters"),
+        counters(1, 1, 0)
     );
+    e.set_status(&e.manager, &own["id"], "IN_PROGRESS").await;
+    assert_eq!(
+        next_of(dashboard.recv().await, "complaintCounters"),
+        counters(0, 2, 0)
+    );
+    let update = next_of(resident_ws.recv().await, "complaintUpdated");
+    assert_eq!(update["status"], "IN_PROGRESS", "{update}");
+
+    // Assignment changes the complaint, not the counters (no value for an unchanged count).
     let guard = e.user_id(&e.security).await;
     e.gql(
         &e.manager,
         "mutation($id: ID!, $u: ID) { assignComplaint(id: $id, userId: $u) { id } }",
-        json!({"id": c["id"], "u": guard}),
+        json!({"id": own["id"], "u": guard}),
     )
     .await;
+    let update = next_of(resident_ws.recv().await, "complaintUpdated");
+    assert_eq!(update["assigneeName"], "Pos Satpam");
+
+    // The SLA job's breach reaches both, after its commit.
+    e.app
+        .sql(
+            T,
+            &format!(
+                "UPDATE complaints SET due_at = now() - interval '1 minute' WHERE id = {}",
+                own["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    jobs::enqueue(
+        &e.app.state.db,
+        T,
+        jobs::kind::COMPLAINT_SLA,
+        json!({}),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    e.app.run_jobs().await;
     assert_eq!(
-        next_json(&mut watch).await["data"]["complaintUpdated"]["assigneeName"],
-        "Pos Satpam"
+        next_of(dashboard.recv().await, "complaintCounters"),
+        counters(0, 2, 1)
     );
+    let update = next_of(resident_ws.recv().await, "complaintUpdated");
+    assert_eq!(update["slaBreached"], true, "{update}");
 }

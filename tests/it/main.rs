@@ -10,6 +10,8 @@ mod crash;
 mod dataloader;
 mod http_contract;
 mod isolation;
+mod live;
+mod live_node;
 mod property;
 mod schema_drift;
 mod smtp_sink;

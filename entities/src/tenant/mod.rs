@@ -8,6 +8,7 @@ pub mod complaint;
 pub mod complaint_attachment;
 pub mod complaint_comment;
 pub mod payment;
+pub mod poll;
 pub mod resident;
 pub mod resident_unit;
 pub mod tariff;

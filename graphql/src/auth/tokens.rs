@@ -71,6 +71,12 @@ impl TokenKeys {
 
     /// Verifies signature, algorithm, expiry and type; returns the caller.
     pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        self.verify_until(token).map(|(principal, _)| principal)
+    }
+
+    /// Like [`TokenKeys::verify`], with the token's expiry (unix seconds): long-lived
+    /// connections end when it passes.
+    pub fn verify_until(&self, token: &str) -> Result<(Principal, i64), ApiError> {
         use jsonwebtoken::errors::ErrorKind;
         let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
             .map_err(|err| match err.kind() {
@@ -85,11 +91,12 @@ impl TokenKeys {
             .sub
             .parse()
             .map_err(|_| ApiError::Unauthenticated("invalid access token"))?;
-        Ok(Principal {
+        let principal = Principal {
             user_id,
             role: claims.role,
             tenant: claims.tenant,
             resident_id: claims.rid,
-        })
+        };
+        Ok((principal, claims.exp))
     }
 }

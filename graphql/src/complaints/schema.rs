@@ -248,6 +248,31 @@ fn touches(burst: &Burst, wanted: impl Fn(i64) -> bool) -> bool {
         })
 }
 
+/// `first`, then each re-read that differs from the value before it: a lagged burst, an
+/// internal note or another complaint's change often leaves the value as it was.
+fn changes_only<T>(
+    first: T,
+    rereads: impl Stream<Item = ApiResult<T>> + Send + 'static,
+) -> impl Stream<Item = Result<T>> + Send + 'static
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let changes = rereads
+        .scan(first.clone(), |last, next| {
+            let out = match next {
+                Ok(value) if value == *last => None,
+                Ok(value) => {
+                    *last = value.clone();
+                    Some(Ok(value))
+                }
+                Err(err) => Some(Err(err.into())),
+            };
+            ready(Some(out))
+        })
+        .filter_map(ready);
+    futures::stream::once(ready(Ok(first))).chain(changes)
+}
+
 async fn read_counters(live: &Live, time_zone: &str) -> ApiResult<Counters> {
     let tx = live.begin().await?;
     let counters = service::counters(&tx, time_zone).await?;
@@ -269,8 +294,8 @@ pub struct ComplaintSubscription;
 
 #[Subscription]
 impl ComplaintSubscription {
-    /// Staff dashboard counters: now, then again after each burst of complaint changes
-    /// (one read per burst, however many changes it holds).
+    /// Staff dashboard counters: now, then again when a burst of complaint changes moved
+    /// them (one read per burst, however many changes it holds).
     #[graphql(guard = "RoleGuard::staff()")]
     async fn complaint_counters(
         &self,
@@ -283,13 +308,13 @@ impl ComplaintSubscription {
         let time_zone = service::tenant_time_zone(&tx, live.tenant.as_str()).await?;
         let now = service::counters(&tx, &time_zone).await?;
         tx.commit().await?;
-        let updates = bursts
+        let rereads = bursts
             .filter(|burst| ready(touches(burst, |_| true)))
             .then(move |_| {
                 let (live, time_zone) = (live.clone(), time_zone.clone());
-                async move { read_counters(&live, &time_zone).await.map_err(Into::into) }
+                async move { read_counters(&live, &time_zone).await }
             });
-        Ok(futures::stream::once(ready(Ok(now))).chain(updates))
+        Ok(changes_only(now, rereads))
     }
 
     /// One complaint's status, priority, assignee and SLA state: now, then after each
@@ -312,25 +337,12 @@ impl ComplaintSubscription {
             .filter(|s| service::can_see(actor, s.resident_id))
             .map(ComplaintUpdate::from)
             .ok_or(ApiError::NotFound("complaint"))?;
-        let changes = bursts
+        let rereads = bursts
             .filter(move |burst| ready(touches(burst, |changed| changed == id)))
             .then(move |_| {
                 let live = live.clone();
                 async move { read_update(&live, id).await }
-            })
-            // Only real changes: a lagged burst or an internal note may leave it as it was.
-            .scan(current.clone(), |last, next| {
-                let out = match next {
-                    Ok(update) if update == *last => None,
-                    Ok(update) => {
-                        *last = update.clone();
-                        Some(Ok(update))
-                    }
-                    Err(err) => Some(Err(err.into())),
-                };
-                ready(Some(out))
-            })
-            .filter_map(ready);
-        Ok(futures::stream::once(ready(Ok(current))).chain(changes))
+            });
+        Ok(changes_only(current, rereads))
     }
 }

@@ -7,4 +7,6 @@
 //! - [`model`]: GraphQL objects.
 //! - [`schema`]: queries, mutations and the `voteTally` subscription.
 
+pub mod model;
 pub mod schema;
+pub mod service;

@@ -1,19 +1,106 @@
 //! Poll fields. Thin: guard, one service call, map.
 
-use async_graphql::{Context, Object, Result, Subscription};
-use futures::Stream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
+use chrono::{DateTime, FixedOffset};
+use futures::{Stream, StreamExt};
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use klustera_entities::tenant::poll;
+
+use super::model::{Ballot, Eligibility, Poll, TallyView, VoteTally};
+use super::service::{self, NewPoll, Tally};
+use crate::context::ContextExt;
+use crate::error::ApiError;
+use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
+use crate::live::Live;
+use crate::pagination::Page;
+use crate::property::model::id_of;
 
 #[derive(Default)]
 pub struct PollQuery;
 
 #[Object]
 impl PollQuery {
-    #[graphql(guard = "RoleGuard::member()")]
-    async fn poll_count(&self, _ctx: &Context<'_>) -> Result<i32> {
-        Ok(0)
+    /// Polls, oldest first by id; `open: true` only those accepting votes now.
+    #[graphql(
+        guard = "RoleGuard::member()",
+        complexity = "crate::pagination::page_cost(first, last) * child_complexity"
+    )]
+    async fn polls(
+        &self,
+        ctx: &Context<'_>,
+        open: Option<bool>,
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Result<Connection<String, Poll>> {
+        let page = Page::parse(after, before, first, last)?;
+        let tx = ctx.tenant_tx()?;
+        let mut q = poll::Entity::find();
+        if let Some(open) = open {
+            let now = chrono::Utc::now();
+            q = if open {
+                q.filter(poll::Column::OpensAt.lte(now))
+                    .filter(poll::Column::ClosesAt.gt(now))
+            } else {
+                q.filter(
+                    poll::Column::OpensAt
+                        .gt(now)
+                        .or(poll::Column::ClosesAt.lte(now)),
+                )
+            };
+        }
+        let rows = page
+            .apply(q, poll::Column::Id)
+            .all(tx)
+            .await
+            .map_err(ApiError::from)?;
+        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+        let options = service::options_of(tx, &ids).await?;
+        let tallies = service::tallies(tx, &ids).await?;
+        Ok(page.connection(
+            rows,
+            |p| p.id,
+            |p| {
+                let opts = options.get(&p.id).cloned().unwrap_or_default();
+                let count = tallies.get(&p.id).cloned().unwrap_or_default();
+                Poll::new(p, opts, count)
+            },
+        ))
     }
+
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn poll(&self, ctx: &Context<'_>, id: ID) -> Result<Poll> {
+        let tx = ctx.tenant_tx()?;
+        let id = id_of("id", &id)?;
+        let row = service::find(tx, id).await?;
+        let options = service::options_of(tx, &[id]).await?.remove(&id);
+        let count = service::tally(tx, id).await?;
+        Ok(Poll::new(row, options.unwrap_or_default(), count))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreatePollInput {
+    title: String,
+    description: Option<String>,
+    /// 2 to 20 distinct labels, in display order.
+    options: Vec<String>,
+    eligibility: Eligibility,
+    #[graphql(default_with = "Ballot::Secret")]
+    ballot: Ballot,
+    #[graphql(default)]
+    hide_results_until_close: bool,
+    /// Absent: now.
+    opens_at: Option<DateTime<FixedOffset>>,
+    closes_at: DateTime<FixedOffset>,
 }
 
 #[derive(Default)]
@@ -22,8 +109,72 @@ pub struct PollMutation;
 #[Object]
 impl PollMutation {
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn create_poll(&self, _ctx: &Context<'_>) -> Result<i32> {
-        Ok(0)
+    async fn create_poll(&self, ctx: &Context<'_>, input: CreatePollInput) -> Result<Poll> {
+        let req = ctx.request()?;
+        let new = NewPoll {
+            title: input.title,
+            description: input.description,
+            options: input.options,
+            eligibility: input.eligibility.as_str(),
+            ballot: input.ballot.as_str(),
+            hide_results_until_close: input.hide_results_until_close,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+        };
+        let (row, options) =
+            service::create_poll(ctx.tenant_tx()?, req.principal()?.user_id, new).await?;
+        req.audit_target(row.id);
+        let count = Tally {
+            total: 0,
+            counts: options.iter().map(|o| (o.id, 0)).collect(),
+        };
+        Ok(Poll::new(row, options, count))
+    }
+
+    /// Casts the caller's vote (residents). A second vote of the same unit (or resident)
+    /// gets `CONFLICT`, however many arrive at once.
+    #[graphql(guard = "RoleGuard::resident()")]
+    async fn cast_vote(
+        &self,
+        ctx: &Context<'_>,
+        poll_id: ID,
+        option_id: ID,
+        #[graphql(desc = "The voting unit, for residents of several units in a per-unit poll.")]
+        unit_id: Option<ID>,
+    ) -> Result<VoteTally> {
+        let req = ctx.request()?;
+        let principal = req.principal()?;
+        let resident = principal
+            .resident_id
+            .ok_or(ApiError::Forbidden("only residents may vote"))?;
+        let poll_id = id_of("pollId", &poll_id)?;
+        let option_id = id_of("optionId", &option_id)?;
+        let unit_id = unit_id.map(|u| id_of("unitId", &u)).transpose()?;
+        let tx = ctx.tenant_tx()?;
+        let tally = service::cast_vote(tx, resident, poll_id, option_id, unit_id).await?;
+        req.audit_target(poll_id);
+        req.emit(DomainEvent::VoteCast {
+            poll_id,
+            total: tally.total,
+            counts: tally.counts.clone(),
+        });
+        let row = service::find(tx, poll_id).await?;
+        let options = service::options_of(tx, &[poll_id]).await?.remove(&poll_id);
+        let view = TallyView::new(&row, &options.unwrap_or_default());
+        Ok(view.render(&tally, principal.role))
+    }
+
+    /// Closes a poll now.
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn close_poll(&self, ctx: &Context<'_>, id: ID) -> Result<Poll> {
+        let req = ctx.request()?;
+        let tx = ctx.tenant_tx()?;
+        let id = id_of("id", &id)?;
+        let row = service::close_poll(tx, id).await?;
+        req.audit_target(id);
+        let options = service::options_of(tx, &[id]).await?.remove(&id);
+        let count = service::tally(tx, id).await?;
+        Ok(Poll::new(row, options.unwrap_or_default(), count))
     }
 }
 
@@ -32,8 +183,75 @@ pub struct PollSubscription;
 
 #[Subscription]
 impl PollSubscription {
+    /// The poll's tally now, then again after votes: bursts are coalesced into the newest
+    /// tally, and a tally is never older than one already sent.
     #[graphql(guard = "RoleGuard::member()")]
-    async fn vote_tally(&self, _ctx: &Context<'_>) -> Result<impl Stream<Item = i32> + use<>> {
-        Ok(futures::stream::empty())
+    async fn vote_tally(
+        &self,
+        ctx: &Context<'_>,
+        poll_id: ID,
+    ) -> Result<impl Stream<Item = VoteTally> + use<>> {
+        let live = Live::of(ctx)?.clone();
+        let role = ctx.request()?.principal()?.role;
+        let poll_id = id_of("pollId", &poll_id)?;
+
+        let tx = live.begin().await?;
+        let row = service::find(&tx, poll_id).await?;
+        let options = service::options_of(&tx, &[poll_id]).await?.remove(&poll_id);
+        let current = service::tally(&tx, poll_id).await?;
+        tx.commit().await.map_err(ApiError::from)?;
+
+        let view = Arc::new(TallyView::new(&row, &options.unwrap_or_default()));
+        let first = view.render(&current, role);
+        let sent = Arc::new(AtomicI64::new(current.total));
+        let updates = live.bursts().filter_map(move |burst| {
+            let (live, view, sent) = (live.clone(), view.clone(), sent.clone());
+            async move {
+                let newest = burst
+                    .events
+                    .iter()
+                    .filter_map(|event| match &**event {
+                        DomainEvent::VoteCast {
+                            poll_id,
+                            total,
+                            counts,
+                        } if *poll_id == view.poll_id => Some(Tally {
+                            total: *total,
+                            counts: counts.clone(),
+                        }),
+                        _ => None,
+                    })
+                    .max_by_key(|t| t.total);
+                let tally = if burst.lagged {
+                    reread(&live, view.poll_id).await?
+                } else {
+                    newest?
+                };
+                // Events of concurrent votes may be published out of commit order.
+                if tally.total <= sent.fetch_max(tally.total, Ordering::Relaxed) {
+                    return None;
+                }
+                Some(view.render(&tally, role))
+            }
+        });
+        Ok(futures::stream::once(async move { first }).chain(updates))
+    }
+}
+
+/// The tally from the database, after the subscriber missed events.
+async fn reread(live: &Live, poll_id: i64) -> Option<Tally> {
+    let result = async {
+        let tx = live.begin().await?;
+        let tally = service::tally(&tx, poll_id).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(tally)
+    }
+    .await;
+    match result {
+        Ok(tally) => Some(tally),
+        Err(err) => {
+            tracing::warn!(poll_id, error = %err.message(), "tally re-read failed");
+            None
+        }
     }
 }

@@ -389,7 +389,7 @@ async fn close_links(
 
 // ---- parsing ------------------------------------------------------------------------
 
-fn required_text(field: &'static str, raw: &str, max: usize) -> ApiResult<String> {
+pub(crate) fn required_text(field: &'static str, raw: &str, max: usize) -> ApiResult<String> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(ApiError::bad_input(field, "must not be empty"));

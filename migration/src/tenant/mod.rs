@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_property;
 mod m0002_billing;
+mod m0003_polls;
 mod m0005_complaints;
 
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_property::Migration),
             Box::new(m0002_billing::Migration),
+            Box::new(m0003_polls::Migration),
             Box::new(m0005_complaints::Migration),
         ]
     }
