@@ -187,6 +187,28 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         "NOT_FOUND",
         "another resident's complaint does not exist for them"
     );
+    let comment = e
+        .gql(
+            &e.resident,
+            "mutation($id: ID!) { addComplaintComment(id: $id, body: \"Halo\") { id } }",
+            json!({"id": other_id}),
+        )
+        .await;
+    assert_eq!(code(&comment), "NOT_FOUND");
+
+    // Another tenant's complaint ids mean nothing here.
+    e.app.tenant("kenanga", 2, 2).await;
+    let stranger = e.app.manager_token("kenanga").await;
+    let elsewhere = e
+        .app
+        .gql(
+            Some("kenanga"),
+            Some(&stranger),
+            "query($id: ID!) { complaint(id: $id) { id } }",
+            json!({"id": own_id}),
+        )
+        .await;
+    assert_eq!(code(&elsewhere), "NOT_FOUND");
 
     let audited = e
         .app
