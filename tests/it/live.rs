@@ -557,14 +557,7 @@ struct PrivateRedis {
 impl PrivateRedis {
     fn start_on(port: u16) -> Self {
         let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
+            .args(["--port", &port.to_string(), "--save", "", "--appendonly", "no"])
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("redis-server is needed for the Redis restart test");
@@ -575,10 +568,7 @@ impl PrivateRedis {
         // Ready when it answers PING.
         let deadline = std::time::Instant::now() + PATIENCE;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "redis-server did not start"
-            );
+            assert!(std::time::Instant::now() < deadline, "redis-server did not start");
             std::thread::yield_now();
         }
         redis
@@ -629,10 +619,7 @@ async fn the_gateway_rides_out_a_redis_restart() {
     redis.stop();
     let voted = vote(&one, "alpha", &residents[0], &poll, &options[0]).await;
     assert_eq!(voted["data"]["castVote"]["total"], 1, "{voted}");
-    assert_eq!(
-        on_one.recv().await["payload"]["data"]["voteTally"]["total"],
-        1
-    );
+    assert_eq!(on_one.recv().await["payload"]["data"]["voteTally"]["total"], 1);
     let health = one.client().get(one.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 503, "health tells Redis is down");
 
@@ -648,12 +635,6 @@ async fn the_gateway_rides_out_a_redis_restart() {
         }
     }
     let (cast, message) = heard.expect("instance two hears votes again after the restart");
-    let total = message["payload"]["data"]["voteTally"]["total"]
-        .as_i64()
-        .unwrap();
-    assert_eq!(
-        total,
-        i64::try_from(cast).unwrap(),
-        "the tally is current: {message}"
-    );
+    let total = message["payload"]["data"]["voteTally"]["total"].as_i64().unwrap();
+    assert_eq!(total, i64::try_from(cast).unwrap(), "the tally is current: {message}");
 }
