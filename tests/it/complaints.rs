@@ -576,6 +576,10 @@ async fn complaints_sla_job_marks_breaches_once() {
         counters["data"]["complaintCounters"],
         json!({"open": 2, "overdue": 1})
     );
+    assert_eq!(
+        e.ids(&e.manager, json!({"overdue": true})).await,
+        vec![late["id"].as_str().unwrap()]
+    );
 
     // A rerun marks nothing again and tells no one.
     jobs::enqueue(

@@ -34,6 +34,9 @@ pub struct ComplaintFilterInput {
     /// Only complaints assigned to the caller.
     #[graphql(default)]
     assigned_to_me: bool,
+    /// Only complaints past their SLA deadline and not resolved or closed.
+    #[graphql(default)]
+    overdue: bool,
     /// Full-text search over title and description, web-search syntax: `lampu jalan mati`,
     /// `"air keruh"`, `sampah -parkir`. Words match as written (no stemming).
     search: Option<String>,
@@ -65,6 +68,7 @@ impl ComplaintQuery {
             priority: f.priority,
             category: f.category,
             assigned_to_me: f.assigned_to_me,
+            overdue: f.overdue,
             search: f.search,
         };
         let actor = ctx.request()?.principal()?;

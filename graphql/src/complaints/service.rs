@@ -116,6 +116,9 @@ impl Priority {
     }
 }
 
+/// Statuses in which the SLA clock runs: not yet resolved or closed.
+const ACTIVE: [&str; 3] = ["OPEN", "IN_PROGRESS", "REOPENED"];
+
 fn is_staff(actor: &Principal) -> bool {
     matches!(actor.role, Role::Manager | Role::Security)
 }
@@ -209,6 +212,8 @@ pub struct ComplaintFilter {
     /// Case-insensitive, whole category.
     pub category: Option<String>,
     pub assigned_to_me: bool,
+    /// Only complaints past their SLA deadline and not resolved or closed.
+    pub overdue: bool,
     /// Web-search syntax (`lampu mati`, `"air keruh"`, `-parkir`), words as written.
     pub search: Option<String>,
 }
@@ -242,6 +247,11 @@ pub async fn list(
     }
     if filter.assigned_to_me {
         q = q.filter(complaint::Column::AssigneeUserId.eq(actor.user_id));
+    }
+    if filter.overdue {
+        q = q
+            .filter(complaint::Column::SlaBreachedAt.is_not_null())
+            .filter(complaint::Column::Status.is_in(ACTIVE));
     }
     if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
         q = q.filter(Expr::cust_with_values(
