@@ -15,6 +15,7 @@ pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod complaints;
 pub mod context;
 pub mod error;
 pub mod events;
@@ -44,6 +45,7 @@ pub struct Query(
     billing::schema::BillingQuery,
     polls::schema::PollQuery,
     announcements::schema::AnnouncementQuery,
+    complaints::schema::ComplaintQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -54,12 +56,14 @@ pub struct Mutation(
     billing::schema::BillingMutation,
     polls::schema::PollMutation,
     announcements::schema::AnnouncementMutation,
+    complaints::schema::ComplaintMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
     polls::schema::PollSubscription,
     announcements::schema::AnnouncementSubscription,
+    complaints::schema::ComplaintSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use klustera_graphql::announcements;
 use klustera_graphql::billing::{notify, service};
+use klustera_graphql::complaints;
 use klustera_graphql::events::DomainEvent;
 use klustera_graphql::jobs::kind;
 use klustera_graphql::types::{Period, TenantSlug};
@@ -20,6 +21,7 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
         kind::REMINDER_SWEEP => reminder_sweep(&run).await,
         kind::DELIVER_NOTIFICATIONS => deliver(&run).await,
         kind::PUBLISH_ANNOUNCEMENTS => publish_announcements(&run).await,
+        kind::COMPLAINT_SLA => complaint_sla(&run).await,
         other => Err(anyhow!("unknown job kind {other}")),
     }
 }
@@ -144,6 +146,28 @@ async fn publish_announcements(run: &JobRun<'_>) -> anyhow::Result<()> {
         run.env.events.publish(
             &run.job.tenant_slug,
             DomainEvent::AnnouncementPublished { announcement_id },
+        );
+    }
+    Ok(())
+}
+
+/// Marks complaints past their SLA deadline (one statement; a rerun marks nothing twice),
+/// then, once that committed, tells subscribers about each newly breached complaint.
+async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, _) = bound(run).await?;
+    let breached = complaints::service::mark_sla_breaches(&tx)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    run.checkpoint(&tx, json!({"breached": breached.len()}))
+        .await?;
+    tx.commit().await?;
+    for b in breached {
+        run.env.events.publish(
+            &run.job.tenant_slug,
+            DomainEvent::ComplaintChanged {
+                complaint_id: b.id,
+                resident_id: Some(b.resident_id),
+            },
         );
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! - every day: the overdue sweep (late fees) and the reminder sweep;
 //! - whenever scheduled announcements are due: their publication (a live-job key, so at
 //!   most one is queued or running per tenant).
+//! - every minute: the complaint SLA sweep.
 
 use std::time::Duration;
 
@@ -31,6 +32,7 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
     ))
     .all(db)
     .await?;
+    let minute = chrono::Utc::now().format("%Y-%m-%dT%H:%M");
     for t in tenants {
         let enqueue = |kind: &'static str, key: String, payload: serde_json::Value| {
             let slug = t.slug.clone();
@@ -52,6 +54,12 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
             enqueue(
                 kind::REMINDER_SWEEP,
                 format!("{}:{slug}:{day}", kind::REMINDER_SWEEP),
+                json!({}),
+            )
+            .await?;
+            enqueue(
+                kind::COMPLAINT_SLA,
+                format!("{}:{slug}:{minute}", kind::COMPLAINT_SLA),
                 json!({}),
             )
             .await?;

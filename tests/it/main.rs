@@ -6,6 +6,7 @@ mod app;
 mod auth;
 mod billing;
 mod cli;
+mod complaints;
 mod crash;
 mod dataloader;
 mod http_contract;

@@ -6,6 +6,7 @@ mod m0001_property;
 mod m0002_billing;
 mod m0003_polls;
 mod m0004_announcements;
+mod m0005_complaints;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_billing::Migration),
             Box::new(m0003_polls::Migration),
             Box::new(m0004_announcements::Migration),
+            Box::new(m0005_complaints::Migration),
         ]
     }
 }
