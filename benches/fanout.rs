@@ -149,7 +149,10 @@ async fn subscriber(
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
+    sorted
+        .get(rank.max(1) - 1)
+        .copied()
+        .unwrap_or(Duration::ZERO)
 }
 
 fn ms(d: Duration) -> String {
@@ -159,7 +162,7 @@ fn ms(d: Duration) -> String {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let subscribers: usize = env_or("FANOUT_SUBSCRIBERS", 10_000);
-    let votes: usize = env_or("FANOUT_VOTES", 10);
+    let votes: usize = env_or("FANOUT_VOTES", 10).max(1);
     let port: u16 = env_or("FANOUT_PORT", 18_090);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bin = root.join("target/release/klustera");
@@ -336,6 +339,7 @@ async fn main() -> Result<(), Error> {
     }
     all.sort();
     lasts.sort();
+    let votes = voters.len();
     let per_conn = (rss_after.saturating_sub(rss_before) as f64) / subscribers as f64;
     let report = format!(
         "| subscribers | votes | p50 | p99 | last subscriber (median over votes) | last subscriber (worst) | RSS before | RSS after | per connection |\n\

@@ -15,12 +15,17 @@ pub fn principal_of(headers: &HeaderMap, keys: &TokenKeys) -> Result<Option<Prin
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(bearer)
         .ok_or(ApiError::Unauthenticated(
             "use Authorization: Bearer <access token>",
         ))?;
-    keys.verify(token.trim()).map(Some)
+    keys.verify(token).map(Some)
+}
+
+/// The token of a `Bearer <token>` credential (HTTP header or WebSocket init payload).
+pub fn bearer(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
 }

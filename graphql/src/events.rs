@@ -29,6 +29,12 @@ pub enum DomainEvent {
         /// `(option id, votes)` in option order.
         counts: Vec<(i64, i64)>,
     },
+    /// A poll was closed early (its results may no longer be hidden).
+    #[serde(rename_all = "camelCase")]
+    PollClosed { poll_id: i64 },
+    /// The bus may have lost events (its Redis subscription was interrupted): subscribers
+    /// re-read their state. Never published by the domain.
+    Resync,
     /// An announcement became visible (published now, or its scheduled time came).
     #[serde(rename_all = "camelCase")]
     AnnouncementPublished { announcement_id: i64 },

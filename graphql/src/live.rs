@@ -64,7 +64,8 @@ impl Live {
 #[derive(Debug, Default)]
 pub struct Burst {
     pub events: Vec<Arc<DomainEvent>>,
-    /// The subscriber fell behind and events were dropped: re-read the state.
+    /// Events may have been dropped (the subscriber fell behind, or the bus lost its
+    /// connection): re-read the state.
     pub lagged: bool,
 }
 
@@ -75,12 +76,14 @@ pub fn bursts(
     futures::stream::unfold(rx, |mut rx| async move {
         let mut burst = Burst::default();
         match rx.recv().await {
+            Ok(event) if *event == DomainEvent::Resync => burst.lagged = true,
             Ok(event) => burst.events.push(event),
             Err(RecvError::Lagged(_)) => burst.lagged = true,
             Err(RecvError::Closed) => return None,
         }
         loop {
             match rx.try_recv() {
+                Ok(event) if *event == DomainEvent::Resync => burst.lagged = true,
                 Ok(event) => burst.events.push(event),
                 Err(TryRecvError::Lagged(_)) => burst.lagged = true,
                 Err(TryRecvError::Empty | TryRecvError::Closed) => break,

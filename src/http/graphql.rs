@@ -138,15 +138,10 @@ async fn execute(
 
     // Parse once, here: the document is checked, tells which schema runs it, and is
     // handed to async-graphql already parsed.
-    let operation_name = request.operation_name.clone();
-    let kind = match request.parsed_query() {
-        Ok(doc) => match limits::check_aliases(doc, app.config.max_aliases) {
-            Ok(()) => limits::operation_type(doc, operation_name.as_deref()),
-            Err(err) => return refused(err, format, &request_id),
-        },
+    let kind = match classify(&mut request, app.config.max_aliases) {
+        Ok(kind) => kind,
         Err(err) => {
-            let mut response = async_graphql::Response::from_errors(vec![err]);
-            response.errors.iter_mut().for_each(ensure_code);
+            let response = async_graphql::Response::from_errors(vec![err]);
             let status = if format == Format::Json {
                 StatusCode::OK
             } else {
@@ -194,6 +189,26 @@ async fn execute(
         StatusCode::OK
     };
     respond(status, &response, format, &request_id)
+}
+
+/// Parses the document once (async-graphql reuses it) and checks what must be checked
+/// before choosing a schema: the alias limit. Returns the operation's type (`None`: no
+/// such operation), or the error that refuses the request, with its code.
+pub(crate) fn classify(
+    request: &mut async_graphql::Request,
+    max_aliases: usize,
+) -> Result<Option<OperationType>, ServerError> {
+    let operation_name = request.operation_name.clone();
+    match request.parsed_query() {
+        Ok(doc) => match limits::check_aliases(doc, max_aliases) {
+            Ok(()) => Ok(limits::operation_type(doc, operation_name.as_deref())),
+            Err(err) => Err(to_server_error(err)),
+        },
+        Err(mut err) => {
+            ensure_code(&mut err);
+            Err(err)
+        }
+    }
 }
 
 /// Runs one query or mutation in its own tenant transaction (HTTP and WebSocket alike):

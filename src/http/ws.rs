@@ -34,13 +34,15 @@ use tokio_stream::StreamMap;
 
 use klustera_graphql::live::Live;
 use klustera_graphql::types::TenantSlug;
-use klustera_graphql::{ApiError, Principal, RequestContext, Role, limits};
+use klustera_graphql::{ApiError, Principal, RequestContext, Role};
 
-use super::graphql::{ensure_code, run, tenant_for, to_server_error};
+use super::graphql::{classify, ensure_code, run, tenant_for, to_server_error};
 use crate::app::AppState;
 use crate::tenancy::{bind, resolve};
 
 const TRANSPORT_WS: &str = "graphql-transport-ws";
+/// How long a write may wait for a client that does not read.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const LEGACY_WS: &str = "graphql-ws";
 
 /// Close codes of `graphql-transport-ws`.
@@ -220,7 +222,10 @@ impl Connection {
                 Event::Expired => Step::close(close::FORBIDDEN, "Forbidden: access token expired"),
             };
             for message in step.send {
-                if sink.send(Message::Text(message.into())).await.is_err() {
+                // A client that stops reading is dropped, not waited for.
+                let sent =
+                    tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::Text(message.into())));
+                if !matches!(sent.await, Ok(Ok(()))) {
                     return;
                 }
             }
@@ -311,12 +316,15 @@ impl Connection {
     fn on_ping(&mut self, payload: Option<&Value>) -> Step {
         if let (Some(session), Some(token)) = (
             self.session.as_mut(),
-            field(payload, "authorization").and_then(bearer),
+            field(payload, "authorization").and_then(crate::auth::bearer),
         ) {
             match self.app.keys.verify_until(token) {
+                // The same identity only: running subscriptions were authorised for it.
                 Ok((p, exp))
                     if p.user_id == session.principal.user_id
-                        && p.tenant == session.principal.tenant =>
+                        && p.tenant == session.principal.tenant
+                        && p.role == session.principal.role
+                        && p.resident_id == session.principal.resident_id =>
                 {
                     session.expires = deadline(exp);
                 }
@@ -356,16 +364,9 @@ impl Connection {
             return Step::send(vec![self.error(&id, vec![to_server_error(err)])]);
         }
 
-        let operation_name = request.operation_name.clone();
-        let kind = match request.parsed_query() {
-            Ok(doc) => match limits::check_aliases(doc, self.app.config.max_aliases) {
-                Ok(()) => limits::operation_type(doc, operation_name.as_deref()),
-                Err(err) => return Step::send(vec![self.error(&id, vec![to_server_error(err)])]),
-            },
-            Err(mut err) => {
-                ensure_code(&mut err);
-                return Step::send(vec![self.error(&id, vec![err])]);
-            }
+        let kind = match classify(&mut request, self.app.config.max_aliases) {
+            Ok(kind) => kind,
+            Err(err) => return Step::send(vec![self.error(&id, vec![err])]),
         };
         let request_id = format!("ws-{}-{id}", self.connection_id);
         let principal = session.principal.clone();
@@ -388,7 +389,9 @@ impl Connection {
             Some(kind) => {
                 let app = self.app.clone();
                 let tenant = session.live.tenant.clone();
-                let single = async move {
+                // Spawned: the operation runs to its commit and its events' publication
+                // even if the client completes it, stops reading or goes away.
+                let single = tokio::spawn(async move {
                     let schema = if kind == OperationType::Mutation {
                         &app.mutation_schema
                     } else {
@@ -397,20 +400,20 @@ impl Connection {
                     let scope = bind::bind_request(&app.db, tenant, &app.config.statement_timeout);
                     match scope.await {
                         Ok(scope) => {
-                            run(
-                                &app,
-                                schema,
-                                Ok(Some(principal)),
-                                Some(scope),
-                                request,
-                                &request_id,
-                            )
-                            .await
+                            let principal = Ok(Some(principal));
+                            run(&app, schema, principal, Some(scope), request, &request_id).await
                         }
                         Err(err) => {
                             async_graphql::Response::from_errors(vec![to_server_error(err)])
                         }
                     }
+                });
+                let single = async move {
+                    single.await.unwrap_or_else(|_| {
+                        let err =
+                            ApiError::internal(std::io::Error::other("operation task failed"));
+                        async_graphql::Response::from_errors(vec![to_server_error(err)])
+                    })
                 };
                 futures::stream::once(single)
                     .map(Some)
@@ -480,12 +483,11 @@ async fn authenticate(
     named: &Result<Option<TenantSlug>, ApiError>,
     payload: Option<&Value>,
 ) -> Result<Session, ApiError> {
-    let token =
-        field(payload, "authorization")
-            .and_then(bearer)
-            .ok_or(ApiError::Unauthenticated(
-                "connection_init needs {\"Authorization\": \"Bearer <access token>\"}",
-            ))?;
+    let token = field(payload, "authorization")
+        .and_then(crate::auth::bearer)
+        .ok_or(ApiError::Unauthenticated(
+            "connection_init needs {\"Authorization\": \"Bearer <access token>\"}",
+        ))?;
     let (principal, exp) = app.keys.verify_until(token)?;
     if principal.role == Role::SuperAdmin {
         return Err(ApiError::Forbidden("subscriptions are for tenant users"));
@@ -533,13 +535,6 @@ fn field<'a>(payload: Option<&'a Value>, name: &str) -> Option<&'a str> {
         .find(|(k, _)| k.eq_ignore_ascii_case(name))?
         .1
         .as_str()
-}
-
-fn bearer(value: &str) -> Option<&str> {
-    value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(str::trim)
 }
 
 /// When a token expiring at `exp` (unix seconds) stops being good.

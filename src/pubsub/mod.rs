@@ -48,6 +48,19 @@ impl Hub {
     }
 }
 
+impl Hub {
+    /// Tells every subscriber that events may have been lost (they re-read their state).
+    pub fn resync_all(&self) {
+        let Ok(topics) = self.topics.lock() else {
+            return;
+        };
+        let resync = Arc::new(DomainEvent::Resync);
+        for topic in topics.values() {
+            let _ = topic.send(resync.clone());
+        }
+    }
+}
+
 impl EventSource for Hub {
     fn subscribe(&self, tenant: &str) -> broadcast::Receiver<Arc<DomainEvent>> {
         match self.topics.lock() {

@@ -125,6 +125,8 @@ async fn subscribe_loop(
                         let _ = tx.send(());
                     } else {
                         tracing::info!("Redis subscription restored");
+                        // Whatever was published meanwhile never reached us.
+                        hub.resync_all();
                     }
                     backoff = Duration::from_millis(100);
                     let mut messages = pubsub.into_on_message();

@@ -386,6 +386,10 @@ async fn hidden_results_stay_hidden_from_residents_until_the_poll_closes() {
         closed["data"]["closePoll"]["tally"]["hidden"], false,
         "{closed}"
     );
+    // Subscribers get the final tally when the poll closes: results no longer hidden.
+    let last = resident_ws.recv().await["payload"]["data"]["voteTally"].clone();
+    assert_eq!(last["hidden"], false, "{last}");
+    assert_eq!(last["results"][2]["votes"], 1, "{last}");
     assert_eq!(body["data"]["poll"]["isOpen"], false, "{body}");
     assert_eq!(
         body["data"]["poll"]["tally"]["results"][2]["votes"], 1,

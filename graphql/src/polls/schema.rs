@@ -1,8 +1,5 @@
 //! Poll fields. Thin: guard, one service call, map.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
@@ -14,11 +11,11 @@ use klustera_entities::tenant::poll;
 
 use super::model::{Ballot, Eligibility, Poll, TallyView, VoteTally};
 use super::service::{self, NewPoll, Tally};
-use crate::context::ContextExt;
+use crate::context::{ContextExt, Role};
 use crate::error::ApiError;
 use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
-use crate::live::Live;
+use crate::live::{Burst, Live};
 use crate::pagination::Page;
 use crate::property::model::id_of;
 
@@ -172,6 +169,7 @@ impl PollMutation {
         let id = id_of("id", &id)?;
         let row = service::close_poll(tx, id).await?;
         req.audit_target(id);
+        req.emit(DomainEvent::PollClosed { poll_id: id });
         let options = service::options_of(tx, &[id]).await?.remove(&id);
         let count = service::tally(tx, id).await?;
         Ok(Poll::new(row, options.unwrap_or_default(), count))
@@ -184,7 +182,8 @@ pub struct PollSubscription;
 #[Subscription]
 impl PollSubscription {
     /// The poll's tally now, then again after votes: bursts are coalesced into the newest
-    /// tally, and a tally is never older than one already sent.
+    /// tally, a tally is never older than one already sent, and closing the poll sends the
+    /// final one (with results, when they were hidden until then).
     #[graphql(guard = "RoleGuard::member()")]
     async fn vote_tally(
         &self,
@@ -194,64 +193,94 @@ impl PollSubscription {
         let live = Live::of(ctx)?.clone();
         let role = ctx.request()?.principal()?.role;
         let poll_id = id_of("pollId", &poll_id)?;
-
-        let tx = live.begin().await?;
-        let row = service::find(&tx, poll_id).await?;
-        let options = service::options_of(&tx, &[poll_id]).await?.remove(&poll_id);
-        let current = service::tally(&tx, poll_id).await?;
-        tx.commit().await.map_err(ApiError::from)?;
-
-        let view = Arc::new(TallyView::new(&row, &options.unwrap_or_default()));
-        let first = view.render(&current, role);
-        let sent = Arc::new(AtomicI64::new(current.total));
-        let updates = live.bursts().filter_map(move |burst| {
-            let (live, view, sent) = (live.clone(), view.clone(), sent.clone());
-            async move {
-                let newest = burst
-                    .events
-                    .iter()
-                    .filter_map(|event| match &**event {
-                        DomainEvent::VoteCast {
-                            poll_id,
-                            total,
-                            counts,
-                        } if *poll_id == view.poll_id => Some(Tally {
-                            total: *total,
-                            counts: counts.clone(),
-                        }),
-                        _ => None,
-                    })
-                    .max_by_key(|t| t.total);
-                let tally = if burst.lagged {
-                    reread(&live, view.poll_id).await?
-                } else {
-                    newest?
-                };
-                // Events of concurrent votes may be published out of commit order.
-                if tally.total <= sent.fetch_max(tally.total, Ordering::Relaxed) {
-                    return None;
+        // Listen first, then read: a vote committed in between is heard, not lost.
+        let bursts = live.bursts();
+        let (view, tally) = load(&live, poll_id).await?;
+        let first = view.render(&tally, role);
+        let watch = Watch {
+            live,
+            role,
+            view,
+            sent: tally.total,
+        };
+        let updates = futures::stream::unfold(
+            (Box::pin(bursts), watch),
+            |(mut bursts, mut watch)| async move {
+                loop {
+                    let burst = bursts.next().await?;
+                    if let Some(tally) = watch.apply(burst).await {
+                        return Some((tally, (bursts, watch)));
+                    }
                 }
-                Some(view.render(&tally, role))
-            }
-        });
+            },
+        );
         Ok(futures::stream::once(async move { first }).chain(updates))
     }
 }
 
-/// The tally from the database, after the subscriber missed events.
-async fn reread(live: &Live, poll_id: i64) -> Option<Tally> {
-    let result = async {
-        let tx = live.begin().await?;
-        let tally = service::tally(&tx, poll_id).await?;
-        tx.commit().await?;
-        Ok::<_, ApiError>(tally)
-    }
-    .await;
-    match result {
-        Ok(tally) => Some(tally),
-        Err(err) => {
-            tracing::warn!(poll_id, error = %err.message(), "tally re-read failed");
-            None
+/// A `voteTally` subscriber's state between bursts.
+struct Watch {
+    live: Live,
+    role: Role,
+    view: TallyView,
+    /// Total of the last tally sent.
+    sent: i64,
+}
+
+impl Watch {
+    /// The tally to send for this burst, if any.
+    async fn apply(&mut self, burst: Burst) -> Option<VoteTally> {
+        let poll = self.view.poll_id;
+        let mut closed = false;
+        let mut newest: Option<Tally> = None;
+        for event in &burst.events {
+            match &**event {
+                DomainEvent::VoteCast {
+                    poll_id,
+                    total,
+                    counts,
+                } if *poll_id == poll && newest.as_ref().is_none_or(|t| t.total < *total) => {
+                    newest = Some(Tally {
+                        total: *total,
+                        counts: counts.clone(),
+                    });
+                }
+                DomainEvent::PollClosed { poll_id } if *poll_id == poll => closed = true,
+                _ => {}
+            }
         }
+        let tally = if closed || burst.lagged {
+            match load(&self.live, poll).await {
+                Ok((view, tally)) => {
+                    self.view = view;
+                    tally
+                }
+                Err(err) => {
+                    tracing::warn!(poll, error = %err.message(), "tally re-read failed");
+                    return None;
+                }
+            }
+        } else {
+            newest?
+        };
+        // Events of concurrent votes may be published out of commit order.
+        if tally.total <= self.sent && !closed {
+            return None;
+        }
+        self.sent = std::cmp::max(self.sent, tally.total);
+        Some(self.view.render(&tally, self.role))
     }
+}
+
+/// The poll (as a tally needs it) and its tally, in one short transaction.
+async fn load(live: &Live, poll_id: i64) -> Result<(TallyView, Tally), ApiError> {
+    let tx = live.begin().await?;
+    let row = service::find(&tx, poll_id).await?;
+    let options = service::options_of(&tx, &[poll_id])
+        .await?
+        .remove(&poll_id)
+        .unwrap_or_default();
+    let tally = service::tally(&tx, poll_id).await?;
+    tx.commit().await?;
+    Ok((TallyView::new(&row, &options), tally))
 }

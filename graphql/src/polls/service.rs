@@ -87,7 +87,7 @@ pub async fn create_poll(
     }
     .insert(db)
     .await?;
-    let options = PollOptionRow::find_by_statement(stmt(
+    let mut options = PollOptionRow::find_by_statement(stmt(
         "INSERT INTO poll_options (poll_id, position, label) \
          SELECT $1, ord, label FROM unnest($2::text[]) WITH ORDINALITY AS l(label, ord) \
          RETURNING id, poll_id, position, label",
@@ -95,6 +95,8 @@ pub async fn create_poll(
     ))
     .all(db)
     .await?;
+    // RETURNING promises no order.
+    options.sort_by_key(|o| o.position);
     Ok((row, options))
 }
 
@@ -177,7 +179,8 @@ pub async fn cast_vote(
     unit_id: Option<i64>,
 ) -> ApiResult<Tally> {
     let poll = Locked::find_by_statement(stmt(
-        "SELECT eligibility, now() >= opens_at AND now() < closes_at AS open \
+        "SELECT eligibility, statement_timestamp() >= opens_at \
+                AND statement_timestamp() < closes_at AS open \
          FROM polls WHERE id = $1 FOR NO KEY UPDATE",
         [poll_id.into()],
     ))
@@ -285,8 +288,9 @@ pub async fn close_poll(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<po
     use sea_orm::EntityTrait;
     let closed = db
         .execute_raw(stmt(
-            "UPDATE polls SET closes_at = now(), opens_at = LEAST(opens_at, now() - interval '1 microsecond') \
-             WHERE id = $1 AND closes_at > now()",
+            "UPDATE polls SET closes_at = statement_timestamp(), \
+                opens_at = LEAST(opens_at, statement_timestamp() - interval '1 microsecond') \
+             WHERE id = $1 AND closes_at > statement_timestamp()",
             [poll_id.into()],
         ))
         .await?;
