@@ -63,6 +63,10 @@ pub async fn connect(
         .max_connections(size)
         .min_connections(1.min(size))
         .acquire_timeout(Duration::from_secs(10))
+        // Pinging every connection handed out would cost each request a round trip more
+        // than its own statements; only a connection idle for a while is checked first
+        // (the pool still checks, and resets, every connection given back).
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false);
     let mut db = Database::connect(options)
         .await

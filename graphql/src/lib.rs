@@ -27,6 +27,7 @@ pub mod loader;
 pub mod pagination;
 pub mod polls;
 pub mod property;
+mod rows;
 pub mod types;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};

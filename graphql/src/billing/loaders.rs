@@ -9,6 +9,7 @@ use klustera_entities::tenant::{bill, bill_item, payment, unit};
 
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
+use crate::rows;
 
 /// Most bills `Unit.bills(last:)` returns.
 pub const MAX_RECENT_BILLS: u8 = 24;
@@ -53,17 +54,18 @@ impl Loader<BillsOfUnit> for TenantLoader {
     ) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
         use sea_orm::{DbBackend, Statement};
         let most = keys.iter().map(|k| k.1).max().unwrap_or(0);
-        let rows = bill::Entity::find()
-            .from_raw_sql(Statement::from_sql_and_values(
+        let rows: Vec<bill::Model> = rows::all_raw(
+            self.tx()?.as_ref(),
+            Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid, void_reason, created_at \
                  FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n \
                        FROM bills b WHERE unit_id = ANY($1)) ranked \
                  WHERE n <= $2 ORDER BY unit_id, period DESC",
                 [ids(keys, |k| k.0).into(), i32::from(most).into()],
-            ))
-            .all(self.tx()?.as_ref())
-            .await?;
+            ),
+        )
+        .await?;
         // One statement for the batch, fetching the largest n asked; each key keeps its own n.
         let by_unit = group(&ids(keys, |k| k.0), rows, |b| b.unit_id);
         Ok(keys
@@ -85,11 +87,10 @@ impl Loader<ItemsOfBill> for TenantLoader {
         &self,
         keys: &[ItemsOfBill],
     ) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
-        let rows = bill_item::Entity::find()
+        let select = bill_item::Entity::find()
             .filter(bill_item::Column::BillId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(bill_item::Column::Id)
-            .all(self.tx()?.as_ref())
-            .await?;
+            .order_by_asc(bill_item::Column::Id);
+        let rows: Vec<bill_item::Model> = rows::all(self.tx()?.as_ref(), select).await?;
         Ok(group(keys, rows, |i| ItemsOfBill(i.bill_id)))
     }
 }
@@ -102,11 +103,10 @@ impl Loader<PaymentsOfBill> for TenantLoader {
         &self,
         keys: &[PaymentsOfBill],
     ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
-        let rows = payment::Entity::find()
+        let select = payment::Entity::find()
             .filter(payment::Column::BillId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(payment::Column::Id)
-            .all(self.tx()?.as_ref())
-            .await?;
+            .order_by_asc(payment::Column::Id);
+        let rows: Vec<payment::Model> = rows::all(self.tx()?.as_ref(), select).await?;
         Ok(group(keys, rows, |p| PaymentsOfBill(p.bill_id)))
     }
 }
@@ -116,10 +116,8 @@ impl Loader<UnitById> for TenantLoader {
     type Error = ApiError;
 
     async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
-        let rows = unit::Entity::find()
-            .filter(unit::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(self.tx()?.as_ref())
-            .await?;
+        let select = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0)));
+        let rows: Vec<unit::Model> = rows::all(self.tx()?.as_ref(), select).await?;
         Ok(rows.into_iter().map(|u| (UnitById(u.id), u)).collect())
     }
 }

@@ -16,6 +16,7 @@ use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, like_pattern};
+use crate::rows;
 use crate::types::{Email, Phone};
 
 pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
@@ -86,7 +87,7 @@ pub async fn list_units(
     if let Some(only) = &filter.only {
         q = q.filter(unit::Column::Id.is_in(only.iter().copied()));
     }
-    Ok(page.apply(q, unit::Column::Id).all(db).await?)
+    rows::all(db, page.apply(q, unit::Column::Id)).await
 }
 
 pub async fn get_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<unit::Model> {

@@ -1,0 +1,72 @@
+//! Rows decoded by column position.
+//!
+//! SeaORM's derived decoding looks each column up by name and formats a `String` for it
+//! (prefix + name) on every row: on the pages and batches behind every list that was a
+//! large share of the gateway's CPU. These decoders read columns by position, in the
+//! order of the model's fields, which is the column order `Entity::find()` selects and the
+//! order the raw SELECTs using them list.
+
+use sea_orm::{
+    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+};
+
+use klustera_entities::tenant::{bill, bill_item, payment, unit};
+
+use crate::error::ApiResult;
+
+/// A model read from consecutive columns starting at `first`.
+pub(crate) trait ByPosition: Sized {
+    fn at(row: &QueryResult, first: usize) -> Result<Self, DbErr>;
+}
+
+macro_rules! by_position {
+    ($($model:path { $($field:ident),* $(,)? })*) => { $(
+        impl ByPosition for $model {
+            fn at(row: &QueryResult, first: usize) -> Result<Self, DbErr> {
+                let mut column = first;
+                let mut next = || {
+                    column += 1;
+                    column - 1
+                };
+                Ok(Self { $($field: row.try_get_by_index(next())?,)* })
+            }
+        }
+    )* };
+}
+
+// Every field, in declaration order (a missing field does not compile).
+by_position! {
+    unit::Model { id, block_id, number, area_m2, unit_type, archived_at, created_at }
+    bill::Model {
+        id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid,
+        void_reason, created_at,
+    }
+    bill_item::Model {
+        id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp,
+        ppn,
+    }
+    payment::Model {
+        id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at,
+        refunded_at,
+    }
+}
+
+/// The rows of `select`, decoded by position.
+pub(crate) async fn all<E: EntityTrait, T: ByPosition>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+) -> ApiResult<Vec<T>> {
+    all_raw(db, select.build(DbBackend::Postgres)).await
+}
+
+/// The rows of a statement whose columns are `T`'s fields, decoded by position.
+pub(crate) async fn all_raw<T: ByPosition>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+) -> ApiResult<Vec<T>> {
+    let rows = db.query_all_raw(statement).await?;
+    Ok(rows
+        .iter()
+        .map(|row| T::at(row, 0))
+        .collect::<Result<_, _>>()?)
+}
