@@ -22,7 +22,7 @@ use super::model::AudienceKind;
 use crate::context::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::Page;
-use crate::property::service::required_text;
+use crate::types::required_text;
 
 /// Most blocks, units or residents one announcement may name.
 pub const MAX_TARGETS: usize = 1000;

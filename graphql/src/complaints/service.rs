@@ -32,6 +32,7 @@ use crate::context::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::Page;
 use crate::property::service::{get_resident, household_unit_ids};
+use crate::types::required_text;
 
 /// Where a complaint is in its life.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -647,20 +648,6 @@ pub async fn snapshot(db: &impl ConnectionTrait, id: i64) -> ApiResult<Option<Sn
 }
 
 // ---- parsing ------------------------------------------------------------------------
-
-fn required_text(field: &'static str, raw: &str, max: usize) -> ApiResult<String> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(text.to_owned())
-}
 
 #[cfg(test)]
 mod tests {

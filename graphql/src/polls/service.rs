@@ -15,7 +15,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, FromQueryResult, Set
 use klustera_entities::tenant::poll;
 
 use crate::error::{ApiError, ApiResult};
-use crate::property::service::{household_unit_ids, required_text};
+use crate::property::service::household_unit_ids;
+use crate::types::required_text;
 
 fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)

@@ -17,7 +17,7 @@ use klustera_entities::tenant::{block, resident, resident_unit, unit};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, like_pattern};
 use crate::rows;
-use crate::types::{Email, Phone};
+use crate::types::{Email, Phone, required_text};
 
 pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
 pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
@@ -389,20 +389,6 @@ async fn close_links(
 }
 
 // ---- parsing ------------------------------------------------------------------------
-
-pub(crate) fn required_text(field: &'static str, raw: &str, max: usize) -> ApiResult<String> {
-    let text = raw.trim();
-    if text.is_empty() {
-        return Err(ApiError::bad_input(field, "must not be empty"));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::bad_input(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(text.to_owned())
-}
 
 fn optional(raw: &str) -> Option<&str> {
     Some(raw.trim()).filter(|s| !s.is_empty())
