@@ -4,12 +4,15 @@
 //! - [`context`]: per-request state (caller, tenant scope with its transaction).
 //! - [`error`]: [`ApiError`], the one error type, mapped once to `extensions.code`.
 //! - [`types`]: parsing newtypes (`Phone`, `TenantSlug`).
-//! - [`auth`], [`property`]: one folder per domain: `service` (rules + SQL), `schema`
-//!   (thin resolvers), `model` (GraphQL objects), `loaders` (batching).
+//! - [`auth`], [`property`], [`billing`], [`polls`], [`announcements`], [`complaints`]: one
+//!   folder per domain: `service` (rules + SQL), `schema` (thin resolvers), `model`
+//!   (GraphQL objects), `loaders` (batching).
 //! - [`audit`]: the audit extension of the mutation schema; [`limits`]: document checks.
+//! - [`events`]: domain events; [`live`]: what subscriptions get instead of a transaction.
 //!
 //! This crate knows nothing about HTTP: the server builds a [`RequestContext`], hands it
 //! to [`attach_request_data`], executes, and commits or rolls back the tenant transaction.
+//! Subscriptions get a [`live::Live`] as well.
 
 pub mod announcements;
 pub mod audit;
