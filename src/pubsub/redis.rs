@@ -5,6 +5,8 @@
 //! order, over a connection manager that reconnects by itself. When Redis cannot take an
 //! event (down, or the queue is full) the event still reaches this process's subscribers
 //! and the failure is logged: other instances miss it, as pub/sub is at-most-once anyway.
+//! While this process's subscription is down, its events go straight to its own
+//! subscribers without trying Redis.
 //!
 //! Subscribing: one connection per process, `PSUBSCRIBE <namespace>:events:*`, dispatching
 //! into the [`Hub`] by the tenant in the channel name. When the connection drops (Redis
@@ -12,6 +14,7 @@
 //! and local delivery carry on meanwhile.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -29,6 +32,8 @@ pub struct RedisBus {
     queue: mpsc::Sender<(String, Arc<DomainEvent>)>,
     hub: Arc<Hub>,
     manager: ConnectionManager,
+    /// Whether this process's subscription is up (its own events come back through it).
+    subscribed: Arc<AtomicBool>,
 }
 
 impl RedisBus {
@@ -49,12 +54,14 @@ impl RedisBus {
         .await
         .map_err(|_| anyhow::anyhow!("Redis at {url} did not answer"))??;
 
-        let (subscribed, ready) = oneshot::channel();
+        let (first, ready) = oneshot::channel();
+        let subscribed = Arc::new(AtomicBool::new(false));
         tokio::spawn(subscribe_loop(
             client,
             prefix.clone(),
             hub.clone(),
-            Some(subscribed),
+            subscribed.clone(),
+            Some(first),
         ));
         tokio::time::timeout(TIMEOUT * 2, ready)
             .await
@@ -66,10 +73,17 @@ impl RedisBus {
             queue,
             hub,
             manager,
+            subscribed,
         })
     }
 
     pub fn publish(&self, tenant: &str, event: Arc<DomainEvent>) {
+        // Without our subscription Redis is most likely down: this process's subscribers
+        // hear the event at once instead of after a doomed PUBLISH.
+        if !self.subscribed.load(Ordering::Relaxed) {
+            self.hub.deliver(tenant, event);
+            return;
+        }
         if let Err(err) = self.queue.try_send((tenant.to_owned(), event)) {
             tracing::warn!(tenant, "Redis publish queue full: delivering locally only");
             let (tenant, event) = err.into_inner();
@@ -114,14 +128,16 @@ async fn subscribe_loop(
     client: redis::Client,
     prefix: Arc<str>,
     hub: Arc<Hub>,
-    mut subscribed: Option<oneshot::Sender<()>>,
+    subscribed: Arc<AtomicBool>,
+    mut first: Option<oneshot::Sender<()>>,
 ) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match client.get_async_pubsub().await {
             Ok(mut pubsub) => match pubsub.psubscribe(format!("{prefix}*")).await {
                 Ok(()) => {
-                    if let Some(tx) = subscribed.take() {
+                    subscribed.store(true, Ordering::Relaxed);
+                    if let Some(tx) = first.take() {
                         let _ = tx.send(());
                     } else {
                         tracing::info!("Redis subscription restored");
@@ -138,6 +154,7 @@ async fn subscribe_loop(
                             msg.get_payload_bytes(),
                         );
                     }
+                    subscribed.store(false, Ordering::Relaxed);
                     tracing::warn!("Redis subscription lost; reconnecting");
                 }
                 Err(error) => tracing::warn!(%error, "Redis PSUBSCRIBE failed"),

@@ -661,3 +661,47 @@ async fn the_gateway_rides_out_a_redis_restart() {
         "the tally is current: {message}"
     );
 }
+
+#[tokio::test]
+async fn a_poll_reaching_its_closing_time_pushes_its_final_tally() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let closes = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($c: DateTime!) { createPoll(input: {title: \"Cepat\", options: [\"A\", \"B\"],
+                eligibility: UNIT, hideResultsUntilClose: true, closesAt: $c}) { id options { id } } }",
+            json!({"c": closes}),
+        )
+        .await;
+    let poll = body["data"]["createPoll"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let option = body["data"]["createPoll"]["options"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let resident = resident_tokens(&app, "alpha", 1).await.remove(0);
+    let voted = vote(&app, "alpha", &resident, &poll, &option).await;
+    assert_eq!(voted["data"]["castVote"]["total"], 1, "{voted}");
+
+    let mut ws = Ws::ready(&app, &resident).await;
+    let query =
+        "subscription($p: ID!) { voteTally(pollId: $p) { total closed hidden results { votes } } }";
+    ws.subscribe("t", query, json!({"p": poll})).await;
+    let now = ws.recv().await["payload"]["data"]["voteTally"].clone();
+    assert_eq!(
+        (now["closed"].clone(), now["hidden"].clone()),
+        (json!(false), json!(true)),
+        "{now}"
+    );
+    // Nobody votes or closes it: the closing time alone brings the results.
+    let last = ws.recv().await["payload"]["data"]["voteTally"].clone();
+    assert_eq!(last["closed"], true, "{last}");
+    assert_eq!(last["hidden"], false, "{last}");
+    assert_eq!(last["results"][0]["votes"], 1, "{last}");
+}

@@ -1,5 +1,7 @@
 //! Poll fields. Thin: guard, one service call, map.
 
+use std::time::Duration;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
@@ -202,12 +204,21 @@ impl PollSubscription {
             role,
             view,
             sent: tally.total,
+            closed: first.closed,
+            last: tally,
         };
         let updates = futures::stream::unfold(
             (Box::pin(bursts), watch),
             |(mut bursts, mut watch)| async move {
                 loop {
-                    let burst = bursts.next().await?;
+                    // Wake at the closing time too: results hidden until then appear.
+                    let burst = match watch.until_close() {
+                        Some(left) => tokio::select! {
+                            burst = bursts.next() => burst?,
+                            () = tokio::time::sleep(left) => Burst::default(),
+                        },
+                        None => bursts.next().await?,
+                    };
                     if let Some(tally) = watch.apply(burst).await {
                         return Some((tally, (bursts, watch)));
                     }
@@ -223,52 +234,65 @@ struct Watch {
     live: Live,
     role: Role,
     view: TallyView,
-    /// Total of the last tally sent.
+    /// The newest tally known.
+    last: Tally,
+    /// Total of the last tally sent, and whether it said "closed".
     sent: i64,
+    closed: bool,
 }
 
 impl Watch {
-    /// The tally to send for this burst, if any.
+    /// Time left until the poll closes, while it is open.
+    fn until_close(&self) -> Option<Duration> {
+        if self.closed {
+            return None;
+        }
+        let left = self.view.closes_at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+        Some(left.to_std().unwrap_or_default())
+    }
+
+    /// The tally to send after this burst (or the closing time), if any.
     async fn apply(&mut self, burst: Burst) -> Option<VoteTally> {
         let poll = self.view.poll_id;
-        let mut closed = false;
-        let mut newest: Option<Tally> = None;
+        let mut reread = burst.lagged;
         for event in &burst.events {
             match &**event {
                 DomainEvent::VoteCast {
                     poll_id,
                     total,
                     counts,
-                } if *poll_id == poll && newest.as_ref().is_none_or(|t| t.total < *total) => {
-                    newest = Some(Tally {
+                } if *poll_id == poll && *total > self.last.total => {
+                    self.last = Tally {
                         total: *total,
                         counts: counts.clone(),
-                    });
+                    };
                 }
-                DomainEvent::PollClosed { poll_id } if *poll_id == poll => closed = true,
+                DomainEvent::PollClosed { poll_id } if *poll_id == poll => reread = true,
                 _ => {}
             }
         }
-        let tally = if closed || burst.lagged {
+        if reread {
             match load(&self.live, poll).await {
                 Ok((view, tally)) => {
                     self.view = view;
-                    tally
+                    // Events of concurrent votes may be published out of commit order.
+                    if tally.total >= self.last.total {
+                        self.last = tally;
+                    }
                 }
                 Err(err) => {
                     tracing::warn!(poll, error = %err.message(), "tally re-read failed");
                     return None;
                 }
             }
-        } else {
-            newest?
-        };
-        // Events of concurrent votes may be published out of commit order.
-        if tally.total <= self.sent && !closed {
+        }
+        let tally = self.view.render(&self.last, self.role);
+        if tally.total <= self.sent && tally.closed == self.closed {
             return None;
         }
-        self.sent = std::cmp::max(self.sent, tally.total);
-        Some(self.view.render(&tally, self.role))
+        self.sent = tally.total;
+        self.closed = tally.closed;
+        Some(tally)
     }
 }
 
