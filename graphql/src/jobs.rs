@@ -14,7 +14,7 @@ pub mod kind {
     pub const REMINDER_SWEEP: &str = "billing.reminders";
     pub const DELIVER_NOTIFICATIONS: &str = "notifications.deliver";
     pub const PUBLISH_ANNOUNCEMENTS: &str = "announcements.publish";
-    /// Marks complaints past their SLA deadline (enqueued every minute by the scheduler).
+    /// Marks complaints past their SLA deadline (enqueued by the scheduler when some are due).
     pub const COMPLAINT_SLA: &str = "complaints.sla";
 }
 

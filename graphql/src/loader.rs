@@ -39,6 +39,20 @@ struct OperationEnded;
 /// The request's loader, with its per-request cache.
 pub type Loaders = DataLoader<TenantLoader, HashMapCache>;
 
+/// Rows grouped by key, with an (empty) entry for every requested key: the loader's
+/// cache then also remembers "none", and a per-node lookup never loads again.
+pub(crate) fn group<K: std::hash::Hash + Eq + Copy, V>(
+    keys: &[K],
+    rows: Vec<V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Vec<V>> {
+    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
 /// Ids of `keys`, for `= ANY($1)`.
 pub(crate) fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
     keys.iter().map(|k| id(*k)).collect()

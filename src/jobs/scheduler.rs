@@ -3,9 +3,9 @@
 //!
 //! - on or after the tenant's billing day: that month's bill generation;
 //! - every day: the overdue sweep (late fees) and the reminder sweep;
-//! - whenever scheduled announcements are due: their publication (a live-job key, so at
-//!   most one is queued or running per tenant).
-//! - every minute: the complaint SLA sweep.
+//! - at a tick that finds work waiting: the publication of scheduled announcements whose
+//!   time came, and the complaint SLA sweep (live-job keys: at most one of each queued or
+//!   running per tenant; no job row at all while there is nothing to do).
 
 use std::time::Duration;
 
@@ -32,7 +32,6 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
     ))
     .all(db)
     .await?;
-    let minute = chrono::Utc::now().format("%Y-%m-%dT%H:%M");
     for t in tenants {
         let enqueue = |kind: &'static str, key: String, payload: serde_json::Value| {
             let slug = t.slug.clone();
@@ -57,12 +56,6 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
                 json!({}),
             )
             .await?;
-            enqueue(
-                kind::COMPLAINT_SLA,
-                format!("{}:{slug}:{minute}", kind::COMPLAINT_SLA),
-                json!({}),
-            )
-            .await?;
             if billing_day_reached(db, slug, day).await? {
                 enqueue(
                     kind::GENERATE_BILLS,
@@ -71,16 +64,16 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
                 )
                 .await?;
             }
-            if announcements_due(db, slug).await? {
-                jobs::enqueue(
-                    db,
-                    slug,
-                    kind::PUBLISH_ANNOUNCEMENTS,
-                    json!({}),
-                    Some(format!("{}:{slug}", kind::PUBLISH_ANNOUNCEMENTS)),
-                    false,
-                )
-                .await?;
+            // Sweeps with work waiting only, one live job per tenant and kind.
+            let due = sweeps_due(db, slug).await?;
+            for (kind, is_due) in [
+                (kind::PUBLISH_ANNOUNCEMENTS, due.announcements),
+                (kind::COMPLAINT_SLA, due.sla_breaches),
+            ] {
+                if is_due {
+                    let key = Some(format!("{kind}:{slug}"));
+                    jobs::enqueue(db, slug, kind, json!({}), key, false).await?;
+                }
             }
             Ok::<_, klustera_graphql::ApiError>(())
         }
@@ -120,18 +113,29 @@ async fn billing_day_reached(
     Ok(today.day() >= u32::try_from(day).unwrap_or(1))
 }
 
-/// Whether the tenant has scheduled announcements whose time came.
-async fn announcements_due(
+/// Which sweeps have work waiting in a tenant.
+#[derive(Default)]
+struct SweepsDue {
+    /// Scheduled announcements whose time came.
+    announcements: bool,
+    /// Open complaints past their SLA deadline, not yet marked.
+    sla_breaches: bool,
+}
+
+async fn sweeps_due(
     db: &DatabaseConnection,
     slug: &str,
-) -> Result<bool, klustera_graphql::ApiError> {
+) -> Result<SweepsDue, klustera_graphql::ApiError> {
     let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else {
-        return Ok(false);
+        return Ok(SweepsDue::default());
     };
     let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
-        return Ok(false);
+        return Ok(SweepsDue::default());
     };
-    let due = klustera_graphql::announcements::service::any_due(&tx).await?;
+    let due = SweepsDue {
+        announcements: klustera_graphql::announcements::service::any_due(&tx).await?,
+        sla_breaches: klustera_graphql::complaints::service::any_sla_due(&tx).await?,
+    };
     tx.rollback().await?;
     Ok(due)
 }

@@ -781,3 +781,42 @@ async fn complaints_live_counters_and_updates_over_websocket() {
     let update = next_of(resident_ws.recv().await, "complaintUpdated");
     assert_eq!(update["slaBreached"], true, "{update}");
 }
+
+#[tokio::test]
+async fn complaints_about_a_unit_the_resident_left_no_longer_show_it_to_them() {
+    let e = estate().await;
+    let filed = e
+        .file(
+            &e.resident,
+            json!({"unitId": "1", "category": "Air", "title": "Pipa bocor"}),
+        )
+        .await;
+    let q =
+        "query($id: ID!) { complaint(id: $id) { unit { number residents { fullName phone } } } }";
+    let vars = json!({"id": filed["id"]});
+    let before = e.gql(&e.resident, q, vars.clone()).await;
+    assert_eq!(
+        before["data"]["complaint"]["unit"]["number"], "001",
+        "{before}"
+    );
+
+    // The resident moves out: the complaint stays theirs, the unit (and who lives there now)
+    // is no longer theirs to see; staff still see it.
+    e.app
+        .sql(
+            T,
+            &format!(
+                "UPDATE resident_units SET ends_on = current_date WHERE resident_id = {}",
+                e.resident_id
+            ),
+        )
+        .await;
+    let after = e.gql(&e.resident, q, vars.clone()).await;
+    assert!(after["errors"].is_null(), "{after}");
+    assert_eq!(after["data"]["complaint"]["unit"], Value::Null, "{after}");
+    let staff = e.gql(&e.manager, q, vars).await;
+    assert_eq!(
+        staff["data"]["complaint"]["unit"]["number"], "001",
+        "{staff}"
+    );
+}

@@ -10,7 +10,7 @@ use klustera_entities::tenant::{announcement, announcement_target};
 
 use crate::context::ContextExt;
 use crate::error::{ApiError, ApiResult};
-use crate::loader::{TenantLoader, ids, prefetch};
+use crate::loader::{TenantLoader, group, ids, prefetch};
 
 /// Key: announcement id -> the rows naming its blocks, units or residents (none for ALL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,13 +26,7 @@ impl Loader<TargetsOf> for TenantLoader {
             .order_by_asc(announcement_target::Column::Id)
             .all(self.tx()?.as_ref())
             .await?;
-        let mut out: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            out.entry(TargetsOf(row.announcement_id))
-                .or_default()
-                .push(row);
-        }
-        Ok(out)
+        Ok(group(keys, rows, |t| TargetsOf(t.announcement_id)))
     }
 }
 

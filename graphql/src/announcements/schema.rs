@@ -14,7 +14,7 @@ use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
 use crate::live::{Burst, Live};
 use crate::pagination::Page;
-use crate::property::model::id_of;
+use crate::property::model::{id_of, ids_of};
 
 #[derive(Default)]
 pub struct AnnouncementQuery;
@@ -75,10 +75,6 @@ pub struct PublishAnnouncementInput {
     /// Absent or past: published now. Future: residents see it from then on, and
     /// subscribers hear of it then.
     publish_at: Option<DateTime<FixedOffset>>,
-}
-
-fn ids_of(field: &'static str, ids: &[ID]) -> ApiResult<Vec<i64>> {
-    ids.iter().map(|id| id_of(field, id)).collect()
 }
 
 #[derive(Default)]

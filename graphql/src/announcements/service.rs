@@ -45,7 +45,8 @@ impl Reader {
             (Role::Resident, None) => Err(ApiError::Forbidden(
                 "this login is not linked to a resident",
             )),
-            _ => Ok(Self::Staff),
+            (Role::Manager | Role::Security, _) => Ok(Self::Staff),
+            (Role::SuperAdmin, _) => Err(ApiError::Forbidden("announcements are for tenant users")),
         }
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use klustera_entities::tenant::{bill, bill_item, payment, unit};
 
 use crate::error::ApiError;
-use crate::loader::{TenantLoader, ids};
+use crate::loader::{TenantLoader, group, ids};
 use crate::rows;
 
 /// Most bills `Unit.bills(last:)` returns.
@@ -29,20 +29,6 @@ pub struct PaymentsOfBill(pub i64);
 /// Key: unit id -> unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UnitById(pub i64);
-
-/// Rows grouped by key, with an (empty) entry for every requested key: the loader's
-/// cache then also remembers "none", and a per-node lookup never loads again.
-pub(crate) fn group<K: std::hash::Hash + Eq + Copy, V>(
-    keys: &[K],
-    rows: Vec<V>,
-    key: impl Fn(&V) -> K,
-) -> HashMap<K, Vec<V>> {
-    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
-}
 
 impl Loader<BillsOfUnit> for TenantLoader {
     type Value = Vec<bill::Model>;

@@ -12,9 +12,9 @@ use sea_orm::{
 use klustera_entities::tenant::{complaint_attachment, resident, user};
 
 use super::service::{COMMENT_FIELDS, CommentRow};
-use crate::billing::loaders::group;
+
 use crate::error::ApiError;
-use crate::loader::{TenantLoader, ids};
+use crate::loader::{TenantLoader, group, ids};
 
 /// Key: resident id -> resident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -91,6 +91,13 @@ impl Complaint {
         let Some(unit_id) = self.0.unit_id else {
             return Ok(None);
         };
+        // A resident sees a unit only while living in it, here as everywhere: a complaint
+        // about a unit they have left must not show its new occupants or its bills.
+        if let Some(visible) = ctx.request()?.visible_units().await?
+            && !visible.contains(&unit_id)
+        {
+            return Ok(None);
+        }
         Ok(ctx.loader()?.load_one(UnitById(unit_id)).await?.map(Unit))
     }
     /// The staff member handling it.

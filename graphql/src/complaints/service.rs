@@ -198,8 +198,12 @@ async fn lock_visible(
     actor: &Principal,
     id: i64,
 ) -> ApiResult<complaint::Model> {
-    complaint::Entity::find_by_id(id)
-        .lock_exclusive()
+    let mut q = complaint::Entity::find_by_id(id);
+    // A resident locks nothing of others: the visibility test is part of the query.
+    if !is_staff(actor) {
+        q = q.filter(complaint::Column::ResidentId.eq(actor.resident_id.unwrap_or(0)));
+    }
+    q.lock_exclusive()
         .one(db)
         .await?
         .filter(|c| can_see(actor, c.resident_id))
@@ -571,6 +575,19 @@ pub struct Breach {
 
 /// Marks every active complaint past its deadline as breached, in one statement.
 /// Idempotent: a complaint is marked once, so a rerun returns only new breaches.
+/// Whether some open complaint is past its deadline and not yet marked (the scheduler
+/// enqueues the sweep only then).
+pub async fn any_sla_due(db: &impl ConnectionTrait) -> ApiResult<bool> {
+    Ok(db
+        .query_one_raw(stmt(
+            "SELECT 1 FROM complaints WHERE sla_breached_at IS NULL \
+             AND status IN ('OPEN', 'IN_PROGRESS', 'REOPENED') AND due_at < now() LIMIT 1",
+            [],
+        ))
+        .await?
+        .is_some())
+}
+
 pub async fn mark_sla_breaches(db: &impl ConnectionTrait) -> ApiResult<Vec<Breach>> {
     Ok(Breach::find_by_statement(stmt(
         "UPDATE complaints SET sla_breached_at = now() \

@@ -58,6 +58,11 @@ pub fn id_of(field: &'static str, id: &ID) -> Result<i64, ApiError> {
         .map_err(|_| ApiError::bad_input(field, "not an id from this API"))
 }
 
+/// [`id_of`] for a list argument.
+pub fn ids_of(field: &'static str, ids: &[ID]) -> Result<Vec<i64>, ApiError> {
+    ids.iter().map(|id| id_of(field, id)).collect()
+}
+
 /// A block (blok) of the estate.
 pub struct Block(pub block::Model);
 
