@@ -397,8 +397,9 @@ impl Connection {
                     } else {
                         &app.schema
                     };
+                    let started = std::time::Instant::now();
                     let scope = bind::bind_request(&app.db, tenant, &app.config.statement_timeout);
-                    match scope.await {
+                    let response = match scope.await {
                         Ok(scope) => {
                             let principal = Ok(Some(principal));
                             run(&app, schema, principal, Some(scope), request, &request_id).await
@@ -406,7 +407,10 @@ impl Connection {
                         Err(err) => {
                             async_graphql::Response::from_errors(vec![to_server_error(err)])
                         }
-                    }
+                    };
+                    let seconds = started.elapsed().as_secs_f64();
+                    app.metrics.graphql_seconds.observe(seconds);
+                    response
                 });
                 let single = async move {
                     single.await.unwrap_or_else(|_| {
