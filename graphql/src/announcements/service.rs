@@ -14,14 +14,13 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-use klustera_entities::tenant::{
-    announcement, announcement_target, block, resident, resident_unit, unit,
-};
+use klustera_entities::tenant::{announcement, announcement_target, block, resident, unit};
 
 use super::model::AudienceKind;
 use crate::context::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::Page;
+use crate::property::service::household_query;
 use crate::types::required_text;
 
 /// Most blocks, units or residents one announcement may name.
@@ -342,12 +341,7 @@ fn visible_to(reader: Reader) -> Condition {
     let Reader::Resident(resident_id) = reader else {
         return Condition::all();
     };
-    let household = Query::select()
-        .column(resident_unit::Column::UnitId)
-        .from(resident_unit::Entity)
-        .and_where(resident_unit::Column::ResidentId.eq(resident_id))
-        .and_where(resident_unit::Column::EndsOn.is_null())
-        .to_owned();
+    let household = household_query(resident_id);
     let household_blocks = Query::select()
         .column(unit::Column::BlockId)
         .from(unit::Entity)

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, extension::postgres::PgExpr};
+use sea_orm::sea_query::{Expr, Query, SelectStatement, extension::postgres::PgExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
@@ -22,20 +22,29 @@ use crate::types::{Email, Phone, required_text};
 pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
 pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
 
+/// A resident's household: the units with an open link to them. The one definition every
+/// resident visibility rule uses, as a subquery or through [`household_unit_ids`].
+pub(crate) fn household_query(resident_id: i64) -> SelectStatement {
+    Query::select()
+        .column(resident_unit::Column::UnitId)
+        .from(resident_unit::Entity)
+        .and_where(resident_unit::Column::ResidentId.eq(resident_id))
+        .and_where(resident_unit::Column::EndsOn.is_null())
+        .to_owned()
+}
+
 /// Unit ids a resident's household may see: units with an open link to them.
 pub async fn household_unit_ids(
     db: &impl ConnectionTrait,
     resident_id: i64,
 ) -> ApiResult<HashSet<i64>> {
-    let ids: Vec<i64> = resident_unit::Entity::find()
-        .select_only()
-        .column(resident_unit::Column::UnitId)
-        .filter(resident_unit::Column::ResidentId.eq(resident_id))
-        .filter(resident_unit::Column::EndsOn.is_null())
-        .into_tuple()
-        .all(db)
+    let rows = db
+        .query_all_raw(DbBackend::Postgres.build(&household_query(resident_id)))
         .await?;
-    Ok(ids.into_iter().collect())
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?)
 }
 
 // ---- blocks -------------------------------------------------------------------------
