@@ -10,7 +10,7 @@ use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
 };
 
-use klustera_entities::tenant::{bill, bill_item, payment, unit};
+use klustera_entities::tenant::{bill, bill_item, payment, resident, unit};
 
 use crate::error::ApiResult;
 
@@ -37,6 +37,7 @@ macro_rules! by_position {
 // Every field, in declaration order (a missing field does not compile).
 by_position! {
     unit::Model { id, block_id, number, area_m2, unit_type, archived_at, created_at }
+    resident::Model { id, full_name, phone, email, identity_number, archived_at, created_at }
     bill::Model {
         id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid,
         void_reason, created_at,
@@ -64,9 +65,15 @@ pub(crate) async fn all_raw<T: ByPosition>(
     db: &impl ConnectionTrait,
     statement: Statement,
 ) -> ApiResult<Vec<T>> {
+    all_decoded(db, statement, |row| T::at(row, 0)).await
+}
+
+/// The rows of a statement, each decoded by `decode` (for rows that are more than a model).
+pub(crate) async fn all_decoded<T>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    decode: impl Fn(&QueryResult) -> Result<T, DbErr>,
+) -> ApiResult<Vec<T>> {
     let rows = db.query_all_raw(statement).await?;
-    Ok(rows
-        .iter()
-        .map(|row| T::at(row, 0))
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(decode).collect::<Result<_, _>>()?)
 }
