@@ -37,6 +37,8 @@ pub trait EventSource: Send + Sync {
 #[derive(Clone)]
 pub struct Live {
     pub tenant: TenantSlug,
+    /// The tenant's time zone (IANA name), as registered when the connection began.
+    pub time_zone: String,
     pub db: Arc<dyn TenantDb>,
     pub events: Arc<dyn EventSource>,
 }

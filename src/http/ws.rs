@@ -505,13 +505,15 @@ async fn authenticate(
         (Ok(None), None) => None,
     };
     let tenant = tenant_for(named, Some(&principal))?.ok_or(ApiError::TenantNotFound)?;
+    // Refuse unknown and suspended tenants now rather than on the first subscription.
+    let (tx, bound) = bind::begin_active(&app.db, &tenant, &app.config.statement_timeout).await?;
+    tx.rollback().await?;
     let live = Live {
         tenant,
+        time_zone: bound.time_zone,
         db: app.live_db.clone(),
         events: app.events.clone(),
     };
-    // Refuse unknown and suspended tenants now rather than on the first subscription.
-    live.begin().await?.rollback().await?;
     Ok(Session {
         principal,
         expires: deadline(exp),

@@ -139,16 +139,11 @@ async fn publish_announcements(run: &JobRun<'_>) -> anyhow::Result<()> {
     let published = announcements::service::mark_due_published(&tx)
         .await
         .map_err(|e| anyhow!(e.message()))?;
-    run.checkpoint(&tx, json!({"published": published.len()}))
-        .await?;
-    tx.commit().await?;
-    for announcement_id in published {
-        run.env.events.publish(
-            &run.job.tenant_slug,
-            DomainEvent::AnnouncementPublished { announcement_id },
-        );
-    }
-    Ok(())
+    let progress = json!({"published": published.len()});
+    let events = published
+        .into_iter()
+        .map(|announcement_id| DomainEvent::AnnouncementPublished { announcement_id });
+    commit_then_publish(run, tx, progress, events).await
 }
 
 /// Marks complaints past their SLA deadline (one statement; a rerun marks nothing twice),
@@ -158,17 +153,26 @@ async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
     let breached = complaints::service::mark_sla_breaches(&tx)
         .await
         .map_err(|e| anyhow!(e.message()))?;
-    run.checkpoint(&tx, json!({"breached": breached.len()}))
-        .await?;
+    let progress = json!({"breached": breached.len()});
+    let events = breached.into_iter().map(|b| DomainEvent::ComplaintChanged {
+        complaint_id: b.id,
+        resident_id: Some(b.resident_id),
+    });
+    commit_then_publish(run, tx, progress, events).await
+}
+
+/// Commits the job's work with its checkpoint, then publishes its events: subscribers
+/// never hear of a change that did not commit.
+async fn commit_then_publish(
+    run: &JobRun<'_>,
+    tx: sea_orm::DatabaseTransaction,
+    progress: serde_json::Value,
+    events: impl IntoIterator<Item = DomainEvent>,
+) -> anyhow::Result<()> {
+    run.checkpoint(&tx, progress).await?;
     tx.commit().await?;
-    for b in breached {
-        run.env.events.publish(
-            &run.job.tenant_slug,
-            DomainEvent::ComplaintChanged {
-                complaint_id: b.id,
-                resident_id: Some(b.resident_id),
-            },
-        );
+    for event in events {
+        run.env.events.publish(&run.job.tenant_slug, event);
     }
     Ok(())
 }

@@ -71,7 +71,7 @@ pub async fn bind_request(
 
 /// [`begin_bound`] for an active tenant: unknown -> `TENANT_NOT_FOUND`, suspended ->
 /// `TENANT_SUSPENDED`.
-async fn begin_active(
+pub(crate) async fn begin_active(
     db: &DatabaseConnection,
     slug: &TenantSlug,
     statement_timeout: &str,

@@ -277,9 +277,9 @@ where
     futures::stream::once(ready(Ok(first))).chain(changes)
 }
 
-async fn read_counters(live: &Live, time_zone: &str) -> ApiResult<Counters> {
+async fn read_counters(live: &Live) -> ApiResult<Counters> {
     let tx = live.begin().await?;
-    let counters = service::counters(&tx, time_zone).await?;
+    let counters = service::counters(&tx, &live.time_zone).await?;
     tx.commit().await?;
     Ok(counters)
 }
@@ -308,15 +308,12 @@ impl ComplaintSubscription {
         let live = Live::of(ctx)?.clone();
         // Listen before the first read, so no change between the two is missed.
         let bursts = live.bursts();
-        let tx = live.begin().await?;
-        let time_zone = service::tenant_time_zone(&tx, live.tenant.as_str()).await?;
-        let now = service::counters(&tx, &time_zone).await?;
-        tx.commit().await?;
+        let now = read_counters(&live).await?;
         let rereads = bursts
             .filter(|burst| ready(touches(burst, |_| true)))
             .then(move |_| {
-                let (live, time_zone) = (live.clone(), time_zone.clone());
-                async move { read_counters(&live, &time_zone).await }
+                let live = live.clone();
+                async move { read_counters(&live).await }
             });
         Ok(changes_only(now, rereads))
     }

@@ -629,18 +629,6 @@ pub async fn counters(db: &impl ConnectionTrait, time_zone: &str) -> ApiResult<C
     .ok_or(ApiError::NotFound("counters"))
 }
 
-/// A tenant's time zone, for readers without a request (subscriptions).
-pub async fn tenant_time_zone(db: &impl ConnectionTrait, slug: &str) -> ApiResult<String> {
-    let row = db
-        .query_one_raw(stmt(
-            "SELECT time_zone FROM control.tenants WHERE slug = $1",
-            [slug.into()],
-        ))
-        .await?
-        .ok_or(ApiError::TenantNotFound)?;
-    Ok(row.try_get_by_index(0)?)
-}
-
 /// What a watcher of one complaint is told after each change: self-contained.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct Snapshot {

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
 use futures::{Stream, StreamExt};
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use klustera_entities::tenant::poll;
 
@@ -79,11 +79,15 @@ impl PollQuery {
     async fn poll(&self, ctx: &Context<'_>, id: ID) -> Result<Poll> {
         let tx = ctx.tenant_tx()?;
         let id = id_of("id", &id)?;
-        let row = service::find(tx, id).await?;
-        let options = service::options_of(tx, &[id]).await?.remove(&id);
-        let count = service::tally(tx, id).await?;
-        Ok(Poll::new(row, options.unwrap_or_default(), count))
+        Ok(with_tally(tx, service::find(tx, id).await?).await?)
     }
+}
+
+/// A poll with its options and its tally now: what the fields returning one poll send.
+async fn with_tally(db: &impl ConnectionTrait, row: poll::Model) -> Result<Poll, ApiError> {
+    let options = service::options(db, row.id).await?;
+    let count = service::tally(db, row.id).await?;
+    Ok(Poll::new(row, options, count))
 }
 
 #[derive(InputObject)]
@@ -158,8 +162,7 @@ impl PollMutation {
             counts: tally.counts.clone(),
         });
         let row = service::find(tx, poll_id).await?;
-        let options = service::options_of(tx, &[poll_id]).await?.remove(&poll_id);
-        let view = TallyView::new(&row, &options.unwrap_or_default());
+        let view = TallyView::new(&row, &service::options(tx, poll_id).await?);
         Ok(view.render(&tally, principal.role))
     }
 
@@ -172,9 +175,7 @@ impl PollMutation {
         let row = service::close_poll(tx, id).await?;
         req.audit_target(id);
         req.emit(DomainEvent::PollClosed { poll_id: id });
-        let options = service::options_of(tx, &[id]).await?.remove(&id);
-        let count = service::tally(tx, id).await?;
-        Ok(Poll::new(row, options.unwrap_or_default(), count))
+        Ok(with_tally(tx, row).await?)
     }
 }
 
@@ -300,10 +301,7 @@ impl Watch {
 async fn load(live: &Live, poll_id: i64) -> Result<(TallyView, Tally), ApiError> {
     let tx = live.begin().await?;
     let row = service::find(&tx, poll_id).await?;
-    let options = service::options_of(&tx, &[poll_id])
-        .await?
-        .remove(&poll_id)
-        .unwrap_or_default();
+    let options = service::options(&tx, poll_id).await?;
     let tally = service::tally(&tx, poll_id).await?;
     tx.commit().await?;
     Ok((TallyView::new(&row, &options), tally))

@@ -120,6 +120,14 @@ pub async fn options_of(
     Ok(by_poll)
 }
 
+/// The options of one poll, in order.
+pub async fn options(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<Vec<PollOptionRow>> {
+    Ok(options_of(db, &[poll_id])
+        .await?
+        .remove(&poll_id)
+        .unwrap_or_default())
+}
+
 #[derive(FromQueryResult)]
 struct CountRow {
     poll_id: i64,
