@@ -11,9 +11,11 @@ use klustera_graphql::auth::TokenKeys;
 use klustera_graphql::billing::midtrans::SnapClient;
 use klustera_graphql::billing::notify::Channel;
 use klustera_graphql::live::TenantDb;
+use klustera_graphql::tx::{StatementHook, TxPool};
 use klustera_graphql::{AppSchema, ControlPlane, Services};
 
 use crate::config::Config;
+use crate::http::documents::Documents;
 use crate::jobs::{self, JobEnv};
 use crate::notify::{LogChannel, SmtpChannel};
 use crate::pubsub::PubSub;
@@ -28,7 +30,9 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Mutations: the same types, with the audit extension.
     pub mutation_schema: AppSchema,
-    /// Pool for tenant-bound operations (one connection per running operation).
+    /// Pool for API operations (one connection, one transaction per running operation).
+    pub tx_pool: TxPool,
+    /// Pool for the rest of the tenant-side work: jobs, subscriptions, provisioning.
     pub db: DatabaseConnection,
     pub keys: TokenKeys,
     pub config: Arc<Config>,
@@ -39,7 +43,12 @@ pub struct AppState {
     pub live_db: Arc<dyn TenantDb>,
     /// Notification channel for the job workers.
     pub channel: Arc<dyn Channel>,
+    /// Parsed documents, shared by HTTP and WebSocket operations.
+    pub documents: Arc<Documents>,
 }
+
+/// How long an operation waits for a database connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Access tokens live 15 minutes.
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
@@ -62,7 +71,7 @@ pub async fn connect(
     options
         .max_connections(size)
         .min_connections(1.min(size))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         // Pinging every connection handed out would cost each request a round trip more
         // than its own statements; only a connection idle for a while is checked first
         // (the pool still checks, and resets, every connection given back).
@@ -80,10 +89,24 @@ pub async fn connect(
     Ok(db)
 }
 
+/// The operations' own pool (see `klustera_graphql::tx`), its statements counted in
+/// `metrics` like the SeaORM pools'.
+pub fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<TxPool> {
+    let m = metrics.clone();
+    let on_statement: StatementHook = Arc::new(move |elapsed| {
+        m.sql_statements.inc();
+        m.sql_seconds.observe(elapsed.as_secs_f64());
+    });
+    TxPool::new(url, size as usize, ACQUIRE_TIMEOUT, on_statement)
+        .with_context(|| "the database URL")
+}
+
 /// Connects, applies control-plane migrations and builds the schema.
 pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppState> {
     let metrics = Metrics::new();
-    let db = connect(database_url, config.db_pool_size, &metrics).await?;
+    let tx_pool = operation_pool(database_url, config.db_pool_size, &metrics)?;
+    // Everything else tenant-side (jobs, subscriptions' short reads, provisioning).
+    let db = connect(database_url, (config.db_pool_size / 2).max(2), &metrics).await?;
     // Control-plane work (refresh tokens, super admins) runs while a request holds its
     // tenant connection: a pool of its own keeps a full tenant pool from starving it.
     let control = connect(database_url, (config.db_pool_size / 4).max(2), &metrics).await?;
@@ -129,12 +152,14 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         schema,
         mutation_schema,
         live_db,
+        tx_pool,
         db,
         keys,
         config: Arc::new(config),
         metrics,
         events,
         channel,
+        documents: Arc::default(),
     })
 }
 

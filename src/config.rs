@@ -27,7 +27,9 @@ pub struct Config {
     /// `<slug>.<base_domain>` selects a tenant by Host.
     pub base_domain: String,
     pub bind: SocketAddr,
-    /// Connections in the pool; each running operation holds one for its transaction.
+    /// Connections of the API operations' pool; each running operation holds one for its
+    /// transaction. Jobs and subscriptions share a pool of half as many (at least 2), the
+    /// control plane one of a quarter (at least 2).
     pub db_pool_size: u32,
     /// Where the private PostgreSQL and other local state live.
     pub data_dir: PathBuf,

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::tx::Tx;
 use async_graphql::Context;
-use sea_orm::DatabaseTransaction;
 
 use crate::error::{ApiError, ApiResult};
 use crate::events::DomainEvent;
@@ -72,16 +72,11 @@ pub struct TenantScope {
     pub slug: TenantSlug,
     pub display_name: String,
     pub time_zone: String,
-    tx: Arc<DatabaseTransaction>,
+    tx: Arc<Tx>,
 }
 
 impl TenantScope {
-    pub fn new(
-        slug: TenantSlug,
-        display_name: String,
-        time_zone: String,
-        tx: Arc<DatabaseTransaction>,
-    ) -> Self {
+    pub fn new(slug: TenantSlug, display_name: String, time_zone: String, tx: Arc<Tx>) -> Self {
         Self {
             slug,
             display_name,
@@ -90,7 +85,7 @@ impl TenantScope {
         }
     }
 
-    pub fn tx(&self) -> &Arc<DatabaseTransaction> {
+    pub fn tx(&self) -> &Arc<Tx> {
         &self.tx
     }
 }
@@ -223,7 +218,7 @@ impl RequestContext {
 pub trait ContextExt {
     fn request(&self) -> ApiResult<&RequestContext>;
     /// The tenant-bound transaction of this operation.
-    fn tenant_tx(&self) -> ApiResult<&DatabaseTransaction>;
+    fn tenant_tx(&self) -> ApiResult<&Tx>;
     /// This operation's dataloaders (tenant-bound requests only).
     fn loader(&self) -> ApiResult<&Loaders>;
 }
@@ -234,7 +229,7 @@ impl ContextExt for Context<'_> {
             .ok_or(ApiError::Internal(Arc::new(MissingContext)))
     }
 
-    fn tenant_tx(&self) -> ApiResult<&DatabaseTransaction> {
+    fn tenant_tx(&self) -> ApiResult<&Tx> {
         Ok(self.request()?.tenant()?.tx().as_ref())
     }
 

@@ -23,6 +23,7 @@ pub mod context;
 pub mod error;
 pub mod events;
 pub mod guard;
+pub mod inline;
 pub mod jobs;
 pub mod limits;
 pub mod live;
@@ -31,6 +32,7 @@ pub mod pagination;
 pub mod polls;
 pub mod property;
 mod rows;
+pub mod tx;
 pub mod types;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};

@@ -7,25 +7,25 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Weak};
 
+use crate::tx::Tx;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use sea_orm::DatabaseTransaction;
 
 use crate::error::ApiError;
 
 /// Holds the transaction weakly: the operation owns it, so once the operation ends the
 /// server can take it back to commit, and a late batch finds it gone instead of using it.
 pub struct TenantLoader {
-    tx: Weak<DatabaseTransaction>,
+    tx: Weak<Tx>,
 }
 
 impl TenantLoader {
-    pub fn new(tx: &Arc<DatabaseTransaction>) -> Self {
+    pub fn new(tx: &Arc<Tx>) -> Self {
         Self {
             tx: Arc::downgrade(tx),
         }
     }
 
-    pub(crate) fn tx(&self) -> Result<Arc<DatabaseTransaction>, ApiError> {
+    pub(crate) fn tx(&self) -> Result<Arc<Tx>, ApiError> {
         self.tx
             .upgrade()
             .ok_or_else(|| ApiError::internal(OperationEnded))
@@ -62,7 +62,21 @@ pub(crate) fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
 ///
 /// For prefetching, where every key of a level is known at once: no batching window to
 /// wait for, no task to spawn. Keys already cached are loaded again; prefetch visits each
-/// level once, so that does not happen in practice.
+/// level once, so that does not happen in practice. See [`prefetch`] for a level whose
+/// rows lead to the next one.
+pub(crate) async fn prime<K>(loaders: &Loaders, keys: Vec<K>) -> Result<(), ApiError>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    TenantLoader: Loader<K, Error = ApiError>,
+{
+    if !keys.is_empty() {
+        let loaded = loaders.loader().load(&keys).await?;
+        loaders.feed_many(loaded).await;
+    }
+    Ok(())
+}
+
+/// [`prime`], also returning what was loaded (a copy: the cache keeps its own).
 pub(crate) async fn prefetch<K>(
     loaders: &Loaders,
     keys: Vec<K>,

@@ -1,13 +1,17 @@
-//! Rows decoded by column position.
+//! Rows decoded by column position, straight from sqlx's row.
 //!
 //! SeaORM's derived decoding looks each column up by name and formats a `String` for it
-//! (prefix + name) on every row: on the pages and batches behind every list that was a
-//! large share of the gateway's CPU. These decoders read columns by position, in the
-//! order of the model's fields, which is the column order `Entity::find()` selects and the
-//! order the raw SELECTs using them list.
+//! (prefix + name) on every row, and its `Option` decoding formats an error for every
+//! NULL: on the pages and batches behind every list that was a large share of the
+//! gateway's CPU. These decoders read columns by position, in the order of the model's
+//! fields, which is the column order `Entity::find()` selects and the order the raw
+//! SELECTs using them list. sqlx still checks each column's type.
 
+use std::sync::Arc;
+
+use sea_orm::sqlx::{self, Row, postgres::PgRow};
 use sea_orm::{
-    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, RuntimeErr, Select, Statement,
 };
 
 use klustera_entities::tenant::{bill, bill_item, payment, resident, unit};
@@ -16,19 +20,19 @@ use crate::error::ApiResult;
 
 /// A model read from consecutive columns starting at `first`.
 pub(crate) trait ByPosition: Sized {
-    fn at(row: &QueryResult, first: usize) -> Result<Self, DbErr>;
+    fn at(row: &PgRow, first: usize) -> Result<Self, sqlx::Error>;
 }
 
 macro_rules! by_position {
     ($($model:path { $($field:ident),* $(,)? })*) => { $(
         impl ByPosition for $model {
-            fn at(row: &QueryResult, first: usize) -> Result<Self, DbErr> {
+            fn at(row: &PgRow, first: usize) -> Result<Self, sqlx::Error> {
                 let mut column = first;
                 let mut next = || {
                     column += 1;
                     column - 1
                 };
-                Ok(Self { $($field: row.try_get_by_index(next())?,)* })
+                Ok(Self { $($field: row.try_get(next())?,)* })
             }
         }
     )* };
@@ -72,8 +76,17 @@ pub(crate) async fn all_raw<T: ByPosition>(
 pub(crate) async fn all_decoded<T>(
     db: &impl ConnectionTrait,
     statement: Statement,
-    decode: impl Fn(&QueryResult) -> Result<T, DbErr>,
+    decode: impl Fn(&PgRow) -> Result<T, sqlx::Error>,
 ) -> ApiResult<Vec<T>> {
     let rows = db.query_all_raw(statement).await?;
-    Ok(rows.iter().map(decode).collect::<Result<_, _>>()?)
+    let decoded = rows
+        .iter()
+        .map(|row| {
+            let row = row
+                .try_as_pg_row()
+                .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))?;
+            decode(row).map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(decoded)
 }

@@ -24,6 +24,7 @@ use klustera_graphql::{
 
 use klustera_graphql::events::EventBus;
 
+use super::documents::Refused;
 use crate::app::AppState;
 use crate::tenancy::{bind, resolve};
 
@@ -138,7 +139,7 @@ async fn execute(
 
     // Parse once, here: the document is checked, tells which schema runs it, and is
     // handed to async-graphql already parsed.
-    let kind = match classify(&mut request, app.config.max_aliases) {
+    let kind = match classify(&app, &mut request) {
         Ok(kind) => kind,
         Err(err) => {
             let response = async_graphql::Response::from_errors(vec![err]);
@@ -191,20 +192,24 @@ async fn execute(
     respond(status, &response, format, &request_id)
 }
 
-/// Parses the document once (async-graphql reuses it) and checks what must be checked
-/// before choosing a schema: the alias limit. Returns the operation's type (`None`: no
-/// such operation), or the error that refuses the request, with its code.
+/// Gives the request its parsed document (parsed once, see [`super::documents`]) and
+/// checks what must be checked before choosing a schema: the alias limit. Returns the
+/// operation's type (`None`: no such operation), or the error that refuses the request,
+/// with its code.
 pub(crate) fn classify(
+    app: &AppState,
     request: &mut async_graphql::Request,
-    max_aliases: usize,
 ) -> Result<Option<OperationType>, ServerError> {
-    let operation_name = request.operation_name.clone();
-    match request.parsed_query() {
-        Ok(doc) => match limits::check_aliases(doc, max_aliases) {
-            Ok(()) => Ok(limits::operation_type(doc, operation_name.as_deref())),
-            Err(err) => Err(to_server_error(err)),
-        },
-        Err(mut err) => {
+    match app.documents.prepare(request, app.config.max_aliases) {
+        Ok(()) => {
+            let operation_name = request.operation_name.clone();
+            Ok(request
+                .parsed_query()
+                .ok()
+                .and_then(|doc| limits::operation_type(doc, operation_name.as_deref())))
+        }
+        Err(Refused::Limit(err)) => Err(to_server_error(err)),
+        Err(Refused::Parse(mut err)) => {
             ensure_code(&mut err);
             Err(err)
         }
@@ -274,7 +279,9 @@ async fn prepare(
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
     let slug = tenant_for(named, principal.as_ref().ok().and_then(Option::as_ref))?;
     let scope = match slug {
-        Some(slug) => Some(bind::bind_request(&app.db, slug, &app.config.statement_timeout).await?),
+        Some(slug) => {
+            Some(bind::bind_request(&app.tx_pool, slug, &app.config.statement_timeout).await?)
+        }
         None => None,
     };
     Ok((principal, scope))

@@ -2,10 +2,12 @@
 //!
 //! # Layout
 //! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
+//! - [`documents`]: parsed documents kept by their text (parse once).
 //! - [`ops`]: `GET /health`, `GET /metrics`.
 //! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
 
+pub mod documents;
 pub mod graphql;
 pub mod ops;
 pub mod webhooks;

@@ -364,7 +364,7 @@ impl Connection {
             return Step::send(vec![self.error(&id, vec![to_server_error(err)])]);
         }
 
-        let kind = match classify(&mut request, self.app.config.max_aliases) {
+        let kind = match classify(&self.app, &mut request) {
             Ok(kind) => kind,
             Err(err) => return Step::send(vec![self.error(&id, vec![err])]),
         };
@@ -398,7 +398,8 @@ impl Connection {
                         &app.schema
                     };
                     let started = std::time::Instant::now();
-                    let scope = bind::bind_request(&app.db, tenant, &app.config.statement_timeout);
+                    let scope =
+                        bind::bind_request(&app.tx_pool, tenant, &app.config.statement_timeout);
                     let response = match scope.await {
                         Ok(scope) => {
                             let principal = Ok(Some(principal));

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use klustera_graphql::live::TenantDb;
+use klustera_graphql::tx::{Tx, TxPool};
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{ApiError, TenantScope};
 
@@ -27,14 +28,12 @@ pub struct BoundTenant {
     pub time_zone: String,
 }
 
-/// Begins a transaction bound to `slug`'s schema. `Ok(None)`: no such tenant (the
-/// transaction is already rolled back).
-pub async fn begin_bound(
-    db: &DatabaseConnection,
+/// Binds the open transaction `tx` to `slug`'s schema. `Ok(None)`: no such tenant.
+async fn bind(
+    tx: &impl ConnectionTrait,
     slug: &TenantSlug,
     statement_timeout: &str,
-) -> Result<Option<(DatabaseTransaction, BoundTenant)>, ApiError> {
-    let tx = db.begin().await?;
+) -> Result<Option<BoundTenant>, ApiError> {
     let row = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -43,24 +42,57 @@ pub async fn begin_bound(
         ))
         .await?;
     let Some(row) = row else {
-        tx.rollback().await?;
         return Ok(None);
     };
-    let tenant = BoundTenant {
-        display_name: row.try_get("", "display_name")?,
-        status: row.try_get("", "status")?,
-        time_zone: row.try_get("", "time_zone")?,
-    };
-    Ok(Some((tx, tenant)))
+    Ok(Some(BoundTenant {
+        display_name: row.try_get_by_index(0)?,
+        status: row.try_get_by_index(1)?,
+        time_zone: row.try_get_by_index(2)?,
+    }))
 }
 
-/// Binds an API request: unknown -> `TENANT_NOT_FOUND`, suspended -> `TENANT_SUSPENDED`.
-pub async fn bind_request(
+/// The tenant if it may be used: unknown -> `TENANT_NOT_FOUND`, suspended ->
+/// `TENANT_SUSPENDED`.
+fn active(tenant: Option<BoundTenant>) -> Result<BoundTenant, ApiError> {
+    match tenant {
+        None => Err(ApiError::TenantNotFound),
+        Some(t) if t.status != "ACTIVE" => Err(ApiError::TenantSuspended),
+        Some(t) => Ok(t),
+    }
+}
+
+/// Begins a transaction bound to `slug`'s schema. `Ok(None)`: no such tenant (the
+/// transaction is already rolled back).
+pub async fn begin_bound(
     db: &DatabaseConnection,
+    slug: &TenantSlug,
+    statement_timeout: &str,
+) -> Result<Option<(DatabaseTransaction, BoundTenant)>, ApiError> {
+    let tx = db.begin().await?;
+    match bind(&tx, slug, statement_timeout).await? {
+        Some(tenant) => Ok(Some((tx, tenant))),
+        None => {
+            tx.rollback().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Binds an API request, on the operations' own pool: unknown -> `TENANT_NOT_FOUND`,
+/// suspended -> `TENANT_SUSPENDED`.
+pub async fn bind_request(
+    pool: &TxPool,
     slug: TenantSlug,
     statement_timeout: &str,
 ) -> Result<TenantScope, ApiError> {
-    let (tx, tenant) = begin_active(db, &slug, statement_timeout).await?;
+    let tx = pool.begin().await?;
+    let tenant = match active(bind(&tx, &slug, statement_timeout).await?) {
+        Ok(tenant) => tenant,
+        Err(refused) => {
+            tx.rollback().await?;
+            return Err(refused);
+        }
+    };
     Ok(TenantScope::new(
         slug,
         tenant.display_name,
@@ -76,13 +108,14 @@ pub(crate) async fn begin_active(
     slug: &TenantSlug,
     statement_timeout: &str,
 ) -> Result<(DatabaseTransaction, BoundTenant), ApiError> {
-    let (tx, tenant) = begin_bound(db, slug, statement_timeout)
-        .await?
-        .ok_or(ApiError::TenantNotFound)?;
-    if tenant.status != "ACTIVE" {
-        tx.rollback().await?;
-        return Err(ApiError::TenantSuspended);
-    }
+    let tx = db.begin().await?;
+    let tenant = match active(bind(&tx, slug, statement_timeout).await?) {
+        Ok(tenant) => tenant,
+        Err(refused) => {
+            tx.rollback().await?;
+            return Err(refused);
+        }
+    };
     Ok((tx, tenant))
 }
 
@@ -105,7 +138,7 @@ impl TenantDb for LiveDb {
 /// The request's dataloaders hold clones of the transaction while their batch tasks
 /// finish; those end right after the operation, so this waits (yielding, bounded) for the
 /// last clone before taking the transaction back.
-pub async fn finish(tx: Arc<DatabaseTransaction>, commit: bool) -> Result<(), ApiError> {
+pub async fn finish(tx: Arc<Tx>, commit: bool) -> Result<(), ApiError> {
     let owned = tokio::time::timeout(Duration::from_secs(5), async move {
         let mut tx = tx;
         loop {

@@ -244,3 +244,38 @@ async fn residents_see_only_their_household_and_cannot_manage() {
         .await;
     assert_eq!(code(&anonymous), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn list_objects_answer_alike_through_fragments_aliases_and_repeated_fields() {
+    // Unit pages resolve their objects field by field in place, and fall back to
+    // async-graphql's own path for fragments and repeated keys: both must agree.
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 3, 6).await;
+    let token = app.manager_token("alpha").await;
+    let gql = |q: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move { app.gql(Some("alpha"), Some(&token), q, json!({})).await }
+    };
+
+    let plain = gql(
+        "{ units(first: 3) { edges { node { __typename id no: number block { name } residents { fullName } } } } }",
+    )
+    .await;
+    let fragments = gql(
+        "{ units(first: 3) { edges { node { ...Head no: number ... on Unit { block { name } } residents { fullName } } } } }
+         fragment Head on Unit { __typename id }",
+    )
+    .await;
+    let repeated = gql(
+        "{ units(first: 3) { edges { node { __typename id id no: number block { name } block { name } residents { fullName } } } } }",
+    )
+    .await;
+    assert!(plain.get("errors").is_none(), "{plain}");
+    let nodes = plain["data"]["units"]["edges"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3, "{plain}");
+    assert_eq!(nodes[0]["node"]["__typename"], "Unit");
+    assert!(nodes[0]["node"]["no"].is_string(), "{plain}");
+    assert!(nodes[0]["node"]["block"]["name"].is_string(), "{plain}");
+    assert_eq!(fragments, plain);
+    assert_eq!(repeated, plain);
+}

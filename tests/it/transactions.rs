@@ -50,9 +50,9 @@ async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() 
         "the audit row of a rolled-back mutation must roll back with it"
     );
 
-    let row = app
-        .state
-        .db
+    // The operations' pool holds one connection: the one the failed operation used.
+    let tx = app.state.tx_pool.begin().await.unwrap();
+    let row = tx
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
             "SHOW search_path",
@@ -61,6 +61,7 @@ async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() 
         .unwrap()
         .unwrap();
     let search_path: String = row.try_get_by_index(0).unwrap();
+    tx.rollback().await.unwrap();
     assert_eq!(search_path, "\"$user\", public");
 }
 

@@ -10,7 +10,7 @@ use klustera_entities::tenant::{announcement, announcement_target};
 
 use crate::context::ContextExt;
 use crate::error::{ApiError, ApiResult};
-use crate::loader::{TenantLoader, group, ids, prefetch};
+use crate::loader::{TenantLoader, group, ids, prime};
 
 /// Key: announcement id -> the rows naming its blocks, units or residents (none for ALL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,10 +40,9 @@ pub async fn prefetch_targets(
     if rows.is_empty() || !node.field("targets").exists() {
         return Ok(());
     }
-    prefetch(
+    prime(
         ctx.loader()?,
         rows.iter().map(|a| TargetsOf(a.id)).collect(),
     )
-    .await?;
-    Ok(())
+    .await
 }

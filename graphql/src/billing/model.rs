@@ -9,6 +9,7 @@ use klustera_entities::tenant::{bill, bill_item, payment};
 use super::loaders::{ItemsOfBill, PaymentsOfBill, UnitById};
 use crate::context::ContextExt;
 use crate::error::ApiError;
+use crate::inline::Inline;
 use crate::property::model::Unit;
 use crate::types::Rupiah;
 
@@ -99,21 +100,21 @@ impl Bill {
         unit.map(Unit)
             .ok_or_else(|| ApiError::NotFound("unit").into())
     }
-    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<BillItem>> {
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<Inline<BillItem>>> {
         let items = ctx
             .loader()?
             .load_one(ItemsOfBill(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(items.into_iter().map(BillItem).collect())
+        Ok(items.into_iter().map(|i| Inline(BillItem(i))).collect())
     }
-    async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Payment>> {
+    async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Payment>>> {
         let payments = ctx
             .loader()?
             .load_one(PaymentsOfBill(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(payments.into_iter().map(Payment).collect())
+        Ok(payments.into_iter().map(|p| Inline(Payment(p))).collect())
     }
 }
 

@@ -9,7 +9,7 @@ use klustera_entities::tenant::bill;
 use super::loaders::{BillsOfUnit, ItemsOfBill, PaymentsOfBill, UnitById};
 use crate::context::ContextExt;
 use crate::error::ApiResult;
-use crate::loader::prefetch;
+use crate::loader::{prefetch, prime};
 
 /// Primes `bills` under a `Unit` selection for all `unit_ids`, honouring its `last` argument.
 pub async fn bills_of_units(
@@ -50,14 +50,14 @@ pub async fn bills(ctx: &Context<'_>, node: Lookahead<'_>, bills: &[bill::Model]
     }
     let loader = ctx.loader()?;
     if node.field("items").exists() {
-        prefetch(loader, bills.iter().map(|b| ItemsOfBill(b.id)).collect()).await?;
+        prime(loader, bills.iter().map(|b| ItemsOfBill(b.id)).collect()).await?;
     }
     if node.field("payments").exists() {
-        prefetch(loader, bills.iter().map(|b| PaymentsOfBill(b.id)).collect()).await?;
+        prime(loader, bills.iter().map(|b| PaymentsOfBill(b.id)).collect()).await?;
     }
     if node.field("unit").exists() {
         let units: BTreeSet<i64> = bills.iter().map(|b| b.unit_id).collect();
-        prefetch(loader, units.into_iter().map(UnitById).collect()).await?;
+        prime(loader, units.into_iter().map(UnitById).collect()).await?;
     }
     Ok(())
 }

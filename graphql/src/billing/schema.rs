@@ -18,6 +18,7 @@ use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
+use crate::inline::Inline;
 use crate::jobs::{self, Job};
 use crate::pagination::Page;
 use crate::property::model::id_of;
@@ -52,7 +53,7 @@ impl BillingQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
-    ) -> Result<Connection<String, Bill>> {
+    ) -> Result<Connection<String, Inline<Bill>>> {
         let page = Page::parse(after, before, first, last)?;
         let req = ctx.request()?;
         let f = filter.unwrap_or_default();
@@ -83,7 +84,7 @@ impl BillingQuery {
             .await
             .map_err(ApiError::from)?;
         prefetch::bills(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
-        Ok(page.connection(rows, |b| b.id, Bill))
+        Ok(page.connection(rows, |b| b.id, |b| Inline(Bill(b))))
     }
 
     #[graphql(guard = "RoleGuard::member()")]

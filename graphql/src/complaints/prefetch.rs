@@ -12,7 +12,7 @@ use super::model::comments_key;
 use crate::billing::loaders::UnitById;
 use crate::context::ContextExt;
 use crate::error::ApiResult;
-use crate::loader::prefetch;
+use crate::loader::{prefetch, prime};
 use crate::property;
 
 /// Primes what `node` (a `Complaint` selection) will ask for, for all `complaints` at once.
@@ -44,21 +44,21 @@ pub async fn complaints(
             .iter()
             .filter_map(|c| c.assignee_user_id)
             .collect();
-        prefetch(loader, ids.into_iter().map(UserById).collect()).await?;
+        prime(loader, ids.into_iter().map(UserById).collect()).await?;
     }
     if node.field("comments").exists() {
         let keys = complaints
             .iter()
             .map(|c| comments_key(ctx, c.id))
             .collect::<ApiResult<Vec<_>>>()?;
-        prefetch(loader, keys).await?;
+        prime(loader, keys).await?;
     }
     if node.field("attachments").exists() {
         let keys = complaints
             .iter()
             .map(|c| AttachmentsOfComplaint(c.id))
             .collect();
-        prefetch(loader, keys).await?;
+        prime(loader, keys).await?;
     }
     Ok(())
 }

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryResult, Statement};
+use sea_orm::sqlx::{self, Row, postgres::PgRow};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{block, resident, unit};
 
@@ -40,14 +41,14 @@ pub struct BlockById(pub i64);
 
 /// A link row: the key (column 0), the link (1-4), then the other side's model (5-).
 /// Decoded by position: these rows are the hot path of every nested query.
-fn link_at<T: ByPosition>(row: &QueryResult) -> Result<(i64, Link<T>), DbErr> {
+fn link_at<T: ByPosition>(row: &PgRow) -> Result<(i64, Link<T>), sqlx::Error> {
     Ok((
-        row.try_get_by_index(0)?,
+        row.try_get(0)?,
         Link {
-            link_id: row.try_get_by_index(1)?,
-            relation: row.try_get_by_index(2)?,
-            starts_on: row.try_get_by_index(3)?,
-            ends_on: row.try_get_by_index(4)?,
+            link_id: row.try_get(1)?,
+            relation: row.try_get(2)?,
+            starts_on: row.try_get(3)?,
+            ends_on: row.try_get(4)?,
             other: T::at(row, 5)?,
         },
     ))

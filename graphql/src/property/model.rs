@@ -9,6 +9,7 @@ use klustera_entities::tenant::{block, resident, resident_unit, unit};
 use super::loaders::{BlockById, Link, ResidentsOfUnit, UnitsOfResident};
 use crate::context::{ContextExt, Role};
 use crate::error::ApiError;
+use crate::inline::Inline;
 
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum UnitType {
@@ -98,10 +99,10 @@ impl Unit {
     async fn archived(&self) -> bool {
         self.0.archived_at.is_some()
     }
-    async fn block(&self, ctx: &Context<'_>) -> Result<Block> {
+    async fn block(&self, ctx: &Context<'_>) -> Result<Inline<Block>> {
         let block = ctx.loader()?.load_one(BlockById(self.0.block_id)).await?;
         block
-            .map(Block)
+            .map(|b| Inline(Block(b)))
             .ok_or_else(|| ApiError::NotFound("block").into())
     }
     /// Residents with an open link to this unit.

@@ -16,7 +16,7 @@ use klustera_entities::tenant::{resident, unit};
 use super::loaders::{BlockById, ResidentsOfUnit, UnitsOfResident};
 use crate::context::ContextExt;
 use crate::error::ApiResult;
-use crate::loader::prefetch;
+use crate::loader::{prefetch, prime};
 
 /// Primes what `node` (a `Unit` selection) will ask for, for all `units` at once.
 pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]) -> ApiResult<()> {
@@ -26,7 +26,7 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
     let loader = ctx.loader()?;
     if node.field("block").exists() {
         let blocks: BTreeSet<i64> = units.iter().map(|u| u.block_id).collect();
-        prefetch(loader, blocks.into_iter().map(BlockById).collect()).await?;
+        prime(loader, blocks.into_iter().map(BlockById).collect()).await?;
     }
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
     crate::billing::prefetch::bills_of_units(ctx, node.field("bills"), &ids).await?;

@@ -11,6 +11,7 @@ use super::service::{self, ResidentChanges, ResidentFilter, UnitChanges, UnitFil
 use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::guard::RoleGuard;
+use crate::inline::Inline;
 use crate::pagination::Page;
 
 #[derive(InputObject, Default)]
@@ -58,7 +59,7 @@ impl PropertyQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
-    ) -> Result<Connection<String, Unit>> {
+    ) -> Result<Connection<String, Inline<Unit>>> {
         let page = Page::parse(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let filter = UnitFilter {
@@ -73,7 +74,7 @@ impl PropertyQuery {
         };
         let rows = service::list_units(ctx.tenant_tx()?, &filter, &page).await?;
         prefetch::units(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
-        Ok(page.connection(rows, |u| u.id, Unit))
+        Ok(page.connection(rows, |u| u.id, |u| Inline(Unit(u))))
     }
 
     #[graphql(guard = "RoleGuard::member()")]
@@ -100,7 +101,7 @@ impl PropertyQuery {
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
-    ) -> Result<Connection<String, Resident>> {
+    ) -> Result<Connection<String, Inline<Resident>>> {
         let page = Page::parse(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let filter = ResidentFilter {
@@ -115,7 +116,7 @@ impl PropertyQuery {
         };
         let rows = service::list_residents(ctx.tenant_tx()?, &filter, &page).await?;
         prefetch::residents(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
-        Ok(page.connection(rows, |r| r.id, Resident))
+        Ok(page.connection(rows, |r| r.id, |r| Inline(Resident(r))))
     }
 
     #[graphql(guard = "RoleGuard::member()")]

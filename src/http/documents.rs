@@ -1,0 +1,72 @@
+//! Parsed GraphQL documents, kept by their text.
+//!
+//! Front ends send the same few documents over and over; parsing one (async-graphql's
+//! PEG parser) was a fixed ~6% of the CPU of a small query. A document is parsed once
+//! and later requests get a copy of the tree. Only documents that parsed and passed the
+//! alias limit are kept, and only short ones, so the cache stays small whatever clients
+//! send: at most [`CAPACITY`] documents of at most [`MAX_CACHED_LEN`] bytes.
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use async_graphql::ServerError;
+use async_graphql::parser::types::ExecutableDocument;
+use lru::LruCache;
+
+use klustera_graphql::limits;
+
+/// Distinct documents kept (least recently used first out).
+pub const CAPACITY: NonZeroUsize = match NonZeroUsize::new(512) {
+    Some(n) => n,
+    None => panic!("capacity must not be zero"),
+};
+/// Longer documents are parsed every time (they are rare, and would bloat the cache).
+pub const MAX_CACHED_LEN: usize = 8 * 1024;
+
+pub struct Documents {
+    cache: Mutex<LruCache<String, ExecutableDocument>>,
+}
+
+impl Default for Documents {
+    fn default() -> Self {
+        Self {
+            cache: Mutex::new(LruCache::new(CAPACITY)),
+        }
+    }
+}
+
+impl Documents {
+    /// Gives `request` its parsed document: from the cache, or parsed and alias-checked
+    /// now. The error refuses the request (with its code, for alias-limit errors).
+    pub fn prepare(
+        &self,
+        request: &mut async_graphql::Request,
+        max_aliases: usize,
+    ) -> Result<(), Refused> {
+        let cacheable = request.query.len() <= MAX_CACHED_LEN;
+        if cacheable && let Some(doc) = self.lock().get(&request.query) {
+            request.set_parsed_query(doc.clone());
+            return Ok(());
+        }
+        let doc = request.parsed_query().map_err(Refused::Parse)?;
+        limits::check_aliases(doc, max_aliases).map_err(Refused::Limit)?;
+        if cacheable {
+            let doc = doc.clone();
+            self.lock().put(request.query.clone(), doc);
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+        // A panic while holding the lock leaves a cache that is still consistent.
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Why a document is refused before execution.
+pub enum Refused {
+    Parse(ServerError),
+    Limit(klustera_graphql::ApiError),
+}
