@@ -106,7 +106,7 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
     let metrics = Metrics::new();
     let tx_pool = operation_pool(database_url, config.db_pool_size, &metrics)?;
     // Everything else tenant-side (jobs, subscriptions' short reads, provisioning).
-    let db = connect(database_url, (config.db_pool_size / 2).max(2), &metrics).await?;
+    let db = connect(database_url, (config.db_pool_size / 4).max(2), &metrics).await?;
     // Control-plane work (refresh tokens, super admins) runs while a request holds its
     // tenant connection: a pool of its own keeps a full tenant pool from starving it.
     let control = connect(database_url, (config.db_pool_size / 4).max(2), &metrics).await?;

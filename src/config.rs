@@ -28,8 +28,8 @@ pub struct Config {
     pub base_domain: String,
     pub bind: SocketAddr,
     /// Connections of the API operations' pool; each running operation holds one for its
-    /// transaction. Jobs and subscriptions share a pool of half as many (at least 2), the
-    /// control plane one of a quarter (at least 2).
+    /// transaction. Jobs and subscriptions share a pool of a quarter as many (at least 2),
+    /// the control plane another.
     pub db_pool_size: u32,
     /// Where the private PostgreSQL and other local state live.
     pub data_dir: PathBuf,

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use deadpool::managed::{self, Metrics, Object, RecycleError, RecycleResult};
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
-use sea_orm::sqlx::{self, Connection, Executor};
+use sea_orm::sqlx::{self, ConnectOptions, Connection, Executor};
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
     Statement,
@@ -48,6 +48,8 @@ impl TxPool {
         on_statement: StatementHook,
     ) -> Result<Self, DbErr> {
         let options: PgConnectOptions = url.parse().map_err(conn_err)?;
+        // Statements are counted and timed by `on_statement`, not logged with their text.
+        let options = options.disable_statement_logging();
         let pool = managed::Pool::builder(Connector { options })
             .max_size(size.max(1))
             .wait_timeout(Some(acquire_timeout))
@@ -140,7 +142,9 @@ impl Tx {
         let Some(mut conn) = self.conn.lock().await.take() else {
             return Err(ended());
         };
-        conn.raw.execute(sql).await.map_err(conn_err)?;
+        // As SeaORM reports a failed COMMIT: a statement error (a deferred unique
+        // violation stays a `CONFLICT`).
+        conn.raw.execute(sql).await.map_err(exec_err)?;
         conn.in_tx = false;
         Ok(())
     }

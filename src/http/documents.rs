@@ -3,14 +3,16 @@
 //! Front ends send the same few documents over and over; parsing one (async-graphql's
 //! PEG parser) was a fixed ~6% of the CPU of a small query. A document is parsed once
 //! and later requests get a copy of the tree. Only documents that parsed and passed the
-//! alias limit are kept, and only short ones, so the cache stays small whatever clients
-//! send: at most [`CAPACITY`] documents of at most [`MAX_CACHED_LEN`] bytes.
+//! alias limit are kept, and only small ones, so the cache stays small whatever clients
+//! send (before authentication): at most [`CAPACITY`] documents of at most
+//! [`MAX_CACHED_LEN`] bytes and [`MAX_CACHED_SELECTIONS`] selections (a parsed selection
+//! takes about a hundred times the bytes of its text).
 
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use lru::LruCache;
 
 use klustera_graphql::limits;
@@ -22,9 +24,13 @@ pub const CAPACITY: NonZeroUsize = match NonZeroUsize::new(512) {
 };
 /// Longer documents are parsed every time (they are rare, and would bloat the cache).
 pub const MAX_CACHED_LEN: usize = 8 * 1024;
+/// Documents with more selections (fields, fragment spreads) are parsed every time.
+pub const MAX_CACHED_SELECTIONS: usize = 500;
+
+type Cache = LruCache<String, Arc<ExecutableDocument>>;
 
 pub struct Documents {
-    cache: Mutex<LruCache<String, ExecutableDocument>>,
+    cache: Mutex<Cache>,
 }
 
 impl Default for Documents {
@@ -44,20 +50,23 @@ impl Documents {
         max_aliases: usize,
     ) -> Result<(), Refused> {
         let cacheable = request.query.len() <= MAX_CACHED_LEN;
-        if cacheable && let Some(doc) = self.lock().get(&request.query) {
-            request.set_parsed_query(doc.clone());
-            return Ok(());
+        if cacheable {
+            let cached = self.lock().get(&request.query).cloned();
+            if let Some(doc) = cached {
+                request.set_parsed_query(ExecutableDocument::clone(&doc));
+                return Ok(());
+            }
         }
         let doc = request.parsed_query().map_err(Refused::Parse)?;
         limits::check_aliases(doc, max_aliases).map_err(Refused::Limit)?;
-        if cacheable {
-            let doc = doc.clone();
+        if cacheable && selections_within(doc, MAX_CACHED_SELECTIONS) {
+            let doc = Arc::new(doc.clone());
             self.lock().put(request.query.clone(), doc);
         }
         Ok(())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ExecutableDocument>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
         // A panic while holding the lock leaves a cache that is still consistent.
         self.cache
             .lock()
@@ -65,8 +74,51 @@ impl Documents {
     }
 }
 
+/// Whether `doc` has at most `max` selections, operations and fragments together.
+fn selections_within(doc: &ExecutableDocument, max: usize) -> bool {
+    fn count(set: &SelectionSet, budget: &mut usize) -> bool {
+        set.items.iter().all(|item| {
+            let Some(left) = budget.checked_sub(1) else {
+                return false;
+            };
+            *budget = left;
+            match &item.node {
+                Selection::Field(f) => count(&f.node.selection_set.node, budget),
+                Selection::InlineFragment(f) => count(&f.node.selection_set.node, budget),
+                Selection::FragmentSpread(_) => true,
+            }
+        })
+    }
+    let mut budget = max;
+    doc.operations
+        .iter()
+        .all(|(_, op)| count(&op.node.selection_set.node, &mut budget))
+        && doc
+            .fragments
+            .values()
+            .all(|f| count(&f.node.selection_set.node, &mut budget))
+}
+
 /// Why a document is refused before execution.
 pub enum Refused {
     Parse(ServerError),
     Limit(klustera_graphql::ApiError),
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::selections_within;
+
+    #[test]
+    fn counts_selections_of_operations_and_fragments() -> Result<(), Box<dyn std::error::Error>> {
+        // units, edges, node, id, ...F (5) + fragment F: number, block, name (3) = 8
+        let doc = parse_query(
+            "{ units { edges { node { id ...F } } } } fragment F on Unit { number block { name } }",
+        )?;
+        assert!(selections_within(&doc, 8));
+        assert!(!selections_within(&doc, 7));
+        Ok(())
+    }
 }
