@@ -1,19 +1,18 @@
 //! Objects of long lists, resolved a field at a time in place.
 //!
 //! async-graphql resolves an object by boxing one future per selected field and driving
-//! them as a set (with `#[Object(serial)]`, one after another, still boxed). On the hot
-//! lists (units, their residents, bills, their items and payments: thousands of fields
-//! per response) that machinery costs more than the fields themselves. [`Inline<T>`] is
-//! `T` in the schema (same type, same fields) but awaits `T`'s own field resolvers one by
-//! one, in place. The list around it still resolves its items concurrently, so the
+//! them as a set. On the hot lists (units, their residents, bills, their items and
+//! payments: thousands of fields per response) that machinery costs more than the fields
+//! themselves. [`Inline<T>`] is `T` in the schema (same type, same fields) but awaits
+//! `T`'s own field resolvers one by one, in place, in one boxed future per object (the
+//! box keeps the future's size finite where objects nest into each other: a unit's
+//! residents' units). The list around it still resolves its items concurrently, so the
 //! dataloaders still batch; the list's prefetch has usually primed them anyway.
 //!
 //! A selection it does not handle as plainly (fragments, one response key selected twice)
 //! takes async-graphql's own path. It is meant for objects below the root: it does not
 //! run extensions' per-field hooks (the audit extension only looks at root mutation
-//! fields). And only where the object graph cannot lead back to another `Inline` (list
-//! roots and leaf objects): a field future awaited in place, not boxed, must not contain
-//! itself, which the compiler reports as a cycle.
+//! fields).
 
 use std::borrow::Cow;
 
@@ -41,38 +40,45 @@ impl<T: ContainerType> OutputType for Inline<T> {
         T::create_type_info(registry)
     }
 
-    async fn resolve(
+    fn resolve(
         &self,
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        let items = &ctx.item.node.items;
-        if !plain(items) {
-            return resolve_container_serial(ctx, &self.0).await;
-        }
-        let mut object = IndexMap::with_capacity(items.len());
-        for item in items {
-            let Selection::Field(field) = &item.node else {
-                continue;
-            };
-            let key = field.node.response_key().node.clone();
-            if field.node.name.node == "__typename" {
-                object.insert(key, Value::String(T::type_name().into_owned()));
-                continue;
-            }
-            match self.0.resolve_field(&ctx.with_field(field)).await {
-                Ok(value) => {
-                    object.insert(key, value.unwrap_or_default());
-                }
-                Err(err) => ctx.add_error(err),
-            }
-        }
-        Ok(if object.is_empty() {
-            Value::Null
-        } else {
-            Value::Object(object)
-        })
+    ) -> impl Future<Output = ServerResult<Value>> + Send {
+        Box::pin(resolve_fields(&self.0, ctx))
     }
+}
+
+async fn resolve_fields<T: ContainerType>(
+    object: &T,
+    ctx: &ContextSelectionSet<'_>,
+) -> ServerResult<Value> {
+    let items = &ctx.item.node.items;
+    if !plain(items) {
+        return resolve_container_serial(ctx, object).await;
+    }
+    let mut fields = IndexMap::with_capacity(items.len());
+    for item in items {
+        let Selection::Field(field) = &item.node else {
+            continue;
+        };
+        let key = field.node.response_key().node.clone();
+        if field.node.name.node == "__typename" {
+            fields.insert(key, Value::String(T::type_name().into_owned()));
+            continue;
+        }
+        match object.resolve_field(&ctx.with_field(field)).await {
+            Ok(value) => {
+                fields.insert(key, value.unwrap_or_default());
+            }
+            Err(err) => ctx.add_error(err),
+        }
+    }
+    Ok(if fields.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(fields)
+    })
 }
 
 /// Whether the selection is only fields, with distinct response keys.

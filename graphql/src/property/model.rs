@@ -107,13 +107,16 @@ impl Unit {
     }
     /// Residents with an open link to this unit.
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]
-    async fn residents(&self, ctx: &Context<'_>) -> Result<Vec<Resident>> {
+    async fn residents(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Resident>>> {
         let links = ctx
             .loader()?
             .load_one(ResidentsOfUnit(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(links.into_iter().map(|l| Resident(l.other)).collect())
+        Ok(links
+            .into_iter()
+            .map(|l| Inline(Resident(l.other)))
+            .collect())
     }
     /// The unit's most recent bills, newest first (`last` at most 24). Residents see
     /// bills of their own household's units only, as they see only those units.
@@ -122,7 +125,7 @@ impl Unit {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = 3)] last: usize,
-    ) -> Result<Vec<crate::billing::model::Bill>> {
+    ) -> Result<Vec<Inline<crate::billing::model::Bill>>> {
         use crate::billing::loaders::{BillsOfUnit, MAX_RECENT_BILLS};
         let last = u8::try_from(last)
             .ok()
@@ -133,7 +136,10 @@ impl Unit {
             .load_one(BillsOfUnit(self.0.id, last))
             .await?
             .unwrap_or_default();
-        Ok(bills.into_iter().map(crate::billing::model::Bill).collect())
+        Ok(bills
+            .into_iter()
+            .map(|b| Inline(crate::billing::model::Bill(b)))
+            .collect())
     }
     /// Open links of this unit, with the relation of each resident.
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]
@@ -182,7 +188,7 @@ impl Resident {
     }
     /// Units with an open link to this resident (for residents: only their household's).
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]
-    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
+    async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Unit>>> {
         let links = ctx
             .loader()?
             .load_one(UnitsOfResident(self.0.id))
@@ -192,7 +198,7 @@ impl Resident {
         Ok(links
             .into_iter()
             .filter(|l| visible.as_ref().is_none_or(|v| v.contains(&l.other.id)))
-            .map(|l| Unit(l.other))
+            .map(|l| Inline(Unit(l.other)))
             .collect())
     }
 }
