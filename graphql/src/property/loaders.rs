@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use chrono::NaiveDate;
-use sea_orm::sqlx::{self, Row, postgres::PgRow};
+use sea_orm::sqlx::{self, postgres::PgRow};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{block, resident, unit};
@@ -43,12 +43,12 @@ pub struct BlockById(pub i64);
 /// Decoded by position: these rows are the hot path of every nested query.
 fn link_at<T: ByPosition>(row: &PgRow) -> Result<(i64, Link<T>), sqlx::Error> {
     Ok((
-        row.try_get(0)?,
+        rows::column(row, 0)?,
         Link {
-            link_id: row.try_get(1)?,
-            relation: row.try_get(2)?,
-            starts_on: row.try_get(3)?,
-            ends_on: row.try_get(4)?,
+            link_id: rows::column(row, 1)?,
+            relation: rows::column(row, 2)?,
+            starts_on: rows::column(row, 3)?,
+            ends_on: rows::column(row, 4)?,
             other: T::at(row, 5)?,
         },
     ))
