@@ -25,12 +25,6 @@ use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, V
 /// `T`, resolved field by field in place (see the module documentation).
 pub struct Inline<T>(pub T);
 
-impl<T> From<T> for Inline<T> {
-    fn from(value: T) -> Self {
-        Self(value)
-    }
-}
-
 impl<T: ContainerType> OutputType for Inline<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()

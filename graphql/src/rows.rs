@@ -9,10 +9,11 @@
 //!
 //! [`column`] checks each column's type against the field's in debug builds, which every
 //! test runs, and skips that check in release builds, where it was a tenth of the CPU of
-//! a bill list: the columns are fixed by the migrations, and the test suite reads every
-//! one of these rows. Unchecked decoding never panics (sqlx's decoders check lengths and
-//! UTF-8); a type drift would surface as a decode error or a wrong value, which is what
-//! the debug check and the tests are there to catch first.
+//! a bill list. This is safe only because these columns are fixed by the migrations and
+//! the test suite reads every one of these rows through the checked path: a column whose
+//! type drifted from its entity would be read as the wrong type (a decode error, a wrong
+//! value, or even a panic in chrono's date arithmetic), so a migration that changes one
+//! of these columns must change the entity too, and the tests will say so if it does not.
 
 use std::sync::Arc;
 
