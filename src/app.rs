@@ -11,7 +11,7 @@ use klustera_graphql::auth::TokenKeys;
 use klustera_graphql::billing::midtrans::SnapClient;
 use klustera_graphql::billing::notify::Channel;
 use klustera_graphql::live::TenantDb;
-use klustera_graphql::tx::{StatementHook, TxPool};
+use klustera_graphql::tx::{IDLE_CHECK, StatementHook, TxPool};
 use klustera_graphql::{AppSchema, ControlPlane, Services};
 
 use crate::config::Config;
@@ -75,28 +75,24 @@ pub async fn connect(
         // Pinging every connection handed out would cost each request a round trip more
         // than its own statements; only a connection idle for a while is checked first
         // (the pool still checks, and resets, every connection given back).
-        .test_before_acquire_if_idle_for(Duration::from_secs(30))
+        .test_before_acquire_if_idle_for(IDLE_CHECK)
         .sqlx_logging(false);
     let mut db = Database::connect(options)
         .await
         .with_context(|| "connecting to PostgreSQL")?;
     let m = metrics.clone();
     db.set_metric_callback(move |info| {
-        m.sql_statements.inc();
         tracing::trace!(target: "klustera::sql", sql = %info.statement, elapsed = ?info.elapsed);
-        m.sql_seconds.observe(info.elapsed.as_secs_f64());
+        m.record_statement(info.elapsed);
     });
     Ok(db)
 }
 
 /// The operations' own pool (see `klustera_graphql::tx`), its statements counted in
 /// `metrics` like the SeaORM pools'.
-pub fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<TxPool> {
+fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<TxPool> {
     let m = metrics.clone();
-    let on_statement: StatementHook = Arc::new(move |elapsed| {
-        m.sql_statements.inc();
-        m.sql_seconds.observe(elapsed.as_secs_f64());
-    });
+    let on_statement: StatementHook = Arc::new(move |elapsed| m.record_statement(elapsed));
     TxPool::new(url, size as usize, ACQUIRE_TIMEOUT, on_statement)
         .with_context(|| "the database URL")
 }

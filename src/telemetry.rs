@@ -75,6 +75,12 @@ impl Metrics {
         })
     }
 
+    /// One SQL statement done, on any pool.
+    pub fn record_statement(&self, elapsed: std::time::Duration) {
+        self.sql_statements.inc();
+        self.sql_seconds.observe(elapsed.as_secs_f64());
+    }
+
     /// Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = String::new();

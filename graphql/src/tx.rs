@@ -29,7 +29,7 @@ use sea_query_sqlx::SqlxValues;
 pub type StatementHook = Arc<dyn Fn(Duration) + Send + Sync>;
 
 /// A connection idle for longer than this is pinged before it is handed out.
-const IDLE_CHECK: Duration = Duration::from_secs(30);
+pub const IDLE_CHECK: Duration = Duration::from_secs(30);
 
 /// Opens [`Tx`]s on at most `size` connections.
 #[derive(Clone)]

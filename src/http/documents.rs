@@ -12,10 +12,10 @@ use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::ServerError;
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
 
-use klustera_graphql::limits;
+use klustera_graphql::limits::{self, Size};
 
 /// Distinct documents kept (least recently used first out).
 pub const CAPACITY: NonZeroUsize = match NonZeroUsize::new(512) {
@@ -58,8 +58,9 @@ impl Documents {
             }
         }
         let doc = request.parsed_query().map_err(Refused::Parse)?;
-        limits::check_aliases(doc, max_aliases).map_err(Refused::Limit)?;
-        if cacheable && selections_within(doc, MAX_CACHED_SELECTIONS) {
+        let size = Size::of(doc);
+        limits::check_aliases(size, max_aliases).map_err(Refused::Limit)?;
+        if cacheable && size.selections <= MAX_CACHED_SELECTIONS {
             let doc = Arc::new(doc.clone());
             self.lock().put(request.query.clone(), doc);
         }
@@ -74,51 +75,8 @@ impl Documents {
     }
 }
 
-/// Whether `doc` has at most `max` selections, operations and fragments together.
-fn selections_within(doc: &ExecutableDocument, max: usize) -> bool {
-    fn count(set: &SelectionSet, budget: &mut usize) -> bool {
-        set.items.iter().all(|item| {
-            let Some(left) = budget.checked_sub(1) else {
-                return false;
-            };
-            *budget = left;
-            match &item.node {
-                Selection::Field(f) => count(&f.node.selection_set.node, budget),
-                Selection::InlineFragment(f) => count(&f.node.selection_set.node, budget),
-                Selection::FragmentSpread(_) => true,
-            }
-        })
-    }
-    let mut budget = max;
-    doc.operations
-        .iter()
-        .all(|(_, op)| count(&op.node.selection_set.node, &mut budget))
-        && doc
-            .fragments
-            .values()
-            .all(|f| count(&f.node.selection_set.node, &mut budget))
-}
-
 /// Why a document is refused before execution.
 pub enum Refused {
     Parse(ServerError),
     Limit(klustera_graphql::ApiError),
-}
-
-#[cfg(test)]
-mod tests {
-    use async_graphql::parser::parse_query;
-
-    use super::selections_within;
-
-    #[test]
-    fn counts_selections_of_operations_and_fragments() -> Result<(), Box<dyn std::error::Error>> {
-        // units, edges, node, id, ...F (5) + fragment F: number, block, name (3) = 8
-        let doc = parse_query(
-            "{ units { edges { node { id ...F } } } } fragment F on Unit { number block { name } }",
-        )?;
-        assert!(selections_within(&doc, 8));
-        assert!(!selections_within(&doc, 7));
-        Ok(())
-    }
 }
