@@ -17,6 +17,7 @@
 pub mod announcements;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod billing;
 pub mod complaints;
 pub mod context;
@@ -157,7 +158,7 @@ pub fn attach_request_data(
         let loader = DataLoader::with_cache(
             TenantLoader::new(scope.tx()),
             tokio::spawn,
-            HashMapCache::default(),
+            HashMapCache::<batch::IdHasher>::new(),
         );
         request = request.data(loader);
     }

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Weak};
 
-use crate::tx::Tx;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
+use crate::batch::IdHasher;
 use crate::error::ApiError;
+use crate::tx::Tx;
 
 /// Holds the transaction weakly: the operation owns it, so once the operation ends the
 /// server can take it back to commit, and a late batch finds it gone instead of using it.
@@ -36,22 +37,9 @@ impl TenantLoader {
 #[error("a batch load ran after its operation ended")]
 struct OperationEnded;
 
-/// The request's loader, with its per-request cache.
-pub type Loaders = DataLoader<TenantLoader, HashMapCache>;
-
-/// Rows grouped by key, with an (empty) entry for every requested key: the loader's
-/// cache then also remembers "none", and a per-node lookup never loads again.
-pub(crate) fn group<K: std::hash::Hash + Eq + Copy, V>(
-    keys: &[K],
-    rows: Vec<V>,
-    key: impl Fn(&V) -> K,
-) -> HashMap<K, Vec<V>> {
-    let mut out: HashMap<K, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-    for row in rows {
-        out.entry(key(&row)).or_default().push(row);
-    }
-    out
-}
+/// The request's loader, with its per-request cache. Values are shared rows
+/// ([`crate::batch`]): a cache hit copies a pointer, not the rows.
+pub type Loaders = DataLoader<TenantLoader, HashMapCache<IdHasher>>;
 
 /// Ids of `keys`, for `= ANY($1)`.
 pub(crate) fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
@@ -76,7 +64,7 @@ where
     Ok(())
 }
 
-/// [`prime`], also returning what was loaded (a copy: the cache keeps its own).
+/// [`prime`], also returning what was loaded (shared with the cache).
 pub(crate) async fn prefetch<K>(
     loaders: &Loaders,
     keys: Vec<K>,

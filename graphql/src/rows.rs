@@ -100,14 +100,14 @@ pub(crate) async fn all_decoded<T>(
     decode: impl Fn(&PgRow) -> Result<T, sqlx::Error>,
 ) -> ApiResult<Vec<T>> {
     let rows = db.query_all_raw(statement).await?;
-    let decoded = rows
-        .iter()
-        .map(|row| {
-            let row = row
-                .try_as_pg_row()
-                .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))?;
-            decode(row).map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))
-        })
-        .collect::<Result<_, _>>()?;
+    // Sized up front: collecting through `Result` would grow it row by row, copying
+    // these large models each time.
+    let mut decoded = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let row = row
+            .try_as_pg_row()
+            .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))?;
+        decoded.push(decode(row).map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))?);
+    }
     Ok(decoded)
 }

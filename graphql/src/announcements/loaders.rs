@@ -8,16 +8,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use klustera_entities::tenant::{announcement, announcement_target};
 
+use crate::batch::{Rows, group};
 use crate::context::ContextExt;
 use crate::error::{ApiError, ApiResult};
-use crate::loader::{TenantLoader, group, ids, prime};
+use crate::loader::{TenantLoader, ids, prime};
 
 /// Key: announcement id -> the rows naming its blocks, units or residents (none for ALL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TargetsOf(pub i64);
 
 impl Loader<TargetsOf> for TenantLoader {
-    type Value = Vec<announcement_target::Model>;
+    type Value = Rows<announcement_target::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[TargetsOf]) -> Result<HashMap<TargetsOf, Self::Value>, ApiError> {

@@ -97,7 +97,7 @@ impl Announcement {
             .load_one(TargetsOf(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(AnnouncementTargets::from(rows))
+        Ok(AnnouncementTargets::from(&*rows))
     }
 }
 
@@ -110,8 +110,8 @@ pub struct AnnouncementTargets {
     pub resident_ids: Vec<ID>,
 }
 
-impl From<Vec<announcement_target::Model>> for AnnouncementTargets {
-    fn from(rows: Vec<announcement_target::Model>) -> Self {
+impl From<&[announcement_target::Model]> for AnnouncementTargets {
+    fn from(rows: &[announcement_target::Model]) -> Self {
         let mut targets = Self::default();
         for row in rows {
             let id = |n: i64| ID(n.to_string());

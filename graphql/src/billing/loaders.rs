@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{bill, bill_item, payment, unit};
 
+use crate::batch::{Row, Rows, group};
 use crate::error::ApiError;
-use crate::loader::{TenantLoader, group, ids};
+use crate::loader::{TenantLoader, ids};
 use crate::rows;
 
 /// Most bills `Unit.bills(last:)` returns.
@@ -19,11 +20,11 @@ pub const MAX_RECENT_BILLS: u8 = 24;
 pub struct BillsOfUnit(pub i64, pub u8);
 
 /// Key: bill id -> its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemsOfBill(pub i64);
 
 /// Key: bill id -> its payments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PaymentsOfBill(pub i64);
 
 /// Key: unit id -> unit.
@@ -31,14 +32,13 @@ pub struct PaymentsOfBill(pub i64);
 pub struct UnitById(pub i64);
 
 impl Loader<BillsOfUnit> for TenantLoader {
-    type Value = Vec<bill::Model>;
+    type Value = Rows<bill::Model>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[BillsOfUnit],
     ) -> Result<HashMap<BillsOfUnit, Self::Value>, ApiError> {
-        use sea_orm::{DbBackend, Statement};
         let most = keys.iter().map(|k| k.1).max().unwrap_or(0);
         let rows: Vec<bill::Model> = rows::all_raw(
             self.tx()?.as_ref(),
@@ -57,53 +57,67 @@ impl Loader<BillsOfUnit> for TenantLoader {
         Ok(keys
             .iter()
             .map(|k| {
-                let mut bills = by_unit.get(&k.0).cloned().unwrap_or_default();
-                bills.truncate(usize::from(k.1));
-                (*k, bills)
+                let bills = by_unit.get(&k.0).cloned().unwrap_or_default();
+                (*k, bills.first(usize::from(k.1)))
             })
             .collect())
     }
 }
 
 impl Loader<ItemsOfBill> for TenantLoader {
-    type Value = Vec<bill_item::Model>;
+    type Value = Rows<bill_item::Model>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[ItemsOfBill],
     ) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
-        let select = bill_item::Entity::find()
-            .filter(bill_item::Column::BillId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(bill_item::Column::Id);
-        let rows: Vec<bill_item::Model> = rows::all(self.tx()?.as_ref(), select).await?;
+        let rows: Vec<bill_item::Model> = rows::all_raw(
+            self.tx()?.as_ref(),
+            Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn \
+                 FROM bill_items WHERE bill_id = ANY($1) ORDER BY id",
+                [ids(keys, |k| k.0).into()],
+            ),
+        )
+        .await?;
         Ok(group(keys, rows, |i| ItemsOfBill(i.bill_id)))
     }
 }
 
 impl Loader<PaymentsOfBill> for TenantLoader {
-    type Value = Vec<payment::Model>;
+    type Value = Rows<payment::Model>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[PaymentsOfBill],
     ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
-        let select = payment::Entity::find()
-            .filter(payment::Column::BillId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(payment::Column::Id);
-        let rows: Vec<payment::Model> = rows::all(self.tx()?.as_ref(), select).await?;
+        let rows: Vec<payment::Model> = rows::all_raw(
+            self.tx()?.as_ref(),
+            Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at \
+                 FROM payments WHERE bill_id = ANY($1) ORDER BY id",
+                [ids(keys, |k| k.0).into()],
+            ),
+        )
+        .await?;
         Ok(group(keys, rows, |p| PaymentsOfBill(p.bill_id)))
     }
 }
 
 impl Loader<UnitById> for TenantLoader {
-    type Value = unit::Model;
+    type Value = Row<unit::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
         let select = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0)));
         let rows: Vec<unit::Model> = rows::all(self.tx()?.as_ref(), select).await?;
-        Ok(rows.into_iter().map(|u| (UnitById(u.id), u)).collect())
+        Ok(Row::each(rows)
+            .into_iter()
+            .map(|u| (UnitById(u.id), u))
+            .collect())
     }
 }

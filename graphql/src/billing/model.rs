@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use klustera_entities::tenant::{bill, bill_item, payment};
 
 use super::loaders::{ItemsOfBill, PaymentsOfBill, UnitById};
+use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::inline::Inline;
@@ -56,7 +57,7 @@ pub enum TariffKindGql {
 }
 
 /// A monthly bill of one unit.
-pub struct Bill(pub bill::Model);
+pub struct Bill(pub Row<bill::Model>);
 
 #[Object]
 impl Bill {
@@ -106,7 +107,7 @@ impl Bill {
             .load_one(ItemsOfBill(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(items.into_iter().map(|i| Inline(BillItem(i))).collect())
+        Ok(items.rows().map(|i| Inline(BillItem(i))).collect())
     }
     async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Payment>>> {
         let payments = ctx
@@ -114,12 +115,12 @@ impl Bill {
             .load_one(PaymentsOfBill(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(payments.into_iter().map(|p| Inline(Payment(p))).collect())
+        Ok(payments.rows().map(|p| Inline(Payment(p))).collect())
     }
 }
 
 /// One line of a bill.
-pub struct BillItem(pub bill_item::Model);
+pub struct BillItem(pub Row<bill_item::Model>);
 
 #[Object]
 impl BillItem {
@@ -152,7 +153,7 @@ impl BillItem {
 }
 
 /// Money received for a bill.
-pub struct Payment(pub payment::Model);
+pub struct Payment(pub Row<payment::Model>);
 
 #[Object]
 impl Payment {

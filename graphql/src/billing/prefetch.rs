@@ -7,6 +7,7 @@ use async_graphql::{Context, Lookahead};
 use klustera_entities::tenant::bill;
 
 use super::loaders::{BillsOfUnit, ItemsOfBill, PaymentsOfBill, UnitById};
+use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiResult;
 use crate::loader::{prefetch, prime};
@@ -39,12 +40,16 @@ pub async fn bills_of_units(
         unit_ids.iter().map(|id| BillsOfUnit(*id, last)).collect(),
     )
     .await?;
-    let recent: Vec<bill::Model> = loaded.into_values().flatten().collect();
+    let recent: Vec<Row<bill::Model>> = loaded.values().flat_map(|bills| bills.rows()).collect();
     bills(ctx, field, &recent).await
 }
 
 /// Primes what a `Bill` selection will ask for, for all `bills` at once.
-pub async fn bills(ctx: &Context<'_>, node: Lookahead<'_>, bills: &[bill::Model]) -> ApiResult<()> {
+pub async fn bills(
+    ctx: &Context<'_>,
+    node: Lookahead<'_>,
+    bills: &[Row<bill::Model>],
+) -> ApiResult<()> {
     if bills.is_empty() {
         return Ok(());
     }

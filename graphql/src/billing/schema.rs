@@ -14,6 +14,7 @@ use super::model::{
 };
 use super::service::{self, NewPayment, NewTariff, Settings};
 use super::{export, midtrans, prefetch};
+use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::events::DomainEvent;
@@ -78,11 +79,12 @@ impl BillingQuery {
         if let Some(visible) = req.visible_units().await? {
             q = q.filter(bill::Column::UnitId.is_in(visible.iter().copied()));
         }
-        let rows = page
-            .apply(q, bill::Column::Id)
-            .all(ctx.tenant_tx()?)
-            .await
-            .map_err(ApiError::from)?;
+        let rows = Row::each(
+            page.apply(q, bill::Column::Id)
+                .all(ctx.tenant_tx()?)
+                .await
+                .map_err(ApiError::from)?,
+        );
         prefetch::bills(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |b| b.id, |b| Inline(Bill(b))))
     }
@@ -90,7 +92,7 @@ impl BillingQuery {
     #[graphql(guard = "RoleGuard::member()")]
     async fn bill(&self, ctx: &Context<'_>, id: ID) -> Result<Bill> {
         let bill = visible_bill(ctx, id_of("id", &id)?).await?;
-        Ok(Bill(bill))
+        Ok(Bill(bill.into()))
     }
 
     /// Billed, collected and arrears aging for a period (`YYYY-MM`).
@@ -354,7 +356,7 @@ impl BillingMutation {
     async fn void_bill(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Bill> {
         let bill = service::void_bill(ctx.tenant_tx()?, id_of("id", &id)?, &reason).await?;
         ctx.request()?.audit_target(format!("bill:{}", bill.id));
-        Ok(Bill(bill))
+        Ok(Bill(bill.into()))
     }
 
     /// Records cash or a bank transfer. Partial payments are fine; never above what is owed.
@@ -397,7 +399,7 @@ impl BillingMutation {
             .await
             .map_err(ApiError::from)?
             .ok_or(ApiError::NotFound("payment"))?;
-        Ok(Payment(payment))
+        Ok(Payment(payment.into()))
     }
 
     /// Opens a Midtrans Snap checkout for what the bill still owes.

@@ -13,8 +13,9 @@ use klustera_entities::tenant::{complaint_attachment, resident, user};
 
 use super::service::{COMMENT_FIELDS, CommentRow};
 
+use crate::batch::{Row, Rows, group};
 use crate::error::ApiError;
-use crate::loader::{TenantLoader, group, ids};
+use crate::loader::{TenantLoader, ids};
 
 /// Key: resident id -> resident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,7 +34,7 @@ pub struct CommentsOfComplaint {
 }
 
 /// Key: complaint id -> its attachments, oldest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AttachmentsOfComplaint(pub i64);
 
 /// What others may know of a user: name and role.
@@ -45,7 +46,7 @@ pub struct UserRow {
 }
 
 impl Loader<ResidentById> for TenantLoader {
-    type Value = resident::Model;
+    type Value = Row<resident::Model>;
     type Error = ApiError;
 
     async fn load(
@@ -56,7 +57,10 @@ impl Loader<ResidentById> for TenantLoader {
             .filter(resident::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(rows.into_iter().map(|r| (ResidentById(r.id), r)).collect())
+        Ok(Row::each(rows)
+            .into_iter()
+            .map(|r| (ResidentById(r.id), r))
+            .collect())
     }
 }
 
@@ -125,7 +129,7 @@ impl Loader<CommentsOfComplaint> for TenantLoader {
 }
 
 impl Loader<AttachmentsOfComplaint> for TenantLoader {
-    type Value = Vec<complaint_attachment::Model>;
+    type Value = Rows<complaint_attachment::Model>;
     type Error = ApiError;
 
     async fn load(

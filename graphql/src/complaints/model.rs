@@ -128,10 +128,7 @@ impl Complaint {
             .load_one(AttachmentsOfComplaint(self.0.id))
             .await?
             .unwrap_or_default();
-        Ok(attachments
-            .into_iter()
-            .map(ComplaintAttachment::from)
-            .collect())
+        Ok(attachments.iter().map(ComplaintAttachment::from).collect())
     }
 }
 
@@ -188,11 +185,11 @@ pub struct ComplaintAttachment {
     pub created_at: DateTime<FixedOffset>,
 }
 
-impl From<complaint_attachment::Model> for ComplaintAttachment {
-    fn from(a: complaint_attachment::Model) -> Self {
+impl From<&complaint_attachment::Model> for ComplaintAttachment {
+    fn from(a: &complaint_attachment::Model) -> Self {
         Self {
             id: ID(a.id.to_string()),
-            url: a.url,
+            url: a.url.clone(),
             uploaded_by: ID(a.uploaded_by.to_string()),
             created_at: a.created_at,
         }

@@ -223,7 +223,7 @@ impl ComplaintMutation {
         let (c, attachment) =
             service::add_attachment(ctx.tenant_tx()?, actor, id_of("id", &id)?, &url).await?;
         changed(ctx, &c)?;
-        Ok(attachment.into())
+        Ok((&attachment).into())
     }
 
     /// Sets the SLA hours of a priority (1 to 8760) for complaints filed from now on;

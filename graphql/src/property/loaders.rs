@@ -13,13 +13,15 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{block, resident, unit};
 
+use crate::batch::{Row, Rows, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
 use crate::rows::{self, ByPosition};
 
-/// An open link seen from one side, with the row on the other side.
+/// An open link seen from one side (`from`: the key's id), with the row on the other side.
 #[derive(Debug, Clone)]
 pub struct Link<T> {
+    pub from: i64,
     pub link_id: i64,
     pub relation: String,
     pub starts_on: NaiveDate,
@@ -28,11 +30,11 @@ pub struct Link<T> {
 }
 
 /// Key: unit id -> residents with an open link to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResidentsOfUnit(pub i64);
 
 /// Key: resident id -> units with an open link to them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitsOfResident(pub i64);
 
 /// Key: block id -> block.
@@ -41,21 +43,52 @@ pub struct BlockById(pub i64);
 
 /// A link row: the key (column 0), the link (1-4), then the other side's model (5-).
 /// Decoded by position: these rows are the hot path of every nested query.
-fn link_at<T: ByPosition>(row: &PgRow) -> Result<(i64, Link<T>), sqlx::Error> {
-    Ok((
-        rows::column(row, 0)?,
-        Link {
-            link_id: rows::column(row, 1)?,
-            relation: rows::column(row, 2)?,
-            starts_on: rows::column(row, 3)?,
-            ends_on: rows::column(row, 4)?,
-            other: T::at(row, 5)?,
-        },
-    ))
+fn link_at<T: ByPosition>(row: &PgRow) -> Result<(Link<()>, T), sqlx::Error> {
+    let link = Link {
+        from: rows::column(row, 0)?,
+        link_id: rows::column(row, 1)?,
+        relation: rows::column(row, 2)?,
+        starts_on: rows::column(row, 3)?,
+        ends_on: rows::column(row, 4)?,
+        other: (),
+    };
+    Ok((link, T::at(row, 5)?))
+}
+
+/// The links of a statement's rows, grouped by the key's id; the other sides share one
+/// batch.
+async fn links<K, T>(
+    loader: &TenantLoader,
+    keys: &[K],
+    statement: Statement,
+    key: impl Fn(i64) -> K,
+) -> Result<HashMap<K, Rows<Link<Row<T>>>>, ApiError>
+where
+    K: Copy + Eq + std::hash::Hash + Ord,
+    T: ByPosition,
+{
+    let (links, others): (Vec<Link<()>>, Vec<T>) =
+        rows::all_decoded(loader.tx()?.as_ref(), statement, link_at::<T>)
+            .await?
+            .into_iter()
+            .unzip();
+    let links = links
+        .into_iter()
+        .zip(Row::each(others))
+        .map(|(link, other)| Link {
+            from: link.from,
+            link_id: link.link_id,
+            relation: link.relation,
+            starts_on: link.starts_on,
+            ends_on: link.ends_on,
+            other,
+        })
+        .collect();
+    Ok(group(keys, links, |l| key(l.from)))
 }
 
 impl Loader<ResidentsOfUnit> for TenantLoader {
-    type Value = Vec<Link<resident::Model>>;
+    type Value = Rows<Link<Row<resident::Model>>>;
     type Error = ApiError;
 
     async fn load(
@@ -70,17 +103,12 @@ impl Loader<ResidentsOfUnit> for TenantLoader {
              WHERE ru.unit_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id",
             [ids(keys, |k| k.0).into()],
         );
-        let rows = rows::all_decoded(self.tx()?.as_ref(), statement, link_at).await?;
-        let mut out: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (key, link) in rows {
-            out.entry(ResidentsOfUnit(key)).or_default().push(link);
-        }
-        Ok(out)
+        links(self, keys, statement, ResidentsOfUnit).await
     }
 }
 
 impl Loader<UnitsOfResident> for TenantLoader {
-    type Value = Vec<Link<unit::Model>>;
+    type Value = Rows<Link<Row<unit::Model>>>;
     type Error = ApiError;
 
     async fn load(
@@ -95,17 +123,12 @@ impl Loader<UnitsOfResident> for TenantLoader {
              WHERE ru.resident_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.resident_id, u.id",
             [ids(keys, |k| k.0).into()],
         );
-        let rows = rows::all_decoded(self.tx()?.as_ref(), statement, link_at).await?;
-        let mut out: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for (key, link) in rows {
-            out.entry(UnitsOfResident(key)).or_default().push(link);
-        }
-        Ok(out)
+        links(self, keys, statement, UnitsOfResident).await
     }
 }
 
 impl Loader<BlockById> for TenantLoader {
-    type Value = block::Model;
+    type Value = Row<block::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[BlockById]) -> Result<HashMap<BlockById, Self::Value>, ApiError> {
@@ -113,6 +136,9 @@ impl Loader<BlockById> for TenantLoader {
             .filter(block::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(rows.into_iter().map(|b| (BlockById(b.id), b)).collect())
+        Ok(Row::each(rows)
+            .into_iter()
+            .map(|b| (BlockById(b.id), b))
+            .collect())
     }
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
 use super::loaders::{BlockById, Link, ResidentsOfUnit, UnitsOfResident};
+use crate::batch::Row;
 use crate::context::{ContextExt, Role};
 use crate::error::ApiError;
 use crate::inline::Inline;
@@ -65,7 +66,7 @@ pub fn ids_of(field: &'static str, ids: &[ID]) -> Result<Vec<i64>, ApiError> {
 }
 
 /// A block (blok) of the estate.
-pub struct Block(pub block::Model);
+pub struct Block(pub Row<block::Model>);
 
 #[Object]
 impl Block {
@@ -78,7 +79,7 @@ impl Block {
 }
 
 /// A house, apartment, shophouse or plot.
-pub struct Unit(pub unit::Model);
+pub struct Unit(pub Row<unit::Model>);
 
 #[Object]
 impl Unit {
@@ -114,8 +115,8 @@ impl Unit {
             .await?
             .unwrap_or_default();
         Ok(links
-            .into_iter()
-            .map(|l| Inline(Resident(l.other)))
+            .iter()
+            .map(|l| Inline(Resident(l.other.clone())))
             .collect())
     }
     /// The unit's most recent bills, newest first (`last` at most 24). Residents see
@@ -137,7 +138,7 @@ impl Unit {
             .await?
             .unwrap_or_default();
         Ok(bills
-            .into_iter()
+            .rows()
             .map(|b| Inline(crate::billing::model::Bill(b)))
             .collect())
     }
@@ -150,14 +151,14 @@ impl Unit {
             .await?
             .unwrap_or_default();
         Ok(links
-            .into_iter()
+            .iter()
             .map(|l| Occupancy::from_link(self.0.id, l))
             .collect())
     }
 }
 
 /// A person living in or owning a unit (warga).
-pub struct Resident(pub resident::Model);
+pub struct Resident(pub Row<resident::Model>);
 
 #[Object]
 impl Resident {
@@ -196,9 +197,9 @@ impl Resident {
             .unwrap_or_default();
         let visible = ctx.request()?.visible_units().await?;
         Ok(links
-            .into_iter()
+            .iter()
             .filter(|l| visible.as_ref().is_none_or(|v| v.contains(&l.other.id)))
-            .map(|l| Inline(Unit(l.other)))
+            .map(|l| Inline(Unit(l.other.clone())))
             .collect())
     }
 }
@@ -214,18 +215,18 @@ pub struct Occupancy {
     #[graphql(skip)]
     unit_id: i64,
     #[graphql(skip)]
-    resident: resident::Model,
+    resident: Row<resident::Model>,
 }
 
 impl Occupancy {
-    fn from_link(unit_id: i64, link: Link<resident::Model>) -> Self {
+    fn from_link(unit_id: i64, link: &Link<Row<resident::Model>>) -> Self {
         Self {
             id: ID(link.link_id.to_string()),
             relation: Relation::from_db(&link.relation),
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id,
-            resident: link.other,
+            resident: link.other.clone(),
         }
     }
 
@@ -236,7 +237,7 @@ impl Occupancy {
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id: link.unit_id,
-            resident,
+            resident: resident.into(),
         }
     }
 }

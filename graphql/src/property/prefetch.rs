@@ -14,12 +14,17 @@ use async_graphql::{Context, Lookahead};
 use klustera_entities::tenant::{resident, unit};
 
 use super::loaders::{BlockById, ResidentsOfUnit, UnitsOfResident};
+use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiResult;
 use crate::loader::{prefetch, prime};
 
 /// Primes what `node` (a `Unit` selection) will ask for, for all `units` at once.
-pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]) -> ApiResult<()> {
+pub async fn units(
+    ctx: &Context<'_>,
+    node: Lookahead<'_>,
+    units: &[Row<unit::Model>],
+) -> ApiResult<()> {
     if units.is_empty() {
         return Ok(());
     }
@@ -39,11 +44,11 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
         )
         .await?;
         let mut seen = BTreeSet::new();
-        let next: Vec<resident::Model> = links
-            .into_values()
-            .flatten()
+        let next: Vec<Row<resident::Model>> = links
+            .values()
+            .flat_map(|links| links.iter())
             .filter(|l| seen.insert(l.other.id))
-            .map(|l| l.other)
+            .map(|l| l.other.clone())
             .collect();
         for child in [residents, occupants] {
             if child.exists() {
@@ -58,7 +63,7 @@ pub async fn units(ctx: &Context<'_>, node: Lookahead<'_>, units: &[unit::Model]
 pub async fn residents(
     ctx: &Context<'_>,
     node: Lookahead<'_>,
-    residents: &[resident::Model],
+    residents: &[Row<resident::Model>],
 ) -> ApiResult<()> {
     let child = node.field("units");
     if residents.is_empty() || !child.exists() {
@@ -70,11 +75,11 @@ pub async fn residents(
     )
     .await?;
     let mut seen = BTreeSet::new();
-    let next: Vec<unit::Model> = links
-        .into_values()
-        .flatten()
+    let next: Vec<Row<unit::Model>> = links
+        .values()
+        .flat_map(|links| links.iter())
         .filter(|l| seen.insert(l.other.id))
-        .map(|l| l.other)
+        .map(|l| l.other.clone())
         .collect();
     Box::pin(units(ctx, child, &next)).await
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use super::model::{Block, Occupancy, Relation, Resident, Unit, UnitType, id_of};
 use super::prefetch;
 use super::service::{self, ResidentChanges, ResidentFilter, UnitChanges, UnitFilter};
+use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::guard::RoleGuard;
@@ -39,8 +40,7 @@ pub struct PropertyQuery;
 impl PropertyQuery {
     #[graphql(guard = "RoleGuard::member()")]
     async fn blocks(&self, ctx: &Context<'_>) -> Result<Vec<Block>> {
-        Ok(service::list_blocks(ctx.tenant_tx()?)
-            .await?
+        Ok(Row::each(service::list_blocks(ctx.tenant_tx()?).await?)
             .into_iter()
             .map(Block)
             .collect())
@@ -72,7 +72,7 @@ impl PropertyQuery {
             include_archived: f.include_archived,
             only: ctx.request()?.visible_units().await?,
         };
-        let rows = service::list_units(ctx.tenant_tx()?, &filter, &page).await?;
+        let rows = Row::each(service::list_units(ctx.tenant_tx()?, &filter, &page).await?);
         prefetch::units(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |u| u.id, |u| Inline(Unit(u))))
     }
@@ -85,7 +85,7 @@ impl PropertyQuery {
         {
             return Err(ApiError::NotFound("unit").into());
         }
-        Ok(Unit(service::get_unit(ctx.tenant_tx()?, id).await?))
+        Ok(Unit(service::get_unit(ctx.tenant_tx()?, id).await?.into()))
     }
 
     /// Residents, by id. Residents see only their household.
@@ -114,7 +114,7 @@ impl PropertyQuery {
             include_archived: f.include_archived,
             units: ctx.request()?.visible_units().await?,
         };
-        let rows = service::list_residents(ctx.tenant_tx()?, &filter, &page).await?;
+        let rows = Row::each(service::list_residents(ctx.tenant_tx()?, &filter, &page).await?);
         prefetch::residents(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |r| r.id, |r| Inline(Resident(r))))
     }
@@ -130,7 +130,7 @@ impl PropertyQuery {
         {
             return Err(ApiError::NotFound("resident").into());
         }
-        Ok(Resident(service::get_resident(tx, id).await?))
+        Ok(Resident(service::get_resident(tx, id).await?.into()))
     }
 }
 
@@ -192,7 +192,7 @@ impl PropertyMutation {
     async fn create_block(&self, ctx: &Context<'_>, name: String) -> Result<Block> {
         let block = service::create_block(ctx.tenant_tx()?, &name).await?;
         ctx.request()?.audit_target(format!("block:{}", block.id));
-        Ok(Block(block))
+        Ok(Block(block.into()))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
@@ -205,7 +205,7 @@ impl PropertyMutation {
         };
         let unit = service::create_unit(ctx.tenant_tx()?, changes).await?;
         ctx.request()?.audit_target(format!("unit:{}", unit.id));
-        Ok(Unit(unit))
+        Ok(Unit(unit.into()))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
@@ -223,7 +223,7 @@ impl PropertyMutation {
         };
         let unit = service::update_unit(ctx.tenant_tx()?, id, changes).await?;
         ctx.request()?.audit_target(format!("unit:{id}"));
-        Ok(Unit(unit))
+        Ok(Unit(unit.into()))
     }
 
     /// Archives a unit and ends its open resident links today.
@@ -232,7 +232,7 @@ impl PropertyMutation {
         let id = id_of("id", &id)?;
         let unit = service::archive_unit(ctx.tenant_tx()?, id).await?;
         ctx.request()?.audit_target(format!("unit:{id}"));
-        Ok(Unit(unit))
+        Ok(Unit(unit.into()))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
@@ -240,7 +240,7 @@ impl PropertyMutation {
         let resident = service::create_resident(ctx.tenant_tx()?, input.into()).await?;
         ctx.request()?
             .audit_target(format!("resident:{}", resident.id));
-        Ok(Resident(resident))
+        Ok(Resident(resident.into()))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
@@ -253,7 +253,7 @@ impl PropertyMutation {
         let id = id_of("id", &id)?;
         let resident = service::update_resident(ctx.tenant_tx()?, id, input.into()).await?;
         ctx.request()?.audit_target(format!("resident:{id}"));
-        Ok(Resident(resident))
+        Ok(Resident(resident.into()))
     }
 
     /// Archives a resident and ends their open unit links today.
@@ -262,7 +262,7 @@ impl PropertyMutation {
         let id = id_of("id", &id)?;
         let resident = service::archive_resident(ctx.tenant_tx()?, id).await?;
         ctx.request()?.audit_target(format!("resident:{id}"));
-        Ok(Resident(resident))
+        Ok(Resident(resident.into()))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
