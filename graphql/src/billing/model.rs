@@ -1,6 +1,6 @@
 //! GraphQL objects of billing, built from entities.
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -12,7 +12,7 @@ use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::inline::Inline;
 use crate::property::model::Unit;
-use crate::types::Rupiah;
+use crate::types::{RowId, Rupiah};
 
 /// `Unit.bills` without `last`.
 pub const DEFAULT_RECENT_BILLS: u8 = 3;
@@ -61,8 +61,8 @@ pub struct Bill(pub Row<bill::Model>);
 
 #[Object]
 impl Bill {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     /// `YYYY-MM`.
     async fn period(&self) -> &str {
@@ -124,8 +124,8 @@ pub struct BillItem(pub Row<bill_item::Model>);
 
 #[Object]
 impl BillItem {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
     async fn kind(&self) -> &str {
@@ -157,8 +157,8 @@ pub struct Payment(pub Row<payment::Model>);
 
 #[Object]
 impl Payment {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     /// CASH, TRANSFER or MIDTRANS.
     async fn method(&self) -> &str {

@@ -11,6 +11,7 @@ use crate::batch::Row;
 use crate::context::{ContextExt, Role};
 use crate::error::ApiError;
 use crate::inline::Inline;
+use crate::types::RowId;
 
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum UnitType {
@@ -70,8 +71,8 @@ pub struct Block(pub Row<block::Model>);
 
 #[Object]
 impl Block {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -83,8 +84,8 @@ pub struct Unit(pub Row<unit::Model>);
 
 #[Object]
 impl Unit {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     async fn number(&self) -> &str {
         &self.0.number
@@ -162,8 +163,8 @@ pub struct Resident(pub Row<resident::Model>);
 
 #[Object]
 impl Resident {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
     }
     async fn full_name(&self) -> &str {
         &self.0.full_name
