@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Instructions per request: the gateway's own CPU work per query shape, counted exactly.
+#
+#   bench/instructions.sh [path/to/klustera]     (default: target/release/klustera)
+#
+# On a small shared machine req/s and CPU time move by tens of percent between runs, so
+# they cannot tell two builds apart by a few percent. Instructions executed in user space
+# (valgrind's callgrind) repeat to within about 1% from run to run; they do not count
+# cache misses or the kernel, so a change still needs wrk (bench/run.sh) to confirm it.
+#
+# Uses the tenant and the query shapes bench/run.sh leaves in bench/out (run it once
+# first). Starts the gateway under callgrind on BENCH_IR_PORT (18081), sends 5 warm-up
+# requests and then BENCH_IR_REQUESTS (20) of each shape one at a time, and prints
+# instructions per request. Env: BENCH_DATABASE_URL as for bench/run.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/bench/out"
+BIN="${1:-$ROOT/target/release/klustera}"
+PORT="${BENCH_IR_PORT:-18081}"
+N="${BENCH_IR_REQUESTS:-20}"
+SHAPES=(flat nested billing)
+
+log() { printf '[instructions %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ -x "$BIN" ]] || die "$BIN not found (cargo build --release)"
+for shape in "${SHAPES[@]}"; do
+    [[ -f "$OUT/wrk-$shape.lua" ]] || die "$OUT/wrk-$shape.lua missing: run bench/run.sh first"
+done
+if ! command -v callgrind_control >/dev/null; then
+    log "installing valgrind"
+    apt-get install -y valgrind >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y valgrind >/dev/null; }
+fi
+
+export KLUSTERA_CONFIG="$OUT/no-such-config.toml" KLUSTERA_DATA_DIR="$OUT/data" RUST_LOG=warn
+if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
+    export DATABASE_URL="$BENCH_DATABASE_URL"
+else
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$(tr -d '[:space:]' <"$OUT/data/pg/port")/klustera"
+fi
+BASE="http://127.0.0.1:$PORT"
+PROFILE="$OUT/callgrind"
+rm -f "$PROFILE".*
+
+KLUSTERA_BIND="127.0.0.1:$PORT" JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
+    KLUSTERA_DB_POOL_SIZE=4 KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$PROFILE.%p" \
+    "$BIN" serve >"$OUT/instructions-server.log" 2>&1 &
+VG=$!
+trap 'kill "$VG" 2>/dev/null || true' EXIT
+for i in $(seq 1 300); do
+    curl -sf -o /dev/null "$BASE/health" && break
+    kill -0 "$VG" 2>/dev/null || { cat "$OUT/instructions-server.log" >&2; die "gateway exited"; }
+    [[ $i -lt 300 ]] || die "gateway not healthy under valgrind after 90 s"
+    sleep 0.3
+done
+
+post() { # post <json body> [token]
+    local auth=()
+    [[ -n "${2:-}" ]] && auth=(-H "authorization: Bearer $2")
+    curl -sS --max-time 60 -X POST "$BASE/graphql" -H 'content-type: application/json' \
+        -H 'accept: application/json' -H 'x-tenant: bench' "${auth[@]}" --data-binary "$1"
+}
+TOKEN="$(post '{"query":"mutation { login(identifier: \"manager@bench.test\", password: \"demo-pass-2024\") { accessToken } }"}' \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["login"]["accessToken"])')" \
+    || die "login failed"
+
+# Counting is switched on only around the measured requests, and read from a dump.
+counted() { # counted <dump number>: instructions in that dump
+    local file
+    file="$(ls "$PROFILE".*."$1" 2>/dev/null | head -1)"
+    [[ -n "$file" ]] || die "no callgrind dump $1"
+    sed -n 's/^totals: \([0-9]*\)/\1/p' "$file" | head -1
+}
+printf '| shape | instructions per request |\n|---|---:|\n'
+dump=0
+for shape in "${SHAPES[@]}"; do
+    body="$(sed -n 's/^wrk.body = \[==\[\(.*\)\]==\]$/\1/p' "$OUT/wrk-$shape.lua")"
+    for _ in 1 2 3 4 5; do post "$body" "$TOKEN" >/dev/null; done
+    callgrind_control --instr=on "$VG" >/dev/null 2>&1
+    for _ in $(seq 1 "$N"); do
+        post "$body" "$TOKEN" | grep -q '"errors"' && die "$shape: the response has errors"
+    done
+    callgrind_control --instr=off "$VG" >/dev/null 2>&1
+    callgrind_control --dump "$VG" >/dev/null 2>&1
+    dump=$((dump + 1))
+    for _ in $(seq 1 50); do ls "$PROFILE".*."$dump" >/dev/null 2>&1 && break; sleep 0.1; done
+    python3 -c "print(f'| $shape | {$(counted "$dump") / $N / 1e6:.3f} M |')"
+done
