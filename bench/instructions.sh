@@ -20,9 +20,10 @@ BIN="${1:-$ROOT/target/release/klustera}"
 PORT="${BENCH_IR_PORT:-18081}"
 N="${BENCH_IR_REQUESTS:-20}"
 SHAPES=(flat nested billing)
-
-log() { printf '[instructions %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=instructions
+SLUG=bench
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 [[ -x "$BIN" ]] || die "$BIN not found (cargo build --release)"
 for shape in "${SHAPES[@]}"; do
@@ -49,22 +50,8 @@ KLUSTERA_BIND="127.0.0.1:$PORT" JWT_SECRET="bench-secret-0123456789abcdefghijklm
     "$BIN" serve >"$OUT/instructions-server.log" 2>&1 &
 VG=$!
 trap 'kill "$VG" 2>/dev/null || true' EXIT
-for i in $(seq 1 300); do
-    curl -sf -o /dev/null "$BASE/health" && break
-    kill -0 "$VG" 2>/dev/null || { cat "$OUT/instructions-server.log" >&2; die "gateway exited"; }
-    [[ $i -lt 300 ]] || die "gateway not healthy under valgrind after 90 s"
-    sleep 0.3
-done
-
-post() { # post <json body> [token]
-    local auth=()
-    [[ -n "${2:-}" ]] && auth=(-H "authorization: Bearer $2")
-    curl -sS --max-time 60 -X POST "$BASE/graphql" -H 'content-type: application/json' \
-        -H 'accept: application/json' -H 'x-tenant: bench' "${auth[@]}" --data-binary "$1"
-}
-TOKEN="$(post '{"query":"mutation { login(identifier: \"manager@bench.test\", password: \"demo-pass-2024\") { accessToken } }"}' \
-    | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["login"]["accessToken"])')" \
-    || die "login failed"
+wait_healthy "$VG" "$OUT/instructions-server.log" 90
+TOKEN="$(login "manager@$SLUG.test" demo-pass-2024)"
 
 # Counting is switched on only around the measured requests, and read from a dump.
 counted() { # counted <dump number>: instructions in that dump
@@ -77,10 +64,10 @@ printf '| shape | instructions per request |\n|---|---:|\n'
 dump=0
 for shape in "${SHAPES[@]}"; do
     body="$(sed -n 's/^wrk.body = \[==\[\(.*\)\]==\]$/\1/p' "$OUT/wrk-$shape.lua")"
-    for _ in 1 2 3 4 5; do post "$body" "$TOKEN" >/dev/null; done
+    for _ in 1 2 3 4 5; do gql "$body" "$TOKEN" >/dev/null; done
     callgrind_control --instr=on "$VG" >/dev/null 2>&1
     for _ in $(seq 1 "$N"); do
-        post "$body" "$TOKEN" | grep -q '"errors"' && die "$shape: the response has errors"
+        gql "$body" "$TOKEN" | grep -q '"errors"' && die "$shape: the response has errors"
     done
     callgrind_control --instr=off "$VG" >/dev/null 2>&1
     callgrind_control --dump "$VG" >/dev/null 2>&1

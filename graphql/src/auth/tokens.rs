@@ -151,12 +151,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_remembered_token_is_refused_once_it_expires() {
-        let keys = TokenKeys::from_secret(
+    fn keys() -> TokenKeys {
+        TokenKeys::from_secret(
             b"0123456789abcdef0123456789abcdef",
             Duration::from_secs(900),
-        );
+        )
+    }
+
+    #[test]
+    fn a_remembered_token_is_refused_once_it_expires() {
+        let keys = keys();
         let (token, exp) = keys.issue(&manager()).unwrap();
         assert_eq!(keys.verify_until(&token).unwrap().1, exp);
         assert!(
@@ -181,10 +185,7 @@ mod tests {
 
     #[test]
     fn only_valid_tokens_are_remembered() {
-        let keys = TokenKeys::from_secret(
-            b"0123456789abcdef0123456789abcdef",
-            Duration::from_secs(900),
-        );
+        let keys = keys();
         let (token, _) = keys.issue(&manager()).unwrap();
         let forged = format!("{token}x");
         assert!(keys.verify(&forged).is_err());
