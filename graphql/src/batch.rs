@@ -123,6 +123,12 @@ impl<T: fmt::Debug> fmt::Debug for Rows<T> {
     }
 }
 
+/// `rows` by their (unique) key, for loaders of one row per key; a key without a row has
+/// no entry.
+pub fn by_key<K: Eq + Hash, T>(rows: Vec<T>, key: impl Fn(&T) -> K) -> HashMap<K, Row<T>> {
+    Row::each(rows).into_iter().map(|r| (key(&r), r)).collect()
+}
+
 /// `rows` grouped by `key`, with an entry for every one of `keys` (empty when it has no
 /// rows: the loader's cache then also remembers "none"). Each key's rows keep the
 /// statement's order.

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{bill, bill_item, payment, unit};
 
-use crate::batch::{Row, Rows, group};
+use crate::batch::{Row, Rows, by_key, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
 use crate::rows;
@@ -115,9 +115,6 @@ impl Loader<UnitById> for TenantLoader {
     async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
         let select = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0)));
         let rows: Vec<unit::Model> = rows::all(self.tx()?.as_ref(), select).await?;
-        Ok(Row::each(rows)
-            .into_iter()
-            .map(|u| (UnitById(u.id), u))
-            .collect())
+        Ok(by_key(rows, |u| UnitById(u.id)))
     }
 }

@@ -13,7 +13,7 @@ use klustera_entities::tenant::{complaint_attachment, resident, user};
 
 use super::service::{COMMENT_FIELDS, CommentRow};
 
-use crate::batch::{Row, Rows, group};
+use crate::batch::{Row, Rows, by_key, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
 
@@ -57,10 +57,7 @@ impl Loader<ResidentById> for TenantLoader {
             .filter(resident::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(Row::each(rows)
-            .into_iter()
-            .map(|r| (ResidentById(r.id), r))
-            .collect())
+        Ok(by_key(rows, |r| ResidentById(r.id)))
     }
 }
 

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
 use klustera_entities::tenant::{block, resident, unit};
 
-use crate::batch::{Row, Rows, group};
+use crate::batch::{Row, Rows, by_key, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
 use crate::rows::{self, ByPosition};
@@ -136,9 +136,6 @@ impl Loader<BlockById> for TenantLoader {
             .filter(block::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(Row::each(rows)
-            .into_iter()
-            .map(|b| (BlockById(b.id), b))
-            .collect())
+        Ok(by_key(rows, |b| BlockById(b.id)))
     }
 }
