@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,
 };
 
@@ -85,14 +85,7 @@ pub async fn bind_request(
     slug: TenantSlug,
     statement_timeout: &str,
 ) -> Result<TenantScope, ApiError> {
-    let tx = pool.begin().await?;
-    let tenant = match active(bind(&tx, &slug, statement_timeout).await?) {
-        Ok(tenant) => tenant,
-        Err(refused) => {
-            tx.rollback().await?;
-            return Err(refused);
-        }
-    };
+    let (tx, tenant) = bind_active(pool.begin().await?, &slug, statement_timeout).await?;
     Ok(TenantScope::new(
         slug,
         tenant.display_name,
@@ -108,15 +101,40 @@ pub(crate) async fn begin_active(
     slug: &TenantSlug,
     statement_timeout: &str,
 ) -> Result<(DatabaseTransaction, BoundTenant), ApiError> {
-    let tx = db.begin().await?;
-    let tenant = match active(bind(&tx, slug, statement_timeout).await?) {
-        Ok(tenant) => tenant,
+    bind_active(db.begin().await?, slug, statement_timeout).await
+}
+
+/// A transaction binding can give up: the operations' [`Tx`] or SeaORM's.
+trait Transaction: ConnectionTrait + Sized {
+    fn roll_back(self) -> impl Future<Output = Result<(), DbErr>> + Send;
+}
+
+impl Transaction for Tx {
+    fn roll_back(self) -> impl Future<Output = Result<(), DbErr>> + Send {
+        self.rollback()
+    }
+}
+
+impl Transaction for DatabaseTransaction {
+    fn roll_back(self) -> impl Future<Output = Result<(), DbErr>> + Send {
+        self.rollback()
+    }
+}
+
+/// Binds the open `tx` to `slug`'s schema if the tenant may be used; a refused one's
+/// transaction is rolled back before the refusal is returned.
+async fn bind_active<T: Transaction>(
+    tx: T,
+    slug: &TenantSlug,
+    statement_timeout: &str,
+) -> Result<(T, BoundTenant), ApiError> {
+    match active(bind(&tx, slug, statement_timeout).await?) {
+        Ok(tenant) => Ok((tx, tenant)),
         Err(refused) => {
-            tx.rollback().await?;
-            return Err(refused);
+            tx.roll_back().await?;
+            Err(refused)
         }
-    };
-    Ok((tx, tenant))
+    }
 }
 
 /// Short tenant-bound transactions for subscriptions (which hold none while they wait).
