@@ -15,17 +15,14 @@
 //! value, or even a panic in chrono's date arithmetic), so a migration that changes one
 //! of these columns must change the entity too, and the tests will say so if it does not.
 
-use std::sync::Arc;
-
 use sea_orm::sqlx::postgres::{PgRow, Postgres};
 use sea_orm::sqlx::{self, Decode, Row, Type};
-use sea_orm::{
-    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, RuntimeErr, Select, Statement,
-};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, Select, Statement};
 
 use klustera_entities::tenant::{bill, bill_item, payment, resident, unit};
 
 use crate::error::ApiResult;
+use crate::tx::query_err;
 
 /// Column `index` of `row`, type-checked in debug builds only (see the module docs).
 pub(crate) fn column<'r, T>(row: &'r PgRow, index: usize) -> Result<T, sqlx::Error>
@@ -107,7 +104,7 @@ pub(crate) async fn all_decoded<T>(
         let row = row
             .try_as_pg_row()
             .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))?;
-        decoded.push(decode(row).map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e))))?);
+        decoded.push(decode(row).map_err(query_err)?);
     }
     Ok(decoded)
 }
