@@ -226,7 +226,7 @@ pub trait ContextExt {
 impl ContextExt for Context<'_> {
     fn request(&self) -> ApiResult<&RequestContext> {
         self.data_opt::<RequestContext>()
-            .ok_or(ApiError::Internal(Arc::new(MissingContext)))
+            .ok_or_else(missing_context)
     }
 
     fn tenant_tx(&self) -> ApiResult<&Tx> {
@@ -235,11 +235,15 @@ impl ContextExt for Context<'_> {
 
     fn loader(&self) -> ApiResult<&Loaders> {
         self.request()?.tenant()?;
-        self.data_opt::<Loaders>()
-            .ok_or(ApiError::Internal(Arc::new(MissingContext)))
+        self.data_opt::<Loaders>().ok_or_else(missing_context)
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("request context missing from GraphQL data")]
 struct MissingContext;
+
+/// Built only on the failure path: these lookups run several times per object.
+fn missing_context() -> ApiError {
+    ApiError::Internal(Arc::new(MissingContext))
+}

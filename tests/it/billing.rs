@@ -550,3 +550,86 @@ async fn residents_see_and_pay_only_their_household_bills_and_reports_add_up() {
     assert_eq!(code(&denied), "FORBIDDEN");
     assert_eq!(fake.orders().len(), 1);
 }
+
+#[tokio::test]
+async fn every_field_of_a_bill_reads_the_same_in_a_list_as_on_its_own() {
+    let (app, _fake, _sink) = billing_app().await;
+    app.tenant("alpha", 2, 2).await;
+    let token = app.manager_token("alpha").await;
+    app.generate_bills("alpha", &token, PERIOD).await;
+    let bills = bills_of(&app, "alpha", &token).await;
+    let (paid, void) = (bills[0]["id"].clone(), bills[1]["id"].clone());
+    let pay = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation($b: ID!) { recordPayment(input: {billId: $b, amount: 1000, method: TRANSFER, reference: \"BCA-77\"}) { id } }",
+            json!({"b": paid}),
+        )
+        .await;
+    assert!(pay["errors"].is_null(), "{pay}");
+    let voided = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation($b: ID!) { voidBill(id: $b, reason: \"double entry\") { id } }",
+            json!({"b": void}),
+        )
+        .await;
+    assert!(voided["errors"].is_null(), "{voided}");
+
+    // Every field of the list objects (resolved in place, their row fields read directly;
+    // debug builds also check those against the objects' resolvers).
+    const BILL: &str =
+        "id period dueOn status subtotal ppn lateFee total paid outstanding voidReason
+        items { id kind description quantity unitPrice amount ppnRateBp ppn }
+        payments { id method amount reference paidAt refunded }";
+    let list = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            &format!(
+                "{{ units(first: 10) {{ edges {{ node {{ id number areaM2 type archived block {{ id name }}
+                   residents {{ id fullName phone email archived }} bills(last: 3) {{ {BILL} }} }} }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    assert!(list["errors"].is_null(), "{list}");
+    let listed: Vec<&Value> = list["data"]["units"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["node"]["bills"].as_array().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 2, "{list}");
+    for bill in listed {
+        let single = app
+            .gql(
+                Some("alpha"),
+                Some(&token),
+                &format!("query($b: ID!) {{ bill(id: $b) {{ {BILL} }} }}"),
+                json!({"b": bill["id"]}),
+            )
+            .await;
+        assert_eq!(&single["data"]["bill"], bill, "{single}");
+    }
+    let by_id = |id: &Value| {
+        list["data"]["units"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["node"]["bills"].as_array().unwrap())
+            .find(|b| &b["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let paid = by_id(&paid);
+    assert_eq!(paid["status"], "PARTIALLY_PAID");
+    assert_eq!(paid["payments"][0]["reference"], "BCA-77");
+    assert_eq!(paid["payments"][0]["refunded"], false);
+    assert_eq!(paid["outstanding"], paid["total"].as_i64().unwrap() - 1000);
+    let void = by_id(&void);
+    assert_eq!(void["status"], "VOID");
+    assert_eq!(void["voidReason"], "double entry");
+}

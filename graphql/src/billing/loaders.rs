@@ -77,7 +77,7 @@ impl Loader<ItemsOfBill> for TenantLoader {
             Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn \
-                 FROM bill_items WHERE bill_id = ANY($1) ORDER BY id",
+                 FROM bill_items WHERE bill_id = ANY($1) ORDER BY bill_id, id",
                 [ids(keys, |k| k.0).into()],
             ),
         )
@@ -99,7 +99,7 @@ impl Loader<PaymentsOfBill> for TenantLoader {
             Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at \
-                 FROM payments WHERE bill_id = ANY($1) ORDER BY id",
+                 FROM payments WHERE bill_id = ANY($1) ORDER BY bill_id, id",
                 [ids(keys, |k| k.0).into()],
             ),
         )

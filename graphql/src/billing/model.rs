@@ -1,6 +1,7 @@
 //! GraphQL objects of billing, built from entities.
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Context, Enum, Object, Result, ScalarType, SimpleObject, Value};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -10,7 +11,7 @@ use super::loaders::{ItemsOfBill, PaymentsOfBill, UnitById};
 use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiError;
-use crate::inline::Inline;
+use crate::inline::{Inline, PlainFields};
 use crate::property::model::Unit;
 use crate::types::{RowId, Rupiah};
 
@@ -119,6 +120,26 @@ impl Bill {
     }
 }
 
+impl PlainFields for Bill {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let b = &*self.0;
+        Some(match name {
+            "id" => RowId(b.id).into(),
+            "period" => b.period.as_str().into(),
+            "dueOn" => b.due_on.to_value(),
+            "status" => enum_value(BillStatus::from_db(&b.status)),
+            "subtotal" => Rupiah(b.subtotal).to_value(),
+            "ppn" => Rupiah(b.ppn).to_value(),
+            "lateFee" => Rupiah(b.late_fee).to_value(),
+            "total" => Rupiah(b.total).to_value(),
+            "paid" => Rupiah(b.paid).to_value(),
+            "outstanding" => Rupiah(b.total - b.paid).to_value(),
+            "voidReason" => b.void_reason.as_deref().into(),
+            _ => return None,
+        })
+    }
+}
+
 /// One line of a bill.
 pub struct BillItem(pub Row<bill_item::Model>);
 
@@ -152,6 +173,23 @@ impl BillItem {
     }
 }
 
+impl PlainFields for BillItem {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let i = &*self.0;
+        Some(match name {
+            "id" => RowId(i.id).into(),
+            "kind" => i.kind.as_str().into(),
+            "description" => i.description.as_str().into(),
+            "quantity" => i.quantity.to_value(),
+            "unitPrice" => Rupiah(i.unit_price).to_value(),
+            "amount" => Rupiah(i.amount).to_value(),
+            "ppnRateBp" => i.ppn_rate_bp.into(),
+            "ppn" => Rupiah(i.ppn).to_value(),
+            _ => return None,
+        })
+    }
+}
+
 /// Money received for a bill.
 pub struct Payment(pub Row<payment::Model>);
 
@@ -175,6 +213,21 @@ impl Payment {
     }
     async fn refunded(&self) -> bool {
         self.0.refunded_at.is_some()
+    }
+}
+
+impl PlainFields for Payment {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let p = &*self.0;
+        Some(match name {
+            "id" => RowId(p.id).into(),
+            "method" => p.method.as_str().into(),
+            "amount" => Rupiah(p.amount).to_value(),
+            "reference" => p.reference.as_deref().into(),
+            "paidAt" => p.paid_at.to_value(),
+            "refunded" => p.refunded_at.is_some().into(),
+            _ => return None,
+        })
     }
 }
 

@@ -1,6 +1,9 @@
 //! GraphQL objects of the property domain, built from entities.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -10,7 +13,7 @@ use super::loaders::{BlockById, Link, ResidentsOfUnit, UnitsOfResident};
 use crate::batch::Row;
 use crate::context::{ContextExt, Role};
 use crate::error::ApiError;
-use crate::inline::Inline;
+use crate::inline::{Inline, PlainFields};
 use crate::types::RowId;
 
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +79,16 @@ impl Block {
     }
     async fn name(&self) -> &str {
         &self.0.name
+    }
+}
+
+impl PlainFields for Block {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => RowId(self.0.id).into(),
+            "name" => self.0.name.as_str().into(),
+            _ => return None,
+        })
     }
 }
 
@@ -158,6 +171,20 @@ impl Unit {
     }
 }
 
+impl PlainFields for Unit {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let u = &*self.0;
+        Some(match name {
+            "id" => RowId(u.id).into(),
+            "number" => u.number.as_str().into(),
+            "areaM2" => u.area_m2.to_value(),
+            "type" => enum_value(UnitType::from_db(&u.unit_type)),
+            "archived" => u.archived_at.is_some().into(),
+            _ => return None,
+        })
+    }
+}
+
 /// A person living in or owning a unit (warga).
 pub struct Resident(pub Row<resident::Model>);
 
@@ -202,6 +229,20 @@ impl Resident {
             .filter(|l| visible.as_ref().is_none_or(|v| v.contains(&l.other.id)))
             .map(|l| Inline(Unit(l.other.clone())))
             .collect())
+    }
+}
+
+impl PlainFields for Resident {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let r = &*self.0;
+        Some(match name {
+            "id" => RowId(r.id).into(),
+            "fullName" => r.full_name.as_str().into(),
+            "phone" => r.phone.as_deref().into(),
+            "email" => r.email.as_deref().into(),
+            "archived" => r.archived_at.is_some().into(),
+            _ => return None,
+        })
     }
 }
 

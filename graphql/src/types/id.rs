@@ -26,6 +26,12 @@ impl OutputType for RowId {
         _ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        Ok(Value::String(self.0.to_string()))
+        Ok((*self).into())
+    }
+}
+
+impl From<RowId> for Value {
+    fn from(id: RowId) -> Self {
+        Value::String(id.0.to_string())
     }
 }
