@@ -100,10 +100,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "starting the gateway on $BASE"
+# The gateway's default pool (config::default_pool_size: twice the cores, at least 4) unless
+# BENCH_POOL says otherwise.
+POOL="${BENCH_POOL:-$(( 2 * $(nproc) > 4 ? 2 * $(nproc) : 4 ))}"
+log "starting the gateway on $BASE (pool $POOL)"
 KLUSTERA_BIND="127.0.0.1:$PORT" \
     JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
-    KLUSTERA_DB_POOL_SIZE=16 KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
+    KLUSTERA_DB_POOL_SIZE="$POOL" KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
     "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 wait_healthy "$SERVER_PID" "$OUT/server.log" 60
@@ -211,8 +214,8 @@ UNITS_SQL="SELECT id, block_id, number, area_m2, unit_type, archived_at, created
     echo "BEGIN;"; echo "$BIND_SQL"; echo "$UNITS_SQL"
     echo "SELECT ru.unit_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, r.id, r.full_name, r.phone, r.email, r.identity_number, r.archived_at, r.created_at FROM resident_units ru JOIN residents r ON r.id = ru.resident_id WHERE ru.unit_id = ANY('{$UNIT_IDS}'::bigint[]) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id;"
     echo "SELECT id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid, void_reason, created_at FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n FROM bills b WHERE unit_id = ANY('{$UNIT_IDS}'::bigint[])) ranked WHERE n <= 3 ORDER BY unit_id, period DESC;"
-    echo "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn FROM bill_items WHERE bill_id IN ($BILL_IDS) ORDER BY id;"
-    echo "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at FROM payments WHERE bill_id IN ($BILL_IDS) ORDER BY id;"
+    echo "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn FROM bill_items WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
+    echo "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at FROM payments WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
     echo "COMMIT;"
 } >"$OUT/pgbench-billing.sql"
 for shape in "${SHAPES[@]}"; do # each script must run cleanly once
@@ -223,7 +226,7 @@ done
 # --- 7./8. measurements -------------------------------------------------------------------
 WARNINGS=()
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; } # field of the BENCH_RESULT line
-declare -A RPS P50 P99 TPS SQL RATIOS
+declare -A RPS P50 P99 TPS SQL RATIOS POOL_TPS
 gateway_run() { # gateway_run <shape> <c> <raw file>: wrk, with the gateway's own counters
     local shape=$1 c=$2 raw=$3 threads=$(( $2 < 2 ? $2 : 2 )) n
     log "$shape c=$c: wrk ${SECONDS_PER_RUN}s"
@@ -277,6 +280,10 @@ for shape in "${SHAPES[@]}"; do
         pgbench_run "$shape" 16 "$OUT/pgbench-$shape-c16-pair$r.txt"
         RATIOS[$shape]+=" $(ratio "$rps" "$TPS_NOW")"
     done
+    # The gateway reaches PostgreSQL through $POOL connections whatever the number of
+    # clients; pgbench with that many connections, for comparison (not the verdict).
+    pgbench_run "$shape" "$POOL" "$OUT/pgbench-$shape-c$POOL-pool.txt"
+    POOL_TPS[$shape]="$TPS_NOW"
     check_shape "$shape" # still correct after load
 done
 
@@ -289,7 +296,7 @@ DIRTY="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | gr
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT$DIRTY"
     echo "- machine: $(nproc) CPUs, $CPU_MODEL (wrk, gateway, pgbench and PostgreSQL share it)"
-    echo "- PostgreSQL $PG_VERSION; tenant '$SLUG': 2000 units, 5000 residents, 12 bills per unit (80% paid); pool 16; ${SECONDS_PER_RUN}s per run"
+    echo "- PostgreSQL $PG_VERSION; tenant '$SLUG': 2000 units, 5000 residents, 12 bills per unit (80% paid); gateway pool $POOL; ${SECONDS_PER_RUN}s per run"
     echo
     echo "| shape | concurrency | gateway req/s | p50 | p99 | SQL/req | pgbench tps | pgbench SQL/tx | ratio |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -318,6 +325,15 @@ for i in range(0, len(a), 3):
     pairs = ", ".join(f"{x:.2f}" for x in ratios)
     print(f"- {shape} at 16: {r:.2f} (pairs: {pairs}) vs goal {goal} -> {verdict}")
 ' flat 0.3 "${RATIOS[flat]}" nested 0.5 "${RATIOS[nested]}" billing 0.5 "${RATIOS[billing]}"
+    echo
+    echo "pgbench with $POOL connections (the gateway's pool), for comparison:"
+    for shape in "${SHAPES[@]}"; do
+        python3 -c '
+import sys
+shape, pool, tps, r16 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+print(f"- {shape}: {tps:.0f} tps; the gateway at concurrency 16 reaches {r16 / tps:.2f} of it")
+' "$shape" "$POOL" "${POOL_TPS[$shape]}" "${RPS[$shape,16]}"
+    done
     if ((${#WARNINGS[@]})); then
         echo
         echo "**Warnings:**"
