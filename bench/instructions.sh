@@ -34,7 +34,8 @@ if ! command -v callgrind_control >/dev/null; then
     apt-get install -y valgrind >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y valgrind >/dev/null; }
 fi
 
-export KLUSTERA_CONFIG="$OUT/no-such-config.toml" KLUSTERA_DATA_DIR="$OUT/data" RUST_LOG=warn
+export KLUSTERA_CONFIG="$OUT/no-such-config.toml" KLUSTERA_DATA_DIR="$OUT/data"
+unset RUST_LOG # the gateway's default log filter, as shipped
 if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
     export DATABASE_URL="$BENCH_DATABASE_URL"
 else

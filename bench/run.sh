@@ -100,14 +100,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The gateway's default pool (config::default_pool_size: twice the cores, at least 4) unless
-# BENCH_POOL says otherwise.
+# The gateway runs as shipped: its default log filter and, unless BENCH_POOL says
+# otherwise, its default pool (config::default_pool_size: twice the cores, at least 4).
 POOL="${BENCH_POOL:-$(( 2 * $(nproc) > 4 ? 2 * $(nproc) : 4 ))}"
 log "starting the gateway on $BASE (pool $POOL)"
 KLUSTERA_BIND="127.0.0.1:$PORT" \
     JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
     KLUSTERA_DB_POOL_SIZE="$POOL" KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
-    "$BIN" serve >"$OUT/server.log" 2>&1 &
+    env -u RUST_LOG "$BIN" serve >"$OUT/server.log" 2>&1 & # its default log filter
 SERVER_PID=$!
 wait_healthy "$SERVER_PID" "$OUT/server.log" 60
 
