@@ -603,7 +603,7 @@ async fn every_field_of_a_bill_reads_the_same_in_a_list_as_on_its_own() {
         .flat_map(|e| e["node"]["bills"].as_array().unwrap())
         .collect();
     assert_eq!(listed.len(), 2, "{list}");
-    for bill in listed {
+    for &bill in &listed {
         let single = app
             .gql(
                 Some("alpha"),
@@ -614,16 +614,7 @@ async fn every_field_of_a_bill_reads_the_same_in_a_list_as_on_its_own() {
             .await;
         assert_eq!(&single["data"]["bill"], bill, "{single}");
     }
-    let by_id = |id: &Value| {
-        list["data"]["units"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|e| e["node"]["bills"].as_array().unwrap())
-            .find(|b| &b["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let by_id = |id: &Value| *listed.iter().find(|b| &b["id"] == id).unwrap();
     let paid = by_id(&paid);
     assert_eq!(paid["status"], "PARTIALLY_PAID");
     assert_eq!(paid["payments"][0]["reference"], "BCA-77");
