@@ -46,7 +46,7 @@ PROFILE="$OUT/callgrind"
 rm -f "$PROFILE".*
 
 KLUSTERA_BIND="127.0.0.1:$PORT" JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
-    KLUSTERA_DB_POOL_SIZE=4 KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
+    KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$PROFILE.%p" \
     "$BIN" serve >"$OUT/instructions-server.log" 2>&1 &
 VG=$!

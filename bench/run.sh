@@ -6,7 +6,8 @@
 # Env knobs: BENCH_SECONDS (per measurement, default 10), BENCH_PAIRS (gateway/pgbench pairs
 # at concurrency 16 behind each verdict, default 3), BENCH_DATABASE_URL (use this
 # PostgreSQL instead of a private embedded cluster under bench/out/data), BENCH_PORT
-# (gateway port, default 18080). Output: a markdown table on stdout and in
+# (gateway port, default 18080), BENCH_POOL (the gateway's database connections; default:
+# its own default). Output: a markdown table on stdout and in
 # bench/out/results.md; raw wrk/pgbench output under bench/out/.
 # See bench/README.md for what the numbers mean.
 set -euo pipefail
@@ -101,15 +102,22 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The gateway runs as shipped: its default log filter and, unless BENCH_POOL says
-# otherwise, its default pool (config::default_pool_size: twice the cores, at least 4).
-POOL="${BENCH_POOL:-$(( 2 * $(nproc) > 4 ? 2 * $(nproc) : 4 ))}"
-log "starting the gateway on $BASE (pool $POOL)"
-KLUSTERA_BIND="127.0.0.1:$PORT" \
+# otherwise, its default pool (config::default_pool_size), read back from its start-up line.
+POOL_ENV=()
+if [[ -n "${BENCH_POOL:-}" ]]; then
+    [[ "$BENCH_POOL" =~ ^[1-9][0-9]*$ ]] || die "BENCH_POOL must be a positive number"
+    POOL_ENV=(KLUSTERA_DB_POOL_SIZE="$BENCH_POOL")
+fi
+log "starting the gateway on $BASE"
+env -u RUST_LOG "${POOL_ENV[@]}" KLUSTERA_BIND="127.0.0.1:$PORT" \
     JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
-    KLUSTERA_DB_POOL_SIZE="$POOL" KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
-    env -u RUST_LOG "$BIN" serve >"$OUT/server.log" 2>&1 & # its default log filter
+    KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
+    "$BIN" serve >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 wait_healthy "$SERVER_PID" "$OUT/server.log" 60
+POOL="$(sed -n 's/.*; \([0-9]*\) database connections for operations.*/\1/p' "$OUT/server.log" | head -1)"
+[[ -n "$POOL" ]] || die "the gateway did not report its pool size (see $OUT/server.log)"
+log "the gateway's pool: $POOL connections"
 
 # --- 5. login -------------------------------------------------------------------------
 TOKEN="$(login "$MANAGER" "$PASSWORD")"

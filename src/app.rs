@@ -101,11 +101,18 @@ fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Resul
 pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppState> {
     let metrics = Metrics::new();
     let tx_pool = operation_pool(database_url, config.db_pool_size, &metrics)?;
-    // Everything else tenant-side (jobs, subscriptions' short reads, provisioning).
-    let db = connect(database_url, (config.db_pool_size / 4).max(2), &metrics).await?;
+    let side = (config.db_pool_size / 4).max(4);
+    // Everything else tenant-side (jobs, subscriptions' short reads, provisioning, webhooks):
+    // each job worker may hold one while it runs, with room left for the rest.
+    let background = side.max(
+        u32::try_from(config.workers)
+            .unwrap_or(u32::MAX)
+            .saturating_add(2),
+    );
+    let db = connect(database_url, background, &metrics).await?;
     // Control-plane work (refresh tokens, super admins) runs while a request holds its
     // tenant connection: a pool of its own keeps a full tenant pool from starving it.
-    let control = connect(database_url, (config.db_pool_size / 4).max(2), &metrics).await?;
+    let control = connect(database_url, side, &metrics).await?;
     provision::ensure_control_plane(&db).await?;
     let secret = match &config.jwt_secret {
         Some(s) => s.as_bytes().to_vec(),
@@ -197,7 +204,10 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
-    eprintln!("klustera: serving on http://{addr}/graphql (GraphiQL in a browser)");
+    eprintln!(
+        "klustera: serving on http://{addr}/graphql (GraphiQL in a browser); {} database connections for operations",
+        state.config.db_pool_size
+    );
     let stop = state.start_background();
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())

@@ -74,9 +74,8 @@ async fn resolve_fields<T: ContainerType + PlainFields>(
             continue;
         }
         let name = field.node.name.node.as_str();
-        let bare = field.node.arguments.is_empty()
-            && field.node.directives.is_empty()
-            && field.node.selection_set.node.items.is_empty();
+        let bare =
+            field.node.arguments.is_empty() && field.node.selection_set.node.items.is_empty();
         if bare && let Some(value) = object.plain_field(name) {
             #[cfg(debug_assertions)]
             {
@@ -105,7 +104,8 @@ async fn resolve_fields<T: ContainerType + PlainFields>(
     })
 }
 
-/// Whether the selection is only fields, with distinct response keys.
+/// Whether the selection is only fields without directives (`@skip` and `@include` are
+/// gone by now; any other takes async-graphql's path), with distinct response keys.
 fn plain(items: &[Positioned<Selection>]) -> bool {
     items.iter().enumerate().all(|(i, item)| {
         key(item).is_some_and(|k| items[..i].iter().all(|earlier| key(earlier) != Some(k)))
@@ -114,7 +114,9 @@ fn plain(items: &[Positioned<Selection>]) -> bool {
 
 fn key(item: &Positioned<Selection>) -> Option<&str> {
     match &item.node {
-        Selection::Field(field) => Some(field.node.response_key().node.as_str()),
+        Selection::Field(field) if field.node.directives.is_empty() => {
+            Some(field.node.response_key().node.as_str())
+        }
         _ => None,
     }
 }

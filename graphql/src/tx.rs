@@ -200,9 +200,10 @@ impl Drop for Tx {
 /// created, and enters that span on every poll: about once per row. Under the default
 /// `info` filter the request's span is enabled, so a bill list entered and left it some
 /// 1,600 times per request (a twentieth of its instructions). Polled here without a
-/// subscriber, sqlx's streams capture no span; the price is that sqlx's own events during
-/// these polls are not logged (its statement log is off anyway: statements are counted and
-/// timed by the hook). The request's own events keep their span.
+/// subscriber, sqlx's streams capture no span. The price: sqlx's own events during these
+/// polls are not logged, which are its statement log (off anyway: statements are counted
+/// and timed by the hook) and the server's NOTICE and WARNING messages (none of our
+/// statements raise any). The request's own events keep their span.
 async fn detached<F: Future>(statement: F) -> F::Output {
     let mut statement = std::pin::pin!(statement);
     std::future::poll_fn(|cx| {
