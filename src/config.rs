@@ -30,8 +30,8 @@ pub struct Config {
     /// Connections of the API operations' pool; each running operation holds one for its
     /// transaction, and operations beyond it wait for one. Jobs and subscriptions share a
     /// pool of a quarter as many (at least 4, and 2 more than the job workers), the control
-    /// plane one of a quarter as many (at least 4). Default: four times this machine's
-    /// cores, at least 8 ([`default_pool_size`]).
+    /// plane one of a quarter as many (at least 4). Default: twice this machine's cores,
+    /// at least 4 ([`default_pool_size`]).
     pub db_pool_size: u32,
     /// Where the private PostgreSQL and other local state live.
     pub data_dir: PathBuf,
@@ -72,17 +72,18 @@ pub struct Config {
     pub ws_max_subscriptions: usize,
 }
 
-/// Four times this machine's cores, at least 8. PostgreSQL does the most work per second
-/// with a few active connections per core; beyond that, more connections add context
+/// Twice this machine's cores, at least 4. PostgreSQL does the most work per second with
+/// a couple of active connections per core; beyond that, more connections add context
 /// switches and contention rather than throughput, for the database and for the gateway
-/// sharing its machine (on 2 cores, 16 connections served about a tenth fewer billing
-/// requests than 4 or 8 under the same 16 clients; bench/README.md). Operations beyond
-/// the pool queue for a connection instead of crowding the database. The floor leaves
-/// room for operations that wait on something else while holding theirs (a Midtrans
-/// checkout holds its bill's row lock during the Snap call).
+/// sharing its machine (on 2 cores, under the same 16 clients, 16 connections served
+/// about a tenth fewer billing requests than 4, and 8 fell between; bench/README.md).
+/// Operations beyond the pool queue for a connection instead of crowding the database.
+/// An operation that waits on something else while holding its connection (a Midtrans
+/// checkout holds its bill's row lock during the Snap call) takes one of these few for
+/// that long: raise `KLUSTERA_DB_POOL_SIZE` where such waits are common.
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores.saturating_mul(4)).map_or(u32::MAX, |n| n.max(8))
+    u32::try_from(cores.saturating_mul(2)).map_or(u32::MAX, |n| n.max(4))
 }
 
 impl Default for Config {
