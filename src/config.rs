@@ -76,7 +76,7 @@ pub struct Config {
 /// a couple of active connections per core; beyond that, more connections add context
 /// switches and contention rather than throughput, for the database and for the gateway
 /// sharing its machine (on 2 cores, under the same 16 clients, 16 connections served
-/// about a tenth fewer billing requests than 4, and 8 fell between; bench/README.md).
+/// about a tenth fewer billing requests than 4, and 8 was no better; bench/README.md).
 /// Operations beyond the pool queue for a connection instead of crowding the database.
 /// An operation that waits on something else while holding its connection (a Midtrans
 /// checkout holds its bill's row lock during the Snap call) takes one of these few for
