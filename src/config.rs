@@ -78,9 +78,8 @@ pub struct Config {
 /// sharing its machine (on 2 cores, under the same 16 clients, 16 connections served
 /// about a tenth fewer billing requests than 4, and 8 was no better; bench/README.md).
 /// Operations beyond the pool queue for a connection instead of crowding the database.
-/// An operation that waits on something else while holding its connection (a Midtrans
-/// checkout holds its bill's row lock during the Snap call) takes one of these few for
-/// that long: raise `KLUSTERA_DB_POOL_SIZE` where such waits are common.
+/// Operations that wait on another service (a Midtrans checkout) give their connection
+/// back while they wait (`Tx::without_connection`), so a slow service cannot take these few.
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     u32::try_from(cores.saturating_mul(2)).map_or(u32::MAX, |n| n.max(4))

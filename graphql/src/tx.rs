@@ -63,6 +63,13 @@ impl TxPool {
 
     /// Begins a transaction on a pooled connection.
     pub async fn begin(&self) -> Result<Tx, DbErr> {
+        Ok(Tx {
+            conn: tokio::sync::Mutex::new(Some(self.begin_on_pooled().await?)),
+            pool: self.clone(),
+        })
+    }
+
+    async fn begin_on_pooled(&self) -> Result<Pooled, DbErr> {
         let mut conn = self.pool.get().await.map_err(|e| match e {
             managed::PoolError::Timeout(_) => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
             managed::PoolError::Backend(e) => conn_err(e),
@@ -72,10 +79,7 @@ impl TxPool {
         // a transaction: if this future is dropped, the recycle check rolls it back.
         conn.in_tx = true;
         conn.raw.execute("BEGIN").await.map_err(conn_err)?;
-        Ok(Tx {
-            conn: tokio::sync::Mutex::new(Some(conn)),
-            on_statement: self.on_statement.clone(),
-        })
+        Ok(conn)
     }
 }
 
@@ -126,8 +130,16 @@ type Pooled = Object<Connector>;
 /// turns on it. End it with [`Tx::commit`] or [`Tx::rollback`]; dropping it rolls back.
 pub struct Tx {
     conn: tokio::sync::Mutex<Option<Pooled>>,
-    on_statement: StatementHook,
+    pool: TxPool,
 }
+
+/// Whether the transaction has written or locked anything (a transaction id is assigned
+/// on the first write or row lock), and the transaction-local settings an operation is
+/// bound with (`tenancy::bind`), to carry them over to the next transaction.
+const AWAY_CHECK: &str = "SELECT pg_current_xact_id_if_assigned() IS NULL, \
+    current_setting('search_path'), current_setting('statement_timeout')";
+const AWAY_RESTORE: &str =
+    "SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)";
 
 impl Tx {
     pub async fn commit(self) -> Result<(), DbErr> {
@@ -149,6 +161,42 @@ impl Tx {
         Ok(())
     }
 
+    /// Awaits `call`, a call to another service, without holding a connection if the
+    /// transaction has neither written nor locked anything yet: it then commits what it
+    /// read, gives its connection back to the pool, and once `call` is done continues as a
+    /// new transaction on a pooled connection, bound to the same schema and statement
+    /// timeout. A slow service then keeps no connection from other operations, and
+    /// statements of this operation wait until it answers. A transaction that has written
+    /// or locked something keeps its connection, and its atomicity, while it waits.
+    pub async fn without_connection<F: Future>(&self, call: F) -> Result<F::Output, DbErr> {
+        let mut slot = self.conn.lock().await;
+        let conn = &mut slot.as_mut().ok_or_else(ended)?.raw;
+        let started = Instant::now();
+        let check = detached(sqlx::query(AWAY_CHECK).fetch_one(&mut *conn)).await;
+        (self.pool.on_statement)(started.elapsed());
+        let (clean, search_path, timeout): (bool, String, String) =
+            sqlx::FromRow::from_row(&check.map_err(query_err)?).map_err(query_err)?;
+        if !clean {
+            drop(slot);
+            return Ok(call.await);
+        }
+        if let Some(mut pooled) = slot.take() {
+            pooled.raw.execute("COMMIT").await.map_err(exec_err)?;
+            pooled.in_tx = false;
+        }
+        let output = call.await;
+        let mut pooled = self.pool.begin_on_pooled().await?;
+        let started = Instant::now();
+        let restore = sqlx::query(AWAY_RESTORE)
+            .bind(search_path)
+            .bind(timeout)
+            .execute(&mut pooled.raw);
+        detached(restore).await.map_err(exec_err)?;
+        (self.pool.on_statement)(started.elapsed());
+        *slot = Some(pooled);
+        Ok(output)
+    }
+
     /// The connection, for one statement (reported to the hook when done).
     async fn statement(&self) -> Result<Running<'_>, DbErr> {
         let guard = self.conn.lock().await;
@@ -157,7 +205,7 @@ impl Tx {
         Ok(Running {
             conn,
             started: Instant::now(),
-            hook: &self.on_statement,
+            hook: &self.pool.on_statement,
         })
     }
 }

@@ -5,6 +5,9 @@
 //! - `GET /snap/v2/vtweb/{token}`: a payment page with a "Bayar" button.
 //! - `POST /snap/v2/vtweb/{token}/pay`: "pays": posts the signed `pending` then
 //!   `settlement` HTTP notifications to the merchant's notification URL, as Midtrans does.
+//!
+//! [`FakeMidtrans::hold`] makes it slow on purpose: new transactions wait for
+//! [`FakeMidtrans::release`] before they are answered.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -32,6 +35,8 @@ struct Inner {
     base_url: Mutex<String>,
     orders: Mutex<HashMap<String, FakeOrder>>,
     http: reqwest::Client,
+    /// Whether transactions are held, and how many are waiting.
+    held: tokio::sync::watch::Sender<(bool, usize)>,
 }
 
 /// A running fake; cheap to clone.
@@ -56,6 +61,7 @@ impl FakeMidtrans {
             base_url: Mutex::new(format!("http://{addr}")),
             orders: Mutex::default(),
             http: reqwest::Client::new(),
+            held: tokio::sync::watch::Sender::new((false, 0)),
         });
         let router = axum::Router::new()
             .route("/snap/v1/transactions", post(create))
@@ -77,6 +83,23 @@ impl FakeMidtrans {
             .lock()
             .map(|o| o.clone())
             .unwrap_or_default()
+    }
+
+    /// Holds new transactions unanswered until [`Self::release`].
+    pub fn hold(&self) {
+        self.inner.held.send_modify(|(held, _)| *held = true);
+    }
+
+    /// Answers the held transactions, and the next ones at once.
+    pub fn release(&self) {
+        self.inner.held.send_modify(|(held, _)| *held = false);
+    }
+
+    /// Waits until `n` transactions are held.
+    pub async fn until_holding(&self, n: usize) {
+        let mut held = self.inner.held.subscribe();
+        // The sender lives in `inner`, which `self` keeps alive: this cannot fail.
+        let _ = held.wait_for(|(_, waiting)| *waiting >= n).await;
     }
 
     /// A notification body as Midtrans would sign and send it.
@@ -151,6 +174,12 @@ async fn create(
     };
     if order_id.is_empty() || order_id.len() > 50 || gross <= 0 {
         return error(StatusCode::BAD_REQUEST, "transaction_details is invalid");
+    }
+    if inner.held.borrow().0 {
+        let mut held = inner.held.subscribe();
+        inner.held.send_modify(|(_, waiting)| *waiting += 1);
+        let _ = held.wait_for(|(held, _)| !held).await;
+        inner.held.send_modify(|(_, waiting)| *waiting -= 1);
     }
     let Ok(mut orders) = inner.orders.lock() else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "fake state poisoned");

@@ -1,6 +1,7 @@
 //! Billing and payments against the real app, a fake Midtrans and a local SMTP sink.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use futures::StreamExt;
 use rand::seq::SliceRandom;
@@ -19,6 +20,12 @@ const PERIOD: &str = "2026-10";
 
 /// An app wired to a fake Midtrans that notifies it, and to an SMTP sink.
 async fn billing_app() -> (TestApp, FakeMidtrans, SmtpSink) {
+    billing_app_with(|_| {}).await
+}
+
+async fn billing_app_with(
+    configure: impl FnOnce(&mut klustera::config::Config),
+) -> (TestApp, FakeMidtrans, SmtpSink) {
     let sink = SmtpSink::start().await;
     // The fake needs the app's address and the app the fake's: reserve the app's port first.
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -29,6 +36,7 @@ async fn billing_app() -> (TestApp, FakeMidtrans, SmtpSink) {
         c.midtrans_server_key = Some(SERVER_KEY.into());
         c.midtrans_base_url = format!("http://{fake_addr}");
         c.smtp_url = Some(smtp);
+        configure(c);
     })
     .await;
     let fake = FakeMidtrans::start(fake_addr, SERVER_KEY, &app.url("/webhooks/midtrans"))
@@ -462,6 +470,88 @@ async fn a_webhook_storm_applies_each_payment_exactly_once() {
         paid_events += 1;
     }
     assert_eq!(paid_events, 40, "one billPaid event per applied payment");
+}
+
+#[tokio::test]
+async fn checkouts_waiting_on_midtrans_hold_no_connection_and_no_lock() {
+    // Two connections for operations, and three checkouts waiting on Midtrans at once.
+    let (app, fake, _sink) = billing_app_with(|c| c.db_pool_size = 2).await;
+    app.tenant("alpha", 3, 3).await;
+    let token = app.manager_token("alpha").await;
+    app.generate_bills("alpha", &token, PERIOD).await;
+    let bills = bills_of(&app, "alpha", &token).await;
+    assert_eq!(bills.len(), 3);
+    let first = &bills[0];
+    let total = first["total"].as_i64().unwrap();
+
+    fake.hold();
+    let checkouts = futures::future::join_all(bills.iter().map(|b| {
+        app.gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
+            json!({"b": b["id"]}),
+        )
+    }));
+    let meanwhile = async {
+        let holding = tokio::time::timeout(Duration::from_secs(30), fake.until_holding(3)).await;
+        assert!(holding.is_ok(), "three checkouts reach Midtrans at once");
+        // While Midtrans keeps them waiting, the first bill takes a cash payment.
+        let cash = app
+            .gql(
+                Some("alpha"),
+                Some(&token),
+                "mutation($b: ID!, $a: Rupiah!) { recordPayment(input: {billId: $b, amount: $a, method: CASH}) { amount } }",
+                json!({"b": first["id"], "a": total - 1000}),
+            )
+            .await;
+        fake.release();
+        cash
+    };
+    let (checkouts, cash) = tokio::join!(checkouts, meanwhile);
+    assert_eq!(
+        cash["data"]["recordPayment"]["amount"],
+        total - 1000,
+        "{cash}"
+    );
+    for (c, b) in checkouts.iter().zip(&bills) {
+        assert_eq!(c["data"]["createPayment"]["grossAmount"], b["total"], "{c}");
+    }
+    // Each checkout finished in its tenant's schema, and was audited.
+    assert_eq!(
+        app.rows("alpha", "SELECT count(*)::text FROM midtrans_orders")
+            .await,
+        vec!["3"]
+    );
+    assert_eq!(
+        app.rows(
+            "alpha",
+            "SELECT count(*)::text FROM audit_log WHERE operation = 'createPayment'"
+        )
+        .await,
+        vec!["3"]
+    );
+
+    // The checkout asked for the whole bill; its settlement applies only what is still owed.
+    let order = checkouts[0]["data"]["createPayment"]["orderId"]
+        .as_str()
+        .unwrap();
+    let settled = app
+        .client()
+        .post(app.url("/webhooks/midtrans"))
+        .json(&fake.notification(order, &format!("{total}.00"), "settlement"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settled.status(), 200);
+    let after = bills_of(&app, "alpha", &token).await;
+    let now = after.iter().find(|b| b["id"] == first["id"]).unwrap();
+    assert_eq!(now["status"], "PAID", "{now}");
+    assert_eq!(now["paid"], total, "{now}");
+    assert_eq!(
+        now["payments"],
+        json!([{"method": "CASH", "amount": total - 1000}, {"method": "MIDTRANS", "amount": 1000}])
+    );
 }
 
 #[tokio::test]

@@ -10,7 +10,9 @@ use sha2::{Digest, Sha512};
 
 use super::service::{self, Applied, NewPayment};
 use crate::error::{ApiError, ApiResult};
+use crate::tx::Tx;
 use crate::types::{Rupiah, TenantSlug};
+use klustera_entities::tenant::bill;
 
 /// `SHA512(order_id + status_code + gross_amount + server_key)`, lowercase hex, over the
 /// strings exactly as received (`100000` and `100000.00` hash differently).
@@ -159,14 +161,18 @@ pub struct Checkout {
     pub token: SnapToken,
 }
 
-/// Opens a Snap transaction for the bill's outstanding amount.
+/// Opens a Snap transaction for what `bill` still owes.
+///
+/// The bill is not locked: what a settlement applies is decided when it arrives (never
+/// more than is then owed). The Snap call is made without holding a connection when the
+/// operation has written nothing yet ([`Tx::without_connection`]), so a slow Midtrans
+/// neither starves the pool nor delays payments on the bill.
 pub async fn create_payment(
-    db: &impl ConnectionTrait,
+    db: &Tx,
     snap: &SnapClient,
     tenant: &TenantSlug,
-    bill_id: i64,
+    bill: &bill::Model,
 ) -> ApiResult<Checkout> {
-    let bill = service::lock_bill(db, bill_id).await?;
     let outstanding = bill.total - bill.paid;
     if bill.status == "VOID" || outstanding <= 0 {
         return Err(ApiError::bad_input("billId", "nothing to pay on this bill"));
@@ -176,14 +182,16 @@ pub async fn create_payment(
         .take(8)
         .map(char::from)
         .collect();
-    let order_id = format!("{tenant}.{bill_id}.{nonce}");
-    let token = snap.create(&order_id, outstanding).await?;
+    let order_id = format!("{tenant}.{}.{nonce}", bill.id);
+    let token = db
+        .without_connection(snap.create(&order_id, outstanding))
+        .await??;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO midtrans_orders (order_id, bill_id, gross_amount, snap_token, redirect_url) VALUES ($1, $2, $3, $4, $5)",
         [
             order_id.clone().into(),
-            bill_id.into(),
+            bill.id.into(),
             outstanding.into(),
             token.token.clone().into(),
             token.redirect_url.clone().into(),

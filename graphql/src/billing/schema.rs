@@ -413,7 +413,7 @@ impl BillingMutation {
         let bill = visible_bill(ctx, id_of("billId", &bill_id)?).await?;
         let req = ctx.request()?;
         let checkout =
-            midtrans::create_payment(ctx.tenant_tx()?, snap, &req.tenant()?.slug, bill.id).await?;
+            midtrans::create_payment(ctx.tenant_tx()?, snap, &req.tenant()?.slug, &bill).await?;
         req.audit_target(format!("bill:{}", bill.id));
         req.audit_target(format!("order:{}", checkout.order_id));
         Ok(Checkout {
