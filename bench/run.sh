@@ -222,8 +222,8 @@ UNITS_SQL="SELECT id, block_id, number, area_m2, unit_type, archived_at, created
     echo "BEGIN;"; echo "$BIND_SQL"; echo "$UNITS_SQL"
     echo "SELECT ru.unit_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, r.id, r.full_name, r.phone, r.email, r.identity_number, r.archived_at, r.created_at FROM resident_units ru JOIN residents r ON r.id = ru.resident_id WHERE ru.unit_id = ANY('{$UNIT_IDS}'::bigint[]) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id;"
     echo "SELECT id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid, void_reason, created_at FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n FROM bills b WHERE unit_id = ANY('{$UNIT_IDS}'::bigint[])) ranked WHERE n <= 3 ORDER BY unit_id, period DESC;"
-    echo "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn FROM bill_items WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
-    echo "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at FROM payments WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
+    echo "SELECT id, bill_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn FROM bill_items WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
+    echo "SELECT id, bill_id, method, amount, reference, paid_at, refunded_at FROM payments WHERE bill_id IN ($BILL_IDS) ORDER BY bill_id, id;"
     echo "COMMIT;"
 } >"$OUT/pgbench-billing.sql"
 for shape in "${SHAPES[@]}"; do # each script must run cleanly once

@@ -14,15 +14,22 @@
 //! type drifted from its entity would be read as the wrong type (a decode error, a wrong
 //! value, or even a panic in chrono's date arithmetic), so a migration that changes one
 //! of these columns must change the entity too, and the tests will say so if it does not.
+//!
+//! The many-row leaves of a response (bill items, payments) are not decoded into models
+//! at all: a [`Kept`] row stays as PostgreSQL sent it, and a field's column is decoded
+//! when a client asks for that field. A bill list asking for three of an item's ten
+//! columns decodes three, and copies each string once, into the response.
+
+use std::marker::PhantomData;
 
 use sea_orm::sqlx::postgres::{PgRow, Postgres};
-use sea_orm::sqlx::{self, Decode, Row, Type};
+use sea_orm::sqlx::{self, Column as _, Decode, Row, Type};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, Select, Statement};
 
-use klustera_entities::tenant::{bill, bill_item, payment, resident, unit};
+use klustera_entities::tenant::{bill, resident, unit};
 
 use crate::error::ApiResult;
-use crate::tx::query_err;
+use crate::tx::{Tx, query_err};
 
 /// Column `index` of `row`, type-checked in debug builds only (see the module docs).
 pub(crate) fn column<'r, T>(row: &'r PgRow, index: usize) -> Result<T, sqlx::Error>
@@ -64,14 +71,6 @@ by_position! {
         id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid,
         void_reason, created_at,
     }
-    bill_item::Model {
-        id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp,
-        ppn,
-    }
-    payment::Model {
-        id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at,
-        refunded_at,
-    }
 }
 
 /// The rows of `select`, decoded by position.
@@ -107,4 +106,54 @@ pub(crate) async fn all_decoded<T>(
         decoded.push(decode(row).map_err(query_err)?);
     }
     Ok(decoded)
+}
+
+/// The columns of a [`Kept`] row: each names its position in the statement's select list
+/// and the column's name there (checked in debug builds, so a select list and its columns
+/// cannot drift apart unnoticed).
+pub trait Columns: Copy {
+    fn index(self) -> usize;
+    fn name(self) -> &'static str;
+}
+
+/// A row kept as PostgreSQL sent it, with the key it is grouped by; its other columns
+/// `C` are decoded on demand (see the module docs).
+pub struct Kept<C> {
+    pub key: i64,
+    row: PgRow,
+    columns: PhantomData<C>,
+}
+
+impl<C: Columns> Kept<C> {
+    /// Column `column`, decoded as `T` (type-checked in debug builds only, as [`column`]).
+    pub(crate) fn get<'r, T>(&'r self, column: C) -> ApiResult<T>
+    where
+        T: Decode<'r, Postgres> + Type<Postgres>,
+    {
+        let index = column.index();
+        debug_assert_eq!(
+            self.row.try_column(index).map(|c| c.name()).ok(),
+            Some(column.name()),
+            "column {index} of the statement"
+        );
+        Ok(crate::rows::column(&self.row, index).map_err(query_err)?)
+    }
+}
+
+/// The rows of a statement, kept undecoded but for the grouping key in column `key`.
+pub(crate) async fn all_kept<C: Columns>(
+    tx: &Tx,
+    statement: Statement,
+    key: C,
+) -> ApiResult<Vec<Kept<C>>> {
+    let rows = tx.fetch_rows(statement).await?;
+    let mut kept = Vec::with_capacity(rows.len());
+    for row in rows {
+        kept.push(Kept {
+            key: column(&row, key.index()).map_err(query_err)?,
+            row,
+            columns: PhantomData,
+        });
+    }
+    Ok(kept)
 }

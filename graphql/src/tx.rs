@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use deadpool::managed::{self, Metrics, Object, RecycleError, RecycleResult};
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
 use sea_orm::sqlx::{self, ConnectOptions, Connection, Executor};
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
@@ -197,6 +197,13 @@ impl Tx {
         Ok(output)
     }
 
+    /// The rows of a statement, as sqlx returns them (for rows kept undecoded).
+    pub async fn fetch_rows(&self, stmt: Statement) -> Result<Vec<PgRow>, DbErr> {
+        let mut st = self.statement().await?;
+        let rows = detached(query(&stmt).fetch_all(&mut *st.conn)).await;
+        rows.map_err(query_err)
+    }
+
     /// The connection, for one statement (reported to the hook when done).
     async fn statement(&self) -> Result<Running<'_>, DbErr> {
         let guard = self.conn.lock().await;
@@ -309,9 +316,7 @@ impl ConnectionTrait for Tx {
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let mut st = self.statement().await?;
-        let rows = detached(query(&stmt).fetch_all(&mut *st.conn)).await;
-        rows.map(|r| r.into_iter().map(Into::into).collect())
-            .map_err(query_err)
+        let rows = self.fetch_rows(stmt).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
-use klustera_entities::tenant::{bill, bill_item, payment, unit};
+use klustera_entities::tenant::{bill, unit};
 
 use crate::batch::{Row, Rows, by_key, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
-use crate::rows;
+use crate::rows::{self, Columns, Kept};
+use crate::tx::Tx;
 
 /// Most bills `Unit.bills(last:)` returns.
 pub const MAX_RECENT_BILLS: u8 = 24;
@@ -64,48 +65,128 @@ impl Loader<BillsOfUnit> for TenantLoader {
     }
 }
 
+/// A bill item's columns, in the order the items loader selects them.
+#[derive(Debug, Clone, Copy)]
+pub enum ItemColumn {
+    Id,
+    BillId,
+    Kind,
+    Description,
+    Quantity,
+    UnitPrice,
+    Amount,
+    PpnRateBp,
+    Ppn,
+}
+
+impl Columns for ItemColumn {
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::BillId => "bill_id",
+            Self::Kind => "kind",
+            Self::Description => "description",
+            Self::Quantity => "quantity",
+            Self::UnitPrice => "unit_price",
+            Self::Amount => "amount",
+            Self::PpnRateBp => "ppn_rate_bp",
+            Self::Ppn => "ppn",
+        }
+    }
+}
+
 impl Loader<ItemsOfBill> for TenantLoader {
-    type Value = Rows<bill_item::Model>;
+    type Value = Rows<Kept<ItemColumn>>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[ItemsOfBill],
     ) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
-        let rows: Vec<bill_item::Model> = rows::all_raw(
+        let rows = rows::all_kept(
             self.tx()?.as_ref(),
             Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT id, bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn \
+                "SELECT id, bill_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn \
                  FROM bill_items WHERE bill_id = ANY($1) ORDER BY bill_id, id",
                 [ids(keys, |k| k.0).into()],
             ),
+            ItemColumn::BillId,
         )
         .await?;
-        Ok(group(keys, rows, |i| ItemsOfBill(i.bill_id)))
+        Ok(group(keys, rows, |i| ItemsOfBill(i.key)))
+    }
+}
+
+/// A payment's columns, in the order the payments loader selects them.
+#[derive(Debug, Clone, Copy)]
+pub enum PaymentColumn {
+    Id,
+    BillId,
+    Method,
+    Amount,
+    Reference,
+    PaidAt,
+    RefundedAt,
+}
+
+impl Columns for PaymentColumn {
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::BillId => "bill_id",
+            Self::Method => "method",
+            Self::Amount => "amount",
+            Self::Reference => "reference",
+            Self::PaidAt => "paid_at",
+            Self::RefundedAt => "refunded_at",
+        }
     }
 }
 
 impl Loader<PaymentsOfBill> for TenantLoader {
-    type Value = Rows<payment::Model>;
+    type Value = Rows<Kept<PaymentColumn>>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[PaymentsOfBill],
     ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
-        let rows: Vec<payment::Model> = rows::all_raw(
+        let rows = rows::all_kept(
             self.tx()?.as_ref(),
             Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT id, bill_id, method, amount, reference, midtrans_order_id, recorded_by, paid_at, refunded_at \
-                 FROM payments WHERE bill_id = ANY($1) ORDER BY bill_id, id",
+                format!("{PAYMENTS} WHERE bill_id = ANY($1) ORDER BY bill_id, id"),
                 [ids(keys, |k| k.0).into()],
             ),
+            PaymentColumn::BillId,
         )
         .await?;
-        Ok(group(keys, rows, |p| PaymentsOfBill(p.bill_id)))
+        Ok(group(keys, rows, |p| PaymentsOfBill(p.key)))
     }
+}
+
+/// `PaymentColumn`s, in order.
+const PAYMENTS: &str =
+    "SELECT id, bill_id, method, amount, reference, paid_at, refunded_at FROM payments";
+
+/// One payment, as the payments loader reads them.
+pub async fn payment(tx: &Tx, id: i64) -> Result<Kept<PaymentColumn>, ApiError> {
+    let statement = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("{PAYMENTS} WHERE id = $1"),
+        [id.into()],
+    );
+    rows::all_kept(tx, statement, PaymentColumn::BillId)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound("payment"))
 }
 
 impl Loader<UnitById> for TenantLoader {

@@ -5,14 +5,15 @@ use async_graphql::{Context, Enum, Object, Result, ScalarType, SimpleObject, Val
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use klustera_entities::tenant::{bill, bill_item, payment};
+use klustera_entities::tenant::bill;
 
-use super::loaders::{ItemsOfBill, PaymentsOfBill, UnitById};
+use super::loaders::{ItemColumn, ItemsOfBill, PaymentColumn, PaymentsOfBill, UnitById};
 use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::ApiError;
 use crate::inline::{Inline, PlainFields};
 use crate::property::model::Unit;
+use crate::rows::Kept;
 use crate::types::{RowId, Rupiah};
 
 /// `Unit.bills` without `last`.
@@ -140,92 +141,103 @@ impl PlainFields for Bill {
     }
 }
 
-/// One line of a bill.
-pub struct BillItem(pub Row<bill_item::Model>);
+/// One line of a bill, answered from its row as PostgreSQL sent it.
+pub struct BillItem(pub Row<Kept<ItemColumn>>);
 
 #[Object]
 impl BillItem {
-    async fn id(&self) -> RowId {
-        RowId(self.0.id)
+    async fn id(&self) -> Result<RowId> {
+        Ok(RowId(self.0.get(ItemColumn::Id)?))
     }
     /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    async fn kind(&self) -> Result<&str> {
+        Ok(self.0.get(ItemColumn::Kind)?)
     }
-    async fn description(&self) -> &str {
-        &self.0.description
+    async fn description(&self) -> Result<&str> {
+        Ok(self.0.get(ItemColumn::Description)?)
     }
-    async fn quantity(&self) -> Decimal {
-        self.0.quantity
+    async fn quantity(&self) -> Result<Decimal> {
+        Ok(self.0.get(ItemColumn::Quantity)?)
     }
-    async fn unit_price(&self) -> Rupiah {
-        Rupiah(self.0.unit_price)
+    async fn unit_price(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::UnitPrice)?))
     }
-    async fn amount(&self) -> Rupiah {
-        Rupiah(self.0.amount)
+    async fn amount(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::Amount)?))
     }
     /// PPN rate in basis points (1100 = 11%).
-    async fn ppn_rate_bp(&self) -> i32 {
-        self.0.ppn_rate_bp
+    async fn ppn_rate_bp(&self) -> Result<i32> {
+        Ok(self.0.get(ItemColumn::PpnRateBp)?)
     }
-    async fn ppn(&self) -> Rupiah {
-        Rupiah(self.0.ppn)
+    async fn ppn(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::Ppn)?))
     }
 }
 
 impl PlainFields for BillItem {
+    /// `None` also when a column does not decode: the resolver then reports the error.
     fn plain_field(&self, name: &str) -> Option<Value> {
+        use ItemColumn as C;
         let i = &*self.0;
         Some(match name {
-            "id" => RowId(i.id).into(),
-            "kind" => i.kind.as_str().into(),
-            "description" => i.description.as_str().into(),
-            "quantity" => i.quantity.to_value(),
-            "unitPrice" => Rupiah(i.unit_price).to_value(),
-            "amount" => Rupiah(i.amount).to_value(),
-            "ppnRateBp" => i.ppn_rate_bp.into(),
-            "ppn" => Rupiah(i.ppn).to_value(),
+            "id" => RowId(i.get(C::Id).ok()?).into(),
+            "kind" => i.get::<&str>(C::Kind).ok()?.into(),
+            "description" => i.get::<&str>(C::Description).ok()?.into(),
+            "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
+            "unitPrice" => Rupiah(i.get(C::UnitPrice).ok()?).to_value(),
+            "amount" => Rupiah(i.get(C::Amount).ok()?).to_value(),
+            "ppnRateBp" => i.get::<i32>(C::PpnRateBp).ok()?.into(),
+            "ppn" => Rupiah(i.get(C::Ppn).ok()?).to_value(),
             _ => return None,
         })
     }
 }
 
-/// Money received for a bill.
-pub struct Payment(pub Row<payment::Model>);
+/// Money received for a bill, answered from its row as PostgreSQL sent it.
+pub struct Payment(pub Row<Kept<PaymentColumn>>);
+
+type Timestamp = chrono::DateTime<chrono::FixedOffset>;
 
 #[Object]
 impl Payment {
-    async fn id(&self) -> RowId {
-        RowId(self.0.id)
+    async fn id(&self) -> Result<RowId> {
+        Ok(RowId(self.0.get(PaymentColumn::Id)?))
     }
     /// CASH, TRANSFER or MIDTRANS.
-    async fn method(&self) -> &str {
-        &self.0.method
+    async fn method(&self) -> Result<&str> {
+        Ok(self.0.get(PaymentColumn::Method)?)
     }
-    async fn amount(&self) -> Rupiah {
-        Rupiah(self.0.amount)
+    async fn amount(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(PaymentColumn::Amount)?))
     }
-    async fn reference(&self) -> Option<&str> {
-        self.0.reference.as_deref()
+    async fn reference(&self) -> Result<Option<&str>> {
+        Ok(self.0.get(PaymentColumn::Reference)?)
     }
-    async fn paid_at(&self) -> chrono::DateTime<chrono::FixedOffset> {
-        self.0.paid_at
+    async fn paid_at(&self) -> Result<Timestamp> {
+        Ok(self.0.get(PaymentColumn::PaidAt)?)
     }
-    async fn refunded(&self) -> bool {
-        self.0.refunded_at.is_some()
+    async fn refunded(&self) -> Result<bool> {
+        let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
+        Ok(at.is_some())
     }
 }
 
 impl PlainFields for Payment {
+    /// `None` also when a column does not decode: the resolver then reports the error.
     fn plain_field(&self, name: &str) -> Option<Value> {
+        use PaymentColumn as C;
         let p = &*self.0;
         Some(match name {
-            "id" => RowId(p.id).into(),
-            "method" => p.method.as_str().into(),
-            "amount" => Rupiah(p.amount).to_value(),
-            "reference" => p.reference.as_deref().into(),
-            "paidAt" => p.paid_at.to_value(),
-            "refunded" => p.refunded_at.is_some().into(),
+            "id" => RowId(p.get(C::Id).ok()?).into(),
+            "method" => p.get::<&str>(C::Method).ok()?.into(),
+            "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
+            "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
+            "paidAt" => p.get::<Timestamp>(C::PaidAt).ok()?.to_value(),
+            "refunded" => p
+                .get::<Option<Timestamp>>(C::RefundedAt)
+                .ok()?
+                .is_some()
+                .into(),
             _ => return None,
         })
     }

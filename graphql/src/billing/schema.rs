@@ -394,11 +394,7 @@ impl BillingMutation {
             amount: amount.0,
             status: applied.bill.status.clone(),
         });
-        let payment = klustera_entities::tenant::payment::Entity::find_by_id(applied.payment_id)
-            .one(tx)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or(ApiError::NotFound("payment"))?;
+        let payment = super::loaders::payment(tx, applied.payment_id).await?;
         Ok(Payment(payment.into()))
     }
 
