@@ -109,12 +109,47 @@ pub(crate) async fn all_decoded<T>(
 }
 
 /// The columns of a [`Kept`] row: each names its position in the statement's select list
-/// and the column's name there (checked in debug builds, so a select list and its columns
-/// cannot drift apart unnoticed).
+/// and the column's name there (checked in debug builds). Declared with [`kept_columns`].
 pub trait Columns: Copy {
+    /// `SELECT <every column, in order> FROM <table>`.
+    const SELECT: &'static str;
     fn index(self) -> usize;
     fn name(self) -> &'static str;
 }
+
+/// A [`Columns`] enum and its `SELECT` (its columns in declaration order, `FROM` its
+/// table), so a select list and its columns are one list.
+macro_rules! kept_columns {
+    (
+        $(#[$doc:meta])*
+        $vis:vis enum $name:ident from $table:literal {
+            $first:ident = $first_col:ident $(, $variant:ident = $col:ident)* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        $vis enum $name {
+            $first,
+            $($variant,)*
+        }
+
+        impl $crate::rows::Columns for $name {
+            const SELECT: &'static str = concat!(
+                "SELECT ", stringify!($first_col), $(", ", stringify!($col),)* " FROM ", $table
+            );
+            fn index(self) -> usize {
+                self as usize
+            }
+            fn name(self) -> &'static str {
+                match self {
+                    Self::$first => stringify!($first_col),
+                    $(Self::$variant => stringify!($col),)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use kept_columns;
 
 /// A row kept as PostgreSQL sent it, with the key it is grouped by; its other columns
 /// `C` are decoded on demand (see the module docs).

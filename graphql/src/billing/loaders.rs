@@ -10,7 +10,7 @@ use klustera_entities::tenant::{bill, unit};
 use crate::batch::{Row, Rows, by_key, group};
 use crate::error::ApiError;
 use crate::loader::{TenantLoader, ids};
-use crate::rows::{self, Columns, Kept};
+use crate::rows::{self, Columns, Kept, kept_columns};
 use crate::tx::Tx;
 
 /// Most bills `Unit.bills(last:)` returns.
@@ -65,37 +65,42 @@ impl Loader<BillsOfUnit> for TenantLoader {
     }
 }
 
-/// A bill item's columns, in the order the items loader selects them.
-#[derive(Debug, Clone, Copy)]
-pub enum ItemColumn {
-    Id,
-    BillId,
-    Kind,
-    Description,
-    Quantity,
-    UnitPrice,
-    Amount,
-    PpnRateBp,
-    Ppn,
+kept_columns! {
+    /// A bill item's columns, as the items loader selects them.
+    pub enum ItemColumn from "bill_items" {
+        Id = id, BillId = bill_id, Kind = kind, Description = description,
+        Quantity = quantity, UnitPrice = unit_price, Amount = amount,
+        PpnRateBp = ppn_rate_bp, Ppn = ppn,
+    }
 }
 
-impl Columns for ItemColumn {
-    fn index(self) -> usize {
-        self as usize
+kept_columns! {
+    /// A payment's columns, as the payments loader selects them.
+    pub enum PaymentColumn from "payments" {
+        Id = id, BillId = bill_id, Method = method, Amount = amount,
+        Reference = reference, PaidAt = paid_at, RefundedAt = refunded_at,
     }
-    fn name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::BillId => "bill_id",
-            Self::Kind => "kind",
-            Self::Description => "description",
-            Self::Quantity => "quantity",
-            Self::UnitPrice => "unit_price",
-            Self::Amount => "amount",
-            Self::PpnRateBp => "ppn_rate_bp",
-            Self::Ppn => "ppn",
-        }
-    }
+}
+
+/// The `C` rows of the bills named by `keys` (column `bill_id`), kept and grouped by bill.
+async fn kept_of_bills<K, C>(
+    loader: &TenantLoader,
+    keys: &[K],
+    bill: fn(K) -> i64,
+    key: fn(i64) -> K,
+    bill_id: C,
+) -> Result<HashMap<K, Rows<Kept<C>>>, ApiError>
+where
+    K: Copy + Eq + std::hash::Hash + Ord,
+    C: Columns,
+{
+    let statement = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("{} WHERE bill_id = ANY($1) ORDER BY bill_id, id", C::SELECT),
+        [ids(keys, bill).into()],
+    );
+    let rows = rows::all_kept(loader.tx()?.as_ref(), statement, bill_id).await?;
+    Ok(group(keys, rows, |r| key(r.key)))
 }
 
 impl Loader<ItemsOfBill> for TenantLoader {
@@ -106,47 +111,8 @@ impl Loader<ItemsOfBill> for TenantLoader {
         &self,
         keys: &[ItemsOfBill],
     ) -> Result<HashMap<ItemsOfBill, Self::Value>, ApiError> {
-        let rows = rows::all_kept(
-            self.tx()?.as_ref(),
-            Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id, bill_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn \
-                 FROM bill_items WHERE bill_id = ANY($1) ORDER BY bill_id, id",
-                [ids(keys, |k| k.0).into()],
-            ),
-            ItemColumn::BillId,
-        )
-        .await?;
-        Ok(group(keys, rows, |i| ItemsOfBill(i.key)))
-    }
-}
-
-/// A payment's columns, in the order the payments loader selects them.
-#[derive(Debug, Clone, Copy)]
-pub enum PaymentColumn {
-    Id,
-    BillId,
-    Method,
-    Amount,
-    Reference,
-    PaidAt,
-    RefundedAt,
-}
-
-impl Columns for PaymentColumn {
-    fn index(self) -> usize {
-        self as usize
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::BillId => "bill_id",
-            Self::Method => "method",
-            Self::Amount => "amount",
-            Self::Reference => "reference",
-            Self::PaidAt => "paid_at",
-            Self::RefundedAt => "refunded_at",
-        }
+        let bill = |k: ItemsOfBill| k.0;
+        kept_of_bills(self, keys, bill, ItemsOfBill, ItemColumn::BillId).await
     }
 }
 
@@ -158,29 +124,16 @@ impl Loader<PaymentsOfBill> for TenantLoader {
         &self,
         keys: &[PaymentsOfBill],
     ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
-        let rows = rows::all_kept(
-            self.tx()?.as_ref(),
-            Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                format!("{PAYMENTS} WHERE bill_id = ANY($1) ORDER BY bill_id, id"),
-                [ids(keys, |k| k.0).into()],
-            ),
-            PaymentColumn::BillId,
-        )
-        .await?;
-        Ok(group(keys, rows, |p| PaymentsOfBill(p.key)))
+        let bill = |k: PaymentsOfBill| k.0;
+        kept_of_bills(self, keys, bill, PaymentsOfBill, PaymentColumn::BillId).await
     }
 }
-
-/// `PaymentColumn`s, in order.
-const PAYMENTS: &str =
-    "SELECT id, bill_id, method, amount, reference, paid_at, refunded_at FROM payments";
 
 /// One payment, as the payments loader reads them.
 pub async fn payment(tx: &Tx, id: i64) -> Result<Kept<PaymentColumn>, ApiError> {
     let statement = Statement::from_sql_and_values(
         DbBackend::Postgres,
-        format!("{PAYMENTS} WHERE id = $1"),
+        format!("{} WHERE id = $1", PaymentColumn::SELECT),
         [id.into()],
     );
     rows::all_kept(tx, statement, PaymentColumn::BillId)
