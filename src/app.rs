@@ -11,7 +11,7 @@ use klustera_graphql::auth::TokenKeys;
 use klustera_graphql::billing::midtrans::SnapClient;
 use klustera_graphql::billing::notify::Channel;
 use klustera_graphql::live::TenantDb;
-use klustera_graphql::tx::{IDLE_CHECK, StatementHook, TxPool};
+use klustera_graphql::tx::{IDLE_CHECK, TxPool};
 use klustera_graphql::{AppSchema, ControlPlane, Services};
 
 use crate::config::Config;
@@ -91,9 +91,7 @@ pub async fn connect(
 /// The operations' own pool (see `klustera_graphql::tx`), its statements counted in
 /// `metrics` like the SeaORM pools'.
 fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<TxPool> {
-    let m = metrics.clone();
-    let on_statement: StatementHook = Arc::new(move |elapsed| m.record_statement(elapsed));
-    TxPool::new(url, size as usize, ACQUIRE_TIMEOUT, on_statement)
+    TxPool::new(url, size as usize, ACQUIRE_TIMEOUT, metrics.clone())
         .with_context(|| "the database URL")
 }
 

@@ -37,6 +37,8 @@ pub struct Metrics {
     pub sql_seconds: Histogram,
     pub graphql_requests: Family<OutcomeLabel, Counter>,
     pub graphql_seconds: Histogram,
+    /// Operations cancelled with their transaction open (each is rolled back).
+    pub transactions_abandoned: Counter,
 }
 
 impl Metrics {
@@ -46,6 +48,7 @@ impl Metrics {
         let sql_seconds = Histogram::new(exponential_buckets(0.000_1, 4.0, 10));
         let graphql_requests = Family::<OutcomeLabel, Counter>::default();
         let graphql_seconds = Histogram::new(exponential_buckets(0.000_5, 3.0, 12));
+        let transactions_abandoned = Counter::default();
         registry.register(
             "sql_statements",
             "SQL statements sent",
@@ -66,12 +69,18 @@ impl Metrics {
             "GraphQL operation latency",
             graphql_seconds.clone(),
         );
+        registry.register(
+            "transactions_abandoned",
+            "Operations cancelled with their transaction open (client gone, timeout); each was rolled back",
+            transactions_abandoned.clone(),
+        );
         Arc::new(Self {
             registry,
             sql_statements,
             sql_seconds,
             graphql_requests,
             graphql_seconds,
+            transactions_abandoned,
         })
     }
 
@@ -88,5 +97,15 @@ impl Metrics {
             tracing::error!("metrics encoding failed");
         }
         out
+    }
+}
+
+impl klustera_graphql::tx::TxObserver for Metrics {
+    fn statement(&self, elapsed: std::time::Duration) {
+        self.record_statement(elapsed);
+    }
+
+    fn abandoned(&self) {
+        self.transactions_abandoned.inc();
     }
 }

@@ -25,6 +25,8 @@ pub enum ApiError {
     NotFound(&'static str),
     Conflict(String),
     RateLimited(&'static str),
+    /// A statement ran past the statement timeout (or was cancelled): nothing was changed.
+    Timeout,
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -50,6 +52,9 @@ impl ApiError {
             Self::BadUserInput { field, message } => format!("{field}: {message}"),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Conflict(m) => m.clone(),
+            Self::Timeout => {
+                "the operation took too long and was cancelled; nothing was changed".into()
+            }
             Self::Internal(_) => "internal server error".into(),
         }
     }
@@ -66,8 +71,23 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
             Self::RateLimited(_) => "RATE_LIMITED",
+            Self::Timeout => "TIMEOUT",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
+    }
+}
+
+/// PostgreSQL's `query_canceled`: the statement timeout fired (or the statement was cancelled).
+const QUERY_CANCELED: &str = "57014";
+
+/// The SQLSTATE of a database error, if `err` is one.
+fn sqlstate(err: &DbErr) -> Option<String> {
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            Some(e.as_database_error()?.code()?.into_owned())
+        }
+        _ => None,
     }
 }
 
@@ -77,6 +97,7 @@ impl From<DbErr> for ApiError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::Conflict("a record with the same unique value already exists".into())
             }
+            _ if sqlstate(&err).as_deref() == Some(QUERY_CANCELED) => Self::Timeout,
             _ => Self::internal(err),
         }
     }

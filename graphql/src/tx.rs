@@ -24,9 +24,14 @@ use sea_orm::{
 };
 use sea_query_sqlx::SqlxValues;
 
-/// Called after each statement (BEGIN and COMMIT excepted) with its duration, e.g. to
-/// count and time them.
-pub type StatementHook = Arc<dyn Fn(Duration) + Send + Sync>;
+/// What the pool tells its owner, e.g. to count and time statements.
+pub trait TxObserver: Send + Sync {
+    /// A statement (BEGIN and COMMIT excepted) finished after `elapsed`.
+    fn statement(&self, elapsed: Duration);
+    /// A transaction was dropped while open (its operation was cancelled: the client went
+    /// away, or a timeout) and is being rolled back.
+    fn abandoned(&self);
+}
 
 /// A connection idle for longer than this is pinged before it is handed out.
 pub const IDLE_CHECK: Duration = Duration::from_secs(30);
@@ -35,7 +40,7 @@ pub const IDLE_CHECK: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct TxPool {
     pool: managed::Pool<Connector>,
-    on_statement: StatementHook,
+    observer: Arc<dyn TxObserver>,
 }
 
 impl TxPool {
@@ -45,10 +50,10 @@ impl TxPool {
         url: &str,
         size: usize,
         acquire_timeout: Duration,
-        on_statement: StatementHook,
+        observer: Arc<dyn TxObserver>,
     ) -> Result<Self, DbErr> {
         let options: PgConnectOptions = url.parse().map_err(conn_err)?;
-        // Statements are counted and timed by `on_statement`, not logged with their text.
+        // Statements are counted and timed by the observer, not logged with their text.
         let options = options.disable_statement_logging();
         let pool = managed::Pool::builder(Connector { options })
             .max_size(size.max(1))
@@ -58,7 +63,7 @@ impl TxPool {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| DbErr::Custom(e.to_string()))?;
-        Ok(Self { pool, on_statement })
+        Ok(Self { pool, observer })
     }
 
     /// Begins a transaction on a pooled connection.
@@ -173,7 +178,7 @@ impl Tx {
         let conn = &mut slot.as_mut().ok_or_else(ended)?.raw;
         let started = Instant::now();
         let check = detached(sqlx::query(AWAY_CHECK).fetch_one(&mut *conn)).await;
-        (self.pool.on_statement)(started.elapsed());
+        self.pool.observer.statement(started.elapsed());
         let (clean, search_path, timeout): (bool, String, String) =
             sqlx::FromRow::from_row(&check.map_err(query_err)?).map_err(query_err)?;
         if !clean {
@@ -192,7 +197,7 @@ impl Tx {
             .bind(timeout)
             .execute(&mut pooled.raw);
         detached(restore).await.map_err(exec_err)?;
-        (self.pool.on_statement)(started.elapsed());
+        self.pool.observer.statement(started.elapsed());
         *slot = Some(pooled);
         Ok(output)
     }
@@ -212,7 +217,7 @@ impl Tx {
         Ok(Running {
             conn,
             started: Instant::now(),
-            hook: &self.pool.on_statement,
+            observer: self.pool.observer.as_ref(),
         })
     }
 }
@@ -221,12 +226,12 @@ impl Tx {
 struct Running<'a> {
     conn: tokio::sync::MappedMutexGuard<'a, PgConnection>,
     started: Instant,
-    hook: &'a StatementHook,
+    observer: &'a dyn TxObserver,
 }
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        (self.hook)(self.started.elapsed());
+        self.observer.statement(self.started.elapsed());
     }
 }
 
@@ -238,6 +243,8 @@ impl Drop for Tx {
         if conn.in_tx
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
+            tracing::info!("operation cancelled with its transaction open: rolling back");
+            self.pool.observer.abandoned();
             // Roll back now rather than when the connection is next needed: an open
             // transaction would hold its locks while the connection sits in the pool.
             runtime.spawn(async move {

@@ -25,6 +25,19 @@ fn url_for(db: &str) -> String {
     format!("{base}/{db}")
 }
 
+/// Logs go through libtest's output capture: a passing test prints nothing, a failing one
+/// shows its own lines (`--nocapture` shows them all). `RUST_LOG` overrides the filter.
+pub fn init_test_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    // The first test to get here installs it for the whole binary.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
@@ -87,7 +100,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
-        klustera::telemetry::init_tracing("pretty");
+        init_test_logs();
         let db = TestDb::create().await;
         let (db_name, db_url) = (db.name.clone(), db.url.clone());
         std::mem::forget(db); // dropped by TestApp instead
@@ -263,6 +276,11 @@ impl TestApp {
 
     /// `klustera_sql_statements_total` from `/metrics`.
     pub async fn statements(&self) -> u64 {
+        self.metric("klustera_sql_statements_total").await
+    }
+
+    /// A counter from `/metrics`, by its full name.
+    pub async fn metric(&self, name: &str) -> u64 {
         let text = self
             .client
             .get(self.url("/metrics"))
@@ -272,10 +290,62 @@ impl TestApp {
             .text()
             .await
             .unwrap();
+        let prefix = format!("{name} ");
         text.lines()
-            .find_map(|l| l.strip_prefix("klustera_sql_statements_total "))
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
             .and_then(|v| v.trim().parse().ok())
-            .expect("statement counter in /metrics")
+            .unwrap_or_else(|| panic!("{name} in /metrics"))
+    }
+}
+
+/// A transaction of the test's own, on a connection of its own, holding the locks its
+/// statement took until [`Held::release`].
+pub struct Held(sea_orm::DatabaseTransaction);
+
+impl Held {
+    pub async fn release(self) {
+        self.0.rollback().await.unwrap();
+    }
+}
+
+impl TestApp {
+    /// Runs `sql` (e.g. `LOCK TABLE t_alpha.payments IN SHARE MODE`) in a new transaction on
+    /// a connection of the test's own and keeps it open.
+    pub async fn hold(&self, sql: &str) -> Held {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let db = sea_orm::Database::connect(&self.db_url).await.unwrap();
+        let tx = db.begin().await.unwrap();
+        tx.execute_unprepared(sql).await.unwrap();
+        Held(tx)
+    }
+
+    /// Waits until `n` backends of this test's database are waiting for a lock: the
+    /// barrier that makes an overlap certain rather than likely.
+    pub async fn until_lock_waiters(&self, n: i64) {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let count = Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        let wait = async {
+            loop {
+                let row = self
+                    .state
+                    .db
+                    .query_one_raw(count.clone())
+                    .await
+                    .unwrap()
+                    .unwrap();
+                if row.try_get::<i64>("", "n").unwrap() >= n {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(30), wait)
+            .await
+            .unwrap_or_else(|_| panic!("{n} backends never waited for a lock at once"));
     }
 }
 

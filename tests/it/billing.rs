@@ -15,15 +15,15 @@ use klustera_graphql::live::EventSource;
 use crate::app::{TestApp, code};
 use crate::smtp_sink::SmtpSink;
 
-const SERVER_KEY: &str = "SB-Mid-server-test-key";
-const PERIOD: &str = "2026-10";
+pub const SERVER_KEY: &str = "SB-Mid-server-test-key";
+pub const PERIOD: &str = "2026-10";
 
 /// An app wired to a fake Midtrans that notifies it, and to an SMTP sink.
-async fn billing_app() -> (TestApp, FakeMidtrans, SmtpSink) {
+pub async fn billing_app() -> (TestApp, FakeMidtrans, SmtpSink) {
     billing_app_with(|_| {}).await
 }
 
-async fn billing_app_with(
+pub async fn billing_app_with(
     configure: impl FnOnce(&mut klustera::config::Config),
 ) -> (TestApp, FakeMidtrans, SmtpSink) {
     let sink = SmtpSink::start().await;
@@ -45,7 +45,7 @@ async fn billing_app_with(
     (app, fake, sink)
 }
 
-async fn bills_of(app: &TestApp, tenant: &str, token: &str) -> Vec<Value> {
+pub async fn bills_of(app: &TestApp, tenant: &str, token: &str) -> Vec<Value> {
     let body = app
         .gql(
             Some(tenant),
