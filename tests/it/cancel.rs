@@ -116,9 +116,11 @@ async fn a_statement_past_the_timeout_is_a_timeout_error_and_rolls_everything_ba
     let (app, alpha, beta) = two_tenants(|c| c.statement_timeout = "300ms".into()).await;
     let held = app.hold(HOLD_RESIDENTS).await;
 
-    let body: Value = app
-        .gql(Some("alpha"), Some(&alpha), TWO_WRITES, json!({}))
-        .await;
+    // Without a statement timeout the operation would wait for the lock for ever.
+    let answer = app.gql(Some("alpha"), Some(&alpha), TWO_WRITES, json!({}));
+    let body: Value = tokio::time::timeout(Duration::from_secs(20), answer)
+        .await
+        .expect("the statement timeout ends the operation");
     assert_eq!(code(&body), "TIMEOUT", "{body}");
     assert!(body["data"].is_null(), "{body}");
     // The lock is still held: the operation gave up on its own.
