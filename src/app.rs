@@ -53,11 +53,17 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Access tokens live 15 minutes.
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 
-/// The database URL to use: the configured one, or the private cluster's.
-pub async fn database_url(config: &Config) -> anyhow::Result<String> {
+/// The database URL to use: the configured one, or the private cluster's (with this
+/// process's hold on it, to keep until the process ends).
+pub async fn database_url(
+    config: &Config,
+) -> anyhow::Result<(String, Option<crate::embedded_pg::ClusterUse>)> {
     match &config.database_url {
-        Some(url) => Ok(url.clone()),
-        None => crate::embedded_pg::ensure(&config.data_dir).await,
+        Some(url) => Ok((url.clone(), None)),
+        None => {
+            let (url, hold) = crate::embedded_pg::ensure(&config.data_dir).await?;
+            Ok((url, Some(hold)))
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Sources, later ones winning: built-in defaults, `klustera.toml` (or the file named by
 //! `KLUSTERA_CONFIG`), then the environment: `DATABASE_URL`, `REDIS_URL`, `JWT_SECRET`,
 //! `MIDTRANS_SERVER_KEY`, `MIDTRANS_BASE_URL`, and `KLUSTERA_<FIELD>` for every other field.
+//! A key that names no field (a typo such as `KLUSTERA_WORKER`) fails start-up, naming it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// PostgreSQL URL; absent: a private cluster under `data_dir` is started.
     pub database_url: Option<String>,
@@ -129,6 +130,10 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// `KLUSTERA_*` variables that are not configuration: the config file's name, a CLI
+/// argument's variable, and the test suite's server.
+const NOT_CONFIG: &[&str] = &["config", "superadmin_password", "test_admin_url"];
+
 impl Config {
     pub fn load() -> Result<Self, ConfigError> {
         let file = std::env::var("KLUSTERA_CONFIG").unwrap_or_else(|_| "klustera.toml".into());
@@ -142,7 +147,7 @@ impl Config {
                 "midtrans_base_url",
                 "smtp_url",
             ]))
-            .merge(Env::prefixed("KLUSTERA_").ignore(&["config"]))
+            .merge(Env::prefixed("KLUSTERA_").ignore(NOT_CONFIG))
             .extract()
             .map_err(Box::new)?;
         config.validate()?;

@@ -2,10 +2,14 @@
 //!
 //! Lives under `<data_dir>/pg` (default `./.klustera/pg`), made with the machine's own
 //! server binaries (`pg_config --bindir`, else `initdb` on PATH), listening on 127.0.0.1
-//! only, with trust authentication for local use. It is reused on the next start and left
-//! running when the gateway exits (stop it with `pg_ctl -D .klustera/pg/data stop`).
+//! only, with trust authentication for local use. Every process using it (a gateway, a
+//! worker, a `klustera tenant ...` command) holds a shared lock on `<data_dir>/pg/users.lock`
+//! while it runs; the last one to exit takes the lock exclusively and stops the cluster.
+//! The data directory stays, so the next start reuses the data (a process killed with
+//! SIGKILL leaves the cluster running; the next user to exit stops it).
 //! PostgreSQL refuses to run as root; when we are root it runs as the `postgres` user.
 
+use std::fs::File;
 use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -15,8 +19,35 @@ use anyhow::{Context, bail};
 
 const DATABASE: &str = "klustera";
 
-/// Starts (or reuses) the private cluster and returns a URL to its `klustera` database.
-pub async fn ensure(data_dir: &Path) -> anyhow::Result<String> {
+/// This process's use of the private cluster: dropping it (at exit) stops the cluster
+/// if no other process uses it.
+pub struct ClusterUse {
+    users: File,
+    bin: PathBuf,
+    data: PathBuf,
+    as_root: bool,
+}
+
+impl Drop for ClusterUse {
+    fn drop(&mut self) {
+        // Exclusive only when no other process holds its shared lock; a process starting
+        // meanwhile waits for its shared lock until the cluster is down, then starts it.
+        if self.users.unlock().is_err() || self.users.try_lock().is_err() {
+            return;
+        }
+        let stopped = run(pg(self.as_root, &self.bin.join("pg_ctl"))
+            .args(["stop", "-m", "fast", "-w", "-D"])
+            .arg(&self.data));
+        match stopped {
+            Ok(()) => eprintln!("klustera: stopped the private PostgreSQL (last user exited)"),
+            Err(err) => eprintln!("klustera: could not stop the private PostgreSQL: {err:#}"),
+        }
+    }
+}
+
+/// Starts (or reuses) the private cluster and returns a URL to its `klustera` database,
+/// with this process's hold on the cluster.
+pub async fn ensure(data_dir: &Path) -> anyhow::Result<(String, ClusterUse)> {
     let root = absolute(&data_dir.join("pg"))?;
     let data = root.join("data");
     let port_file = root.join("port");
@@ -24,9 +55,19 @@ pub async fn ensure(data_dir: &Path) -> anyhow::Result<String> {
     let as_root = std::fs::metadata("/proc/self")
         .map(|m| m.uid() == 0)
         .unwrap_or(false);
+    std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+    let users = File::create(root.join("users.lock"))?;
+    let users = tokio::task::spawn_blocking(move || users.lock_shared().map(|()| users))
+        .await?
+        .context("locking the private cluster's users.lock")?;
+    let hold = ClusterUse {
+        users,
+        bin: bin.clone(),
+        data: data.clone(),
+        as_root,
+    };
 
     if !data.join("PG_VERSION").exists() {
-        std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         if as_root {
             run(Command::new("chown")
                 .arg("-R")
@@ -89,7 +130,10 @@ pub async fn ensure(data_dir: &Path) -> anyhow::Result<String> {
     );
     let admin_url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
     create_database_if_missing(&admin_url, DATABASE).await?;
-    Ok(format!("postgres://postgres@127.0.0.1:{port}/{DATABASE}"))
+    Ok((
+        format!("postgres://postgres@127.0.0.1:{port}/{DATABASE}"),
+        hold,
+    ))
 }
 
 /// Creates `name` on the server of `admin_url` unless it exists.

@@ -104,7 +104,8 @@ pub fn main() -> anyhow::Result<()> {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
-    let url = crate::app::database_url(&config).await?;
+    // Held until the command ends: the last process using the private cluster stops it.
+    let (url, _cluster) = crate::app::database_url(&config).await?;
     match command {
         Command::Schema | Command::Dev(_) => Ok(()),
         Command::Billing(cmd) => billing::run(config, &url, cmd).await,

@@ -205,3 +205,68 @@ async fn a_failing_migration_leaves_no_half_tenant() {
     );
     db.close().await.unwrap();
 }
+
+#[test]
+fn an_unknown_configuration_key_fails_start_up_naming_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_klustera"))
+        .args(["tenant", "list"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("KLUSTERA_WORKER", "4")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("unknown field") && stderr.contains("worker"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("connect"),
+        "refused before connecting: {stderr}"
+    );
+}
+
+/// Runs `klustera tenant list` on the private cluster under `data_dir` (no `DATABASE_URL`).
+fn on_private_cluster(data_dir: &std::path::Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_klustera"))
+        .args(["tenant", "list"])
+        .env_remove("DATABASE_URL")
+        .env("KLUSTERA_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+fn the_private_cluster_stops_when_its_last_user_exits_and_keeps_its_data() {
+    let dir = std::env::temp_dir().join(format!("klustera-{}", uuid::Uuid::new_v4().simple()));
+    let first = on_private_cluster(&dir);
+    assert!(
+        first.contains("creating a private PostgreSQL cluster"),
+        "{first}"
+    );
+    assert!(first.contains("stopped the private PostgreSQL"), "{first}");
+    let port: u16 = std::fs::read_to_string(dir.join("pg/port"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "nothing listens on the private cluster's port once its last user exited"
+    );
+    // The next start reuses the cluster's data rather than creating one.
+    let second = on_private_cluster(&dir);
+    assert!(
+        !second.contains("creating a private PostgreSQL cluster"),
+        "{second}"
+    );
+    assert!(
+        second.contains("stopped the private PostgreSQL"),
+        "{second}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
