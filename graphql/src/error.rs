@@ -18,6 +18,8 @@ pub enum ApiError {
     TenantNotFound,
     TenantMismatch,
     TenantSuspended,
+    /// The tenant's schema is not at this binary's migration version.
+    TenantMigrating,
     BadUserInput {
         field: &'static str,
         message: String,
@@ -49,6 +51,9 @@ impl ApiError {
             Self::TenantNotFound => "unknown tenant".into(),
             Self::TenantMismatch => "the token belongs to another tenant".into(),
             Self::TenantSuspended => "this tenant is suspended".into(),
+            Self::TenantMigrating => {
+                "this tenant's data is being migrated; try again shortly".into()
+            }
             Self::BadUserInput { field, message } => format!("{field}: {message}"),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Conflict(m) => m.clone(),
@@ -67,6 +72,7 @@ impl ApiError {
             Self::TenantNotFound => "TENANT_NOT_FOUND",
             Self::TenantMismatch => "TENANT_MISMATCH",
             Self::TenantSuspended => "TENANT_SUSPENDED",
+            Self::TenantMigrating => "TENANT_MIGRATING",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",

@@ -348,6 +348,7 @@ fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
         (_, ApiError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
         (_, ApiError::TenantNotFound) => StatusCode::NOT_FOUND,
         (_, ApiError::TenantMismatch | ApiError::TenantSuspended) => StatusCode::FORBIDDEN,
+        (_, ApiError::TenantMigrating) => StatusCode::SERVICE_UNAVAILABLE,
         (_, ApiError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };

@@ -1,6 +1,6 @@
 //! Binding an operation to its tenant: one transaction, a transaction-local `search_path`.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use sea_orm::{
@@ -16,7 +16,7 @@ use klustera_graphql::{ApiError, TenantScope};
 /// Looks the tenant up and binds the transaction to its schema in one round trip.
 /// `set_config` runs only for the matching row; with `is_local = true` it lasts until the
 /// transaction ends, whatever happens to the connection afterwards.
-const BIND: &str = "SELECT display_name, status, time_zone, \
+const BIND: &str = "SELECT display_name, status, time_zone, schema_version, \
         set_config('search_path', quote_ident(schema_name), true) AS search_path, \
         set_config('statement_timeout', $2, true) AS statement_timeout \
     FROM control.tenants WHERE slug = $1";
@@ -26,6 +26,8 @@ pub struct BoundTenant {
     pub display_name: String,
     pub status: String,
     pub time_zone: String,
+    /// The newest migration applied to the tenant's schema.
+    pub schema_version: Option<String>,
 }
 
 /// Binds the open transaction `tx` to `slug`'s schema. `Ok(None)`: no such tenant.
@@ -48,15 +50,25 @@ async fn bind(
         display_name: row.try_get_by_index(0)?,
         status: row.try_get_by_index(1)?,
         time_zone: row.try_get_by_index(2)?,
+        schema_version: row.try_get_by_index(3)?,
     }))
 }
 
+/// The schema version this binary reads and writes (its newest tenant migration).
+static SCHEMA_VERSION: LazyLock<String> =
+    LazyLock::new(klustera_migration::tenant::current_version);
+
 /// The tenant if it may be used: unknown -> `TENANT_NOT_FOUND`, suspended ->
-/// `TENANT_SUSPENDED`.
+/// `TENANT_SUSPENDED`, a schema at another migration than this binary's (a `tenant
+/// migrate` not yet run, or failed, for it) -> `TENANT_MIGRATING`: its rows would not be
+/// what this binary expects.
 fn active(tenant: Option<BoundTenant>) -> Result<BoundTenant, ApiError> {
     match tenant {
         None => Err(ApiError::TenantNotFound),
         Some(t) if t.status != "ACTIVE" => Err(ApiError::TenantSuspended),
+        Some(t) if t.schema_version.as_deref() != Some(SCHEMA_VERSION.as_str()) => {
+            Err(ApiError::TenantMigrating)
+        }
         Some(t) => Ok(t),
     }
 }

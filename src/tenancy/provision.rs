@@ -12,6 +12,7 @@ use sea_orm_migration::{MigrationStatus, MigratorTrait};
 use klustera_graphql::auth::{accounts, password};
 use klustera_graphql::types::TenantSlug;
 use klustera_graphql::{ApiError, Role};
+use klustera_migration::tenant::version_of as tenant_version_of;
 use klustera_migration::{control, sea_orm_migration};
 
 use super::bind::begin_bound;
@@ -105,6 +106,7 @@ pub async fn create_tenant<M: MigratorTrait>(db: &DatabaseConnection, t: NewTena
     ))
     .await?;
     M::up(&tx, None).await?;
+    record_version::<M>(&tx, &t.slug).await?;
     accounts::create(
         &tx,
         accounts::NewAccount {
@@ -171,6 +173,21 @@ async fn slugs(db: &DatabaseConnection) -> Result<Vec<TenantSlug>> {
         .collect()
 }
 
+/// Records, in the migrating transaction, the version `M` left the tenant's schema at
+/// (what binding a request compares with the binary's own).
+async fn record_version<M: MigratorTrait>(
+    tx: &impl ConnectionTrait,
+    slug: &TenantSlug,
+) -> Result<()> {
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE control.tenants SET schema_version = $2 WHERE slug = $1",
+        [slug.as_str().into(), tenant_version_of::<M>().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// What `tenant migrate` did to one tenant.
 pub struct MigrateReport {
     pub slug: String,
@@ -198,6 +215,7 @@ pub async fn migrate_tenant<M: MigratorTrait>(
         .map(|m| m.name().to_owned())
         .collect();
     M::up(&tx, None).await?;
+    record_version::<M>(&tx, slug).await?;
     if !pending.is_empty() {
         audit(&tx, "tenant.migrate", slug).await?;
     }

@@ -270,3 +270,49 @@ fn the_private_cluster_stops_when_its_last_user_exits_and_keeps_its_data() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The tenant migrations of an older binary: all but the newest.
+struct OneBehind;
+
+#[async_trait::async_trait]
+impl MigratorTrait for OneBehind {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        let mut all = tenant::Migrator::migrations();
+        all.pop();
+        all
+    }
+}
+
+#[tokio::test]
+async fn a_tenant_behind_on_migrations_is_refused_until_migrated() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    provision::create_tenant::<OneBehind>(&app.state.db, new_tenant("late"))
+        .await
+        .unwrap();
+    let (ok, out) = klustera(&app.db_url, &["tenant", "list"]);
+    assert!(ok, "{out}");
+    let late = out.lines().find(|l| l.starts_with("late ")).unwrap();
+    assert!(
+        late.contains("1 pending"),
+        "tenant list shows who is behind: {out}"
+    );
+
+    // Before a sign-in could even read a row: refused with its own code and no data.
+    let login = "mutation { login(identifier: \"manager@late.test\", password: \"secret-123\") { accessToken } }";
+    let body = app.gql(Some("late"), None, login, json!({})).await;
+    assert_eq!(code(&body), "TENANT_MIGRATING", "{body}");
+    assert_eq!(body["data"], json!(null), "{body}");
+    // Other tenants are served as usual.
+    app.manager_token("alpha").await;
+
+    let migrated = provision::migrate_tenant::<tenant::Migrator>(
+        &app.state.db,
+        &TenantSlug::parse("late").unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(migrated.len(), 1);
+    let body = app.gql(Some("late"), None, login, json!({})).await;
+    assert!(body["data"]["login"]["accessToken"].is_string(), "{body}");
+}

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_registry;
 mod m0002_jobs;
+mod m0003_schema_version;
 
 /// Name of the control-plane schema.
 pub const SCHEMA: &str = "control";
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_registry::Migration),
             Box::new(m0002_jobs::Migration),
+            Box::new(m0003_schema_version::Migration),
         ]
     }
 }

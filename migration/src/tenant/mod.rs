@@ -22,3 +22,16 @@ impl MigratorTrait for Migrator {
         ]
     }
 }
+
+/// The newest migration of [`Migrator`]: the schema version this binary reads and writes.
+pub fn current_version() -> String {
+    version_of::<Migrator>()
+}
+
+/// The newest migration of `M` (what a schema migrated by `M` is at).
+pub fn version_of<M: MigratorTrait>() -> String {
+    M::migrations()
+        .last()
+        .map(|m| m.name().to_owned())
+        .unwrap_or_default()
+}
