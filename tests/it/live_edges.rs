@@ -270,3 +270,58 @@ async fn a_mutation_that_rolled_back_publishes_nothing() {
         .await;
     assert_eq!(rows, vec!["1"]);
 }
+
+#[tokio::test]
+async fn a_stale_tally_never_comes_back_when_the_poll_closes() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 3, 3).await;
+    let manager = app.manager_token("alpha").await;
+    let closes = (chrono::Utc::now() + chrono::Duration::seconds(3)).to_rfc3339();
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($c: DateTime!) { createPoll(input: {title: \"Cepat\", options: [\"A\", \"B\"],
+                eligibility: RESIDENT, closesAt: $c}) { id options { id } } }",
+            json!({"c": closes}),
+        )
+        .await;
+    let poll = body["data"]["createPoll"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let options: Vec<String> = body["data"]["createPoll"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    let ids: Vec<i64> = options.iter().map(|o| o.parse().unwrap()).collect();
+    let residents = resident_tokens(&app, "alpha", 2).await;
+    for (resident, option) in residents.iter().zip(&options) {
+        let voted = vote(&app, "alpha", resident, &poll, option).await;
+        assert!(voted["errors"].is_null(), "{voted}");
+    }
+    let mut ws = Ws::ready(&app, &manager).await;
+    let query = "subscription($p: ID!) { voteTally(pollId: $p) { total closed results { optionId votes } } }";
+    ws.subscribe("t", query, json!({"p": poll})).await;
+    let now = ws.recv().await;
+    assert_eq!(tally_of(&now), (2, vec![(ids[0], 1), (ids[1], 1)]), "{now}");
+
+    // The first vote's event, arriving late: nothing is sent for it, and when the closing
+    // time comes the final tally is the newest one, not the stale one.
+    app.state.events.publish(
+        "alpha",
+        vote_cast(poll.parse().unwrap(), (1, vec![(ids[0], 1), (ids[1], 0)])),
+    );
+    let last = ws.recv().await;
+    assert_eq!(
+        last["payload"]["data"]["voteTally"]["closed"], true,
+        "{last}"
+    );
+    assert_eq!(
+        tally_of(&last),
+        (2, vec![(ids[0], 1), (ids[1], 1)]),
+        "{last}"
+    );
+}

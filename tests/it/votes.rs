@@ -34,15 +34,15 @@ async fn vote_for_unit(app: &TestApp, token: &str, poll: &str, option: &str, uni
     .await
 }
 
-/// Backends of this test's database waiting for a lock while casting a vote.
-async fn votes_waiting(app: &TestApp) -> i64 {
+/// Backends of this test's database waiting for a lock.
+async fn waiting_for_a_lock(app: &TestApp) -> i64 {
     let row = app
         .state
         .db
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
-             AND wait_event_type = 'Lock' AND query LIKE '%FROM polls WHERE id = $1 FOR NO KEY UPDATE%'",
+             AND wait_event_type = 'Lock'",
         ))
         .await
         .unwrap()
@@ -71,8 +71,10 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     let (unit, members) = (ids[0].to_string(), [ids[1], ids[2]]);
     let (poll, options) = create_poll(&app, "alpha", &manager, "UNIT", false).await;
 
-    // The test holds the poll row's lock: both votes get as far as it and wait there,
-    // then go together when it is released.
+    // The test holds what a vote of this unit waits for, whichever way the vote path is
+    // serialised: the poll row's lock, and an uncommitted vote of the unit (its ballot
+    // key). Both votes get as far as one of them and wait; the test rolls back once both
+    // are waiting, and they go together.
     let (holder, _) = klustera::tenancy::bind::begin_bound(
         &app.state.db,
         &TenantSlug::parse("alpha").unwrap(),
@@ -83,7 +85,10 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     .unwrap();
     holder
         .execute_unprepared(&format!(
-            "SELECT id FROM polls WHERE id = {poll} FOR UPDATE"
+            "SELECT id FROM polls WHERE id = {poll} FOR UPDATE; \
+             INSERT INTO votes (poll_id, option_id, resident_id, unit_id, ballot_key) \
+             VALUES ({poll}, {}, {}, {unit}, {unit})",
+            options[0], members[0]
         ))
         .await
         .unwrap();
@@ -95,14 +100,14 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     );
     let release = async {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while votes_waiting(&app).await < 2 {
+        while waiting_for_a_lock(&app).await < 2 {
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "both votes reach the poll's lock"
+                "both votes wait for the test's locks"
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        holder.commit().await.unwrap();
+        holder.rollback().await.unwrap();
     };
     let ((a, b), ()) = futures::future::join(votes, release).await;
 
