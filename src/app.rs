@@ -22,6 +22,7 @@ use crate::pubsub::PubSub;
 use crate::telemetry::Metrics;
 use crate::tenancy::bind::LiveDb;
 use crate::tenancy::provision;
+use crate::tenancy::suspension::Suspensions;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -41,6 +42,8 @@ pub struct AppState {
     pub events: Arc<PubSub>,
     /// Short tenant-bound transactions for subscriptions.
     pub live_db: Arc<dyn TenantDb>,
+    /// Tenants suspended while connections of theirs are open (from every process).
+    pub suspensions: Arc<Suspensions>,
     /// Notification channel for the job workers.
     pub channel: Arc<dyn Channel>,
     /// Parsed documents, shared by HTTP and WebSocket operations.
@@ -155,10 +158,14 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         db: db.clone(),
         statement_timeout: config.statement_timeout.clone(),
     });
+    let suspensions = Suspensions::listen(database_url, db.clone())
+        .await
+        .context("listening for tenant suspensions")?;
     Ok(AppState {
         schema,
         mutation_schema,
         live_db,
+        suspensions,
         tx_pool,
         db,
         keys,

@@ -4,7 +4,8 @@
 //! tenant, then the notification is applied in one tenant-bound transaction, exactly once
 //! (see `billing::midtrans::apply_notification`). Events are published after commit.
 //! Answers 200 for applied and for ignored (duplicate, out of order) notifications, so
-//! Midtrans stops retrying; 4xx for what we refuse.
+//! Midtrans stops retrying; 4xx for what we refuse. A suspended tenant's notifications
+//! are not applied: 503, so Midtrans retries them later (after a resume they apply).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -20,7 +21,7 @@ use klustera_graphql::events::DomainEvent;
 use klustera_graphql::events::EventBus;
 
 use crate::app::AppState;
-use crate::tenancy::bind::begin_bound;
+use crate::tenancy::bind::begin_active;
 
 fn reply(status: StatusCode, outcome: &str) -> Response {
     (status, Json(json!({ "status": outcome }))).into_response()
@@ -41,9 +42,7 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
         return reply(StatusCode::NOT_FOUND, "unknown order");
     };
     let result = async {
-        let (tx, _) = begin_bound(&app.db, &slug, &app.config.statement_timeout)
-            .await?
-            .ok_or(ApiError::NotFound("order"))?;
+        let (tx, _) = begin_active(&app.db, &slug, &app.config.statement_timeout).await?;
         let outcome = midtrans::apply_notification(&tx, &n).await?;
         if matches!(outcome, Outcome::Paid(_)) {
             klustera_graphql::billing::notify::schedule_delivery(&tx, slug.as_str()).await?;
@@ -67,7 +66,13 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
         }
         Ok(Outcome::Moved(state)) => reply(StatusCode::OK, state),
         Ok(Outcome::Ignored) => reply(StatusCode::OK, "ignored"),
-        Err(ApiError::NotFound(_)) => reply(StatusCode::NOT_FOUND, "unknown order"),
+        Err(ApiError::NotFound(_) | ApiError::TenantNotFound) => {
+            reply(StatusCode::NOT_FOUND, "unknown order")
+        }
+        Err(ApiError::TenantSuspended) => reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "tenant suspended; try again later",
+        ),
         Err(ApiError::BadUserInput { message, .. }) => reply(StatusCode::BAD_REQUEST, &message),
         Err(err) => {
             if let ApiError::Internal(cause) = &err {

@@ -13,11 +13,13 @@
 //! queries and mutations sent over the socket run like HTTP ones, in their own tenant
 //! transaction. The server pings every `ws_keepalive_secs`. The connection closes (4403)
 //! when the access token expires, unless the client sent a fresh one first in a `ping`
-//! payload (`{"Authorization": "Bearer <new token>"}`, same user and tenant).
+//! payload (`{"Authorization": "Bearer <new token>"}`, same user and tenant), and (4403)
+//! when its tenant is suspended ([`crate::tenancy::suspension`]).
 //!
 //! One task per connection drives everything (no task per subscription): memory per idle
 //! connection stays small, which is what lets one instance hold thousands of subscribers.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_graphql::parser::types::OperationType;
@@ -29,6 +31,7 @@ use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, sleep_until};
 use tokio_stream::StreamMap;
 
@@ -102,6 +105,32 @@ struct Session {
     principal: Principal,
     expires: Instant,
     live: Live,
+    /// Tenants suspended since before the tenant was checked active.
+    suspensions: broadcast::Receiver<Arc<str>>,
+}
+
+/// What suspension news mean for a session.
+enum Suspension {
+    /// Its tenant was suspended.
+    Suspended,
+    /// News were missed: check the tenant.
+    Unsure,
+}
+
+/// Waits until the session's tenant was suspended (or news of it may have been missed);
+/// never, before the connection is acknowledged.
+async fn suspension(session: Option<&mut Session>) -> Suspension {
+    let Some(session) = session else {
+        return std::future::pending().await;
+    };
+    loop {
+        match session.suspensions.recv().await {
+            Ok(slug) if *slug == *session.live.tenant.as_str() => return Suspension::Suspended,
+            Ok(_) => {}
+            Err(RecvError::Lagged(_)) => return Suspension::Unsure,
+            Err(RecvError::Closed) => return std::future::pending().await,
+        }
+    }
 }
 
 /// What the connection does next: send these messages, then maybe close.
@@ -190,6 +219,7 @@ impl Connection {
             InitTimeout,
             KeepAlive,
             Expired,
+            Suspended(Suspension),
         }
 
         let closing = loop {
@@ -203,6 +233,7 @@ impl Connection {
                 () = sleep_until(init_deadline), if !acked => Event::InitTimeout,
                 _ = keepalive.tick(), if acked => Event::KeepAlive,
                 () = sleep_until(expires), if acked => Event::Expired,
+                news = suspension(self.session.as_mut()), if acked => Event::Suspended(news),
             };
             let step = match event {
                 Event::Incoming(Some(Ok(Message::Text(text)))) => self.on_message(&text).await,
@@ -220,6 +251,7 @@ impl Connection {
                     Protocol::Legacy => json!({"type": "ka"}),
                 }]),
                 Event::Expired => Step::close(close::FORBIDDEN, "Forbidden: access token expired"),
+                Event::Suspended(news) => self.on_suspension(news).await,
             };
             for message in step.send {
                 // A client that stops reading is dropped, not waited for.
@@ -285,7 +317,9 @@ impl Connection {
             };
         }
         self.init_seen = true;
-        match authenticate(&self.app, &self.named, payload).await {
+        // Listen before the tenant is checked: a suspension committed after the check is heard.
+        let suspensions = self.app.suspensions.subscribe();
+        match authenticate(&self.app, &self.named, payload, suspensions).await {
             Ok(session) => {
                 self.session = Some(session);
                 let mut messages = vec![json!({"type": "connection_ack"})];
@@ -309,6 +343,24 @@ impl Connection {
                     }
                 }
             }
+        }
+    }
+
+    /// The tenant was suspended (or may have been): close, unless it is still active.
+    async fn on_suspension(&mut self, news: Suspension) -> Step {
+        let suspended = Step::close(close::FORBIDDEN, "Forbidden: the tenant is suspended");
+        let (Suspension::Unsure, Some(session)) = (news, &self.session) else {
+            return suspended;
+        };
+        let timeout = &self.app.config.statement_timeout;
+        match bind::begin_active(&self.app.db, &session.live.tenant, timeout).await {
+            Ok((tx, _)) => {
+                let _ = tx.rollback().await;
+                Step::send(vec![])
+            }
+            Err(ApiError::TenantSuspended | ApiError::TenantNotFound) => suspended,
+            // The database cannot tell now; the subscriptions' own reads will.
+            Err(_) => Step::send(vec![]),
         }
     }
 
@@ -487,6 +539,7 @@ async fn authenticate(
     app: &AppState,
     named: &Result<Option<TenantSlug>, ApiError>,
     payload: Option<&Value>,
+    suspensions: broadcast::Receiver<Arc<str>>,
 ) -> Result<Session, ApiError> {
     let token = field(payload, "authorization")
         .and_then(crate::auth::bearer)
@@ -519,6 +572,7 @@ async fn authenticate(
         principal,
         expires: deadline(exp),
         live,
+        suspensions,
     })
 }
 
@@ -544,11 +598,12 @@ fn field<'a>(payload: Option<&'a Value>, name: &str) -> Option<&'a str> {
         .as_str()
 }
 
-/// When a token expiring at `exp` (unix seconds) stops being good.
+/// When a token expiring at `exp` (unix seconds) stops being good: that very instant, not
+/// up to a second later (whole seconds now would round the time left up).
 fn deadline(exp: i64) -> Instant {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let left = u64::try_from(exp).unwrap_or(0).saturating_sub(now);
-    Instant::now() + Duration::from_secs(left)
+    let expiry = UNIX_EPOCH + Duration::from_secs(u64::try_from(exp).unwrap_or(0));
+    let left = expiry
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
+    Instant::now() + left
 }

@@ -5,6 +5,8 @@
 //! - [`bind`]: opens the operation's transaction and binds it to the tenant schema with a
 //!   transaction-local `search_path`; commits or rolls it back at the end.
 //! - [`provision`]: operators' tooling: create, list, migrate, suspend, resume, drop.
+//! - [`suspension`]: news of suspended tenants for every instance (open WebSocket
+//!   connections of a suspended tenant close).
 //!
 //! Invariant: tenant data is only ever read or written inside a transaction opened by
 //! [`bind::begin_bound`]. Its `search_path` is set with `set_config(.., true)`, which
@@ -14,3 +16,4 @@
 pub mod bind;
 pub mod provision;
 pub mod resolve;
+pub mod suspension;

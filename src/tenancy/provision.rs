@@ -260,6 +260,9 @@ pub async fn set_status(db: &DatabaseConnection, slug: &TenantSlug, active: bool
     if updated.rows_affected() == 0 {
         return Err(ProvisionError::NotFound(slug.to_string()));
     }
+    if !active {
+        super::suspension::announce(&tx, slug.as_str()).await?;
+    }
     audit(
         &tx,
         if active {
@@ -298,6 +301,7 @@ pub async fn drop_tenant(db: &DatabaseConnection, slug: &TenantSlug) -> Result<(
         [slug.as_str().into()],
     ))
     .await?;
+    super::suspension::announce(&tx, slug.as_str()).await?;
     audit(&tx, "tenant.drop", slug).await?;
     tx.commit().await?;
     Ok(())

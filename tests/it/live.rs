@@ -16,9 +16,9 @@ use klustera_graphql::{Principal, Role};
 use crate::app::{JWT_SECRET, TestApp, code};
 
 pub const TRANSPORT: &str = "graphql-transport-ws";
-const LEGACY: &str = "graphql-ws";
+pub const LEGACY: &str = "graphql-ws";
 /// Upper bound on any single wait: a hang fails the test instead of blocking CI.
-const PATIENCE: Duration = Duration::from_secs(15);
+pub const PATIENCE: Duration = Duration::from_secs(15);
 
 pub const TALLY: &str = "subscription($p: ID!) { voteTally(pollId: $p) { pollId total hidden results { optionId votes } } }";
 
@@ -97,10 +97,32 @@ impl Ws {
         }
     }
 
+    /// The next text message as sent, keep-alives included (nothing is answered).
+    pub async fn raw_within(&mut self, patience: Duration) -> Value {
+        loop {
+            let message = tokio::time::timeout(patience, self.stream.next())
+                .await
+                .expect("a message in time")
+                .expect("the connection is open")
+                .unwrap();
+            match message {
+                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                Message::Close(frame) => panic!("closed unexpectedly: {frame:?}"),
+                _ => {}
+            }
+        }
+    }
+
     /// Reads until the server closes; returns the close code and reason.
     pub async fn closed(&mut self) -> (u16, String) {
+        self.closed_within(PATIENCE).await
+    }
+
+    /// Reads until the server closes, which must happen within `patience`.
+    pub async fn closed_within(&mut self, patience: Duration) -> (u16, String) {
+        let deadline = tokio::time::Instant::now() + patience;
         loop {
-            let message = tokio::time::timeout(PATIENCE, self.stream.next())
+            let message = tokio::time::timeout_at(deadline, self.stream.next())
                 .await
                 .expect("the server closes in time");
             match message {
@@ -183,9 +205,14 @@ pub async fn vote(app: &TestApp, tenant: &str, token: &str, poll: &str, option: 
 }
 
 fn token_expiring_in(seconds: i64) -> String {
+    token_expiring_at(chrono::Utc::now().timestamp() + seconds)
+}
+
+/// A manager's access token of tenant `alpha` that expires at `exp` (unix seconds).
+fn token_expiring_at(exp: i64) -> String {
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": "1", "tenant": "alpha", "role": "MANAGER", "iat": now,
-        "exp": now + seconds, "jti": "short", "typ": "access"});
+        "exp": exp, "jti": "short", "typ": "access"});
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
@@ -322,19 +349,35 @@ async fn the_legacy_graphql_ws_protocol_still_works() {
 async fn an_expired_access_token_closes_the_connection_unless_refreshed() {
     let app = TestApp::spawn().await;
     app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let (poll, options) = create_poll(&app, "alpha", &manager, "UNIT", false).await;
+    let resident = resident_tokens(&app, "alpha", 1).await.remove(0);
 
-    // Refreshed in time through a ping: the connection outlives the first token.
-    let mut ws = Ws::ready(&app, &token_expiring_in(3)).await;
+    // The first token lives 2-3 s; a ping carries a fresh one right away.
+    let first_expiry = chrono::Utc::now().timestamp() + 3;
+    let mut ws = Ws::ready(&app, &token_expiring_at(first_expiry)).await;
     ws.send(json!({"type": "ping", "payload": {"Authorization": format!("Bearer {}", token_expiring_in(600))}}))
         .await;
     assert_eq!(ws.recv().await["type"], "pong");
-    let mut short = Ws::ready(&app, &token_expiring_in(1)).await;
-    let (code, reason) = short.closed().await;
+    ws.subscribe("t", TALLY, json!({"p": poll})).await;
+    assert_eq!(ws.recv().await["payload"]["data"]["voteTally"]["total"], 0);
+
+    // A twin never refreshed, whose token outlives the first one by a second: once the
+    // server closed it for its expiry, the first token has been dead for a second.
+    let mut twin = Ws::ready(&app, &token_expiring_at(first_expiry + 1)).await;
+    let (code, reason) = twin.closed().await;
     assert_eq!(code, 4403);
     assert!(reason.contains("expired"), "{reason}");
-    // The refreshed one is still open: it answers.
+    assert!(chrono::Utc::now().timestamp() > first_expiry);
+
+    // The refreshed connection is alive past the first token's expiry: it answers, and its
+    // subscription still delivers.
     ws.send(json!({"type": "ping"})).await;
     assert_eq!(ws.recv().await["type"], "pong");
+    let voted = vote(&app, "alpha", &resident, &poll, &options[0]).await;
+    assert_eq!(voted["data"]["castVote"]["total"], 1, "{voted}");
+    let next = ws.recv().await;
+    assert_eq!(next["payload"]["data"]["voteTally"]["total"], 1, "{next}");
 }
 
 #[tokio::test]
