@@ -5,7 +5,8 @@
 //! (see `billing::midtrans::apply_notification`). Events are published after commit.
 //! Answers 200 for applied and for ignored (duplicate, out of order) notifications, so
 //! Midtrans stops retrying; 4xx for what we refuse. A suspended tenant's notifications
-//! are not applied: 503, so Midtrans retries them later (after a resume they apply).
+//! (or one whose schema awaits `tenant migrate`) are not applied: 503, so Midtrans retries
+//! them later.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -72,6 +73,10 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
         Err(ApiError::TenantSuspended) => reply(
             StatusCode::SERVICE_UNAVAILABLE,
             "tenant suspended; try again later",
+        ),
+        Err(ApiError::TenantMigrating) => reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "tenant being migrated; try again later",
         ),
         Err(ApiError::BadUserInput { message, .. }) => reply(StatusCode::BAD_REQUEST, &message),
         Err(err) => {
