@@ -19,6 +19,9 @@ pub enum DomainEvent {
         amount: i64,
         status: String,
     },
+    /// A bill changed without a payment: a refund, a void.
+    #[serde(rename_all = "camelCase")]
+    BillChanged { bill_id: i64, unit_id: i64 },
     /// A vote was cast; carries the poll's full tally as of that vote's commit (votes on
     /// one poll are serialised, so `total` grows by one per event and a subscriber can
     /// always keep the newest).

@@ -71,6 +71,7 @@ pub struct Subscription(
     polls::schema::PollSubscription,
     announcements::schema::AnnouncementSubscription,
     complaints::schema::ComplaintSubscription,
+    billing::schema::BillingSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

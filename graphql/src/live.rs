@@ -10,10 +10,11 @@
 //! Payload objects of subscriptions are self-contained: their fields never reach for a
 //! dataloader or a transaction.
 
+use std::future::ready;
 use std::sync::Arc;
 
 use async_graphql::Context;
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use sea_orm::DatabaseTransaction;
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
@@ -95,10 +96,35 @@ pub fn bursts(
     })
 }
 
+/// `first`, then each re-read that differs from the value before it: a lagged burst or a
+/// change of something else often leaves the value as it was. What a subscription that
+/// re-reads its state per burst streams.
+pub fn changes_only<T>(
+    first: T,
+    rereads: impl Stream<Item = ApiResult<T>> + Send + 'static,
+) -> impl Stream<Item = async_graphql::Result<T>> + Send + 'static
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let changes = rereads
+        .scan(first.clone(), |last, next| {
+            let out = match next {
+                Ok(value) if value == *last => None,
+                Ok(value) => {
+                    *last = value.clone();
+                    Some(Ok(value))
+                }
+                Err(err) => Some(Err(err.into())),
+            };
+            ready(Some(out))
+        })
+        .filter_map(ready);
+    futures::stream::once(ready(Ok(first))).chain(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::StreamExt;
 
     fn event(announcement_id: i64) -> Arc<DomainEvent> {
         Arc::new(DomainEvent::AnnouncementPublished { announcement_id })

@@ -17,7 +17,6 @@ use serde_json::json;
 
 use klustera_graphql::ApiError;
 use klustera_graphql::billing::midtrans::{self, Notification, Outcome};
-use klustera_graphql::events::DomainEvent;
 
 use klustera_graphql::events::EventBus;
 
@@ -44,29 +43,23 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
     };
     let result = async {
         let (tx, _) = begin_active(&app.db, &slug, &app.config.statement_timeout).await?;
-        let outcome = midtrans::apply_notification(&tx, &n).await?;
-        if matches!(outcome, Outcome::Paid(_)) {
-            klustera_graphql::billing::notify::schedule_delivery(&tx, slug.as_str()).await?;
-        }
+        let outcome = midtrans::apply_notification(&tx, &slug, &n).await?;
         tx.commit().await?;
         Ok::<_, ApiError>(outcome)
     }
     .await;
     match result {
-        Ok(Outcome::Paid(applied)) => {
-            app.events.publish(
-                slug.as_str(),
-                DomainEvent::BillPaid {
-                    bill_id: applied.bill_id,
-                    unit_id: applied.unit_id,
-                    amount: applied.amount,
-                    status: applied.status,
-                },
-            );
-            reply(StatusCode::OK, "applied")
+        Ok(outcome) => {
+            if let Some(event) = outcome.event() {
+                app.events.publish(slug.as_str(), event);
+            }
+            match outcome {
+                Outcome::Paid(_) => reply(StatusCode::OK, "applied"),
+                Outcome::Refunded(_) => reply(StatusCode::OK, "REFUNDED"),
+                Outcome::Moved(state) => reply(StatusCode::OK, state),
+                Outcome::Ignored => reply(StatusCode::OK, "ignored"),
+            }
         }
-        Ok(Outcome::Moved(state)) => reply(StatusCode::OK, state),
-        Ok(Outcome::Ignored) => reply(StatusCode::OK, "ignored"),
         Err(ApiError::NotFound(_) | ApiError::TenantNotFound) => {
             reply(StatusCode::NOT_FOUND, "unknown order")
         }

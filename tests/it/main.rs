@@ -5,6 +5,7 @@ mod announcements;
 mod app;
 mod auth;
 mod billing;
+mod billing_live;
 mod cancel;
 mod cli;
 mod complaints;

@@ -8,8 +8,9 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use serde::Deserialize;
 use sha2::{Digest, Sha512};
 
-use super::service::{self, Applied, NewPayment};
+use super::service::{self, NewPayment, Settled};
 use crate::error::{ApiError, ApiResult};
+use crate::events::DomainEvent;
 use crate::tx::Tx;
 use crate::types::{Rupiah, TenantSlug};
 use klustera_entities::tenant::bill;
@@ -215,26 +216,35 @@ struct OrderRow {
 /// What a notification did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A payment was applied (first delivery of a PAID state).
-    Paid(Box<AppliedBill>),
+    /// A payment was settled (first delivery of a PAID state).
+    Paid(Box<Settled>),
+    /// The order's payment was refunded; carries the bill's event, if it changed.
+    Refunded(Option<DomainEvent>),
     /// The order moved to another state without money changing hands.
     Moved(&'static str),
     /// Duplicate or out of order: nothing changed.
     Ignored,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppliedBill {
-    pub bill_id: i64,
-    pub unit_id: i64,
-    pub amount: i64,
-    pub status: String,
+impl Outcome {
+    /// What subscribers hear once the notification's transaction committed.
+    pub fn event(&self) -> Option<DomainEvent> {
+        match self {
+            Self::Paid(settled) => Some(settled.event()),
+            Self::Refunded(event) => event.clone(),
+            Self::Moved(_) | Self::Ignored => None,
+        }
+    }
 }
 
-/// Applies a verified notification exactly once, whatever the order or number of
-/// deliveries: the order row is locked, states only move forward (PAID is final except
-/// for a refund), and the payment row is unique per order.
-pub async fn apply_notification(db: &impl ConnectionTrait, n: &Notification) -> ApiResult<Outcome> {
+/// Applies a verified notification of `tenant`'s order exactly once, whatever the order
+/// or number of deliveries: the order row is locked, states only move forward (PAID is
+/// final except for a refund), and the payment row is unique per order.
+pub async fn apply_notification(
+    db: &impl ConnectionTrait,
+    tenant: &TenantSlug,
+    n: &Notification,
+) -> ApiResult<Outcome> {
     let order = OrderRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT bill_id, gross_amount, status FROM midtrans_orders WHERE order_id = $1 FOR UPDATE",
@@ -278,8 +288,9 @@ pub async fn apply_notification(db: &impl ConnectionTrait, n: &Notification) -> 
                 tracing::warn!(order_id = %n.order_id, "Midtrans settlement for a bill with nothing owed");
                 return Ok(Outcome::Moved("PAID"));
             }
-            let Applied { bill, .. } = service::apply_payment(
+            let settled = service::settle(
                 db,
+                tenant.as_str(),
                 &locked,
                 NewPayment {
                     method: "MIDTRANS",
@@ -290,17 +301,11 @@ pub async fn apply_notification(db: &impl ConnectionTrait, n: &Notification) -> 
                 },
             )
             .await?;
-            Ok(Outcome::Paid(Box::new(AppliedBill {
-                bill_id: bill.id,
-                unit_id: bill.unit_id,
-                amount: owed,
-                status: bill.status,
-            })))
+            Ok(Outcome::Paid(Box::new(settled)))
         }
-        OrderState::Refunded => {
-            service::refund_order_payment(db, &n.order_id).await?;
-            Ok(Outcome::Moved("REFUNDED"))
-        }
+        OrderState::Refunded => Ok(Outcome::Refunded(
+            service::refund_order_payment(db, &n.order_id).await?,
+        )),
         other => Ok(Outcome::Moved(other.as_str())),
     }
 }

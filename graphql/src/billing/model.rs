@@ -1,7 +1,7 @@
 //! GraphQL objects of billing, built from entities.
 
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, Object, Result, ScalarType, SimpleObject, Value};
+use async_graphql::{Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -286,4 +286,37 @@ pub struct ExportFile {
     pub filename: String,
     pub content_type: String,
     pub base64: String,
+}
+
+/// A bill's state as a `billUpdated` subscription streams it (self-contained: no loaders).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct BillUpdate {
+    pub id: ID,
+    pub status: BillStatus,
+    pub total: Rupiah,
+    pub paid: Rupiah,
+    pub outstanding: Rupiah,
+}
+
+impl From<&bill::Model> for BillUpdate {
+    fn from(b: &bill::Model) -> Self {
+        Self {
+            id: ID(b.id.to_string()),
+            status: BillStatus::from_db(&b.status),
+            total: Rupiah(b.total),
+            paid: Rupiah(b.paid),
+            outstanding: Rupiah(b.total - b.paid),
+        }
+    }
+}
+
+/// A period's collection as managers watch it live (`collectionCounters`).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct CollectionCounters {
+    pub period: String,
+    pub bills: i64,
+    pub billed: Rupiah,
+    pub collected: Rupiah,
+    /// collected / billed in percent, two decimals.
+    pub collection_rate: Decimal,
 }

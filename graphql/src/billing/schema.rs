@@ -1,8 +1,12 @@
 //! Billing fields. Thin: guard, one service call, map.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use std::collections::HashSet;
+use std::future::ready;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, Subscription};
 use base64::Engine;
+use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -10,19 +14,23 @@ use klustera_entities::tenant::bill;
 
 use super::factory::TariffKind;
 use super::model::{
-    Aging, Bill, BillStatus, Checkout, CollectionReport, ExportFile, ExportFormat, Payment,
+    Aging, Bill, BillStatus, BillUpdate, Checkout, CollectionCounters, CollectionReport,
+    ExportFile, ExportFormat, Payment,
 };
 use super::service::{self, NewPayment, NewTariff, Settings};
 use super::{export, midtrans, prefetch};
+use crate::Role;
 use crate::batch::Row;
 use crate::context::ContextExt;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
 use crate::inline::Inline;
 use crate::jobs::{self, Job};
+use crate::live::{Burst, Live, changes_only};
 use crate::pagination::Page;
 use crate::property::model::id_of;
+use crate::property::service::household_unit_ids;
 use crate::types::{Period, Rupiah};
 
 #[derive(InputObject, Default)]
@@ -106,18 +114,12 @@ impl BillingQuery {
         let tx = ctx.tenant_tx()?;
         let today = service::tenant_today(tx, &ctx.request()?.tenant()?.time_zone).await?;
         let r = service::collection_report(tx, period, today).await?;
-        let rate = if r.billed == 0 {
-            Decimal::ZERO
-        } else {
-            (Decimal::from(r.collected) * Decimal::ONE_HUNDRED / Decimal::from(r.billed))
-                .round_dp(2)
-        };
         Ok(CollectionReport {
             period: period.to_string(),
             bills: r.bills,
             billed: Rupiah(r.billed),
             collected: Rupiah(r.collected),
-            collection_rate: rate,
+            collection_rate: service::collection_rate(r.collected, r.billed),
             arrears: Aging {
                 current: Rupiah(r.current),
                 days_1_to_30: Rupiah(r.days_1_30),
@@ -355,7 +357,12 @@ impl BillingMutation {
     #[graphql(guard = "RoleGuard::manager()")]
     async fn void_bill(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Bill> {
         let bill = service::void_bill(ctx.tenant_tx()?, id_of("id", &id)?, &reason).await?;
-        ctx.request()?.audit_target(format!("bill:{}", bill.id));
+        let req = ctx.request()?;
+        req.audit_target(format!("bill:{}", bill.id));
+        req.emit(DomainEvent::BillChanged {
+            bill_id: bill.id,
+            unit_id: bill.unit_id,
+        });
         Ok(Bill(bill.into()))
     }
 
@@ -370,8 +377,9 @@ impl BillingMutation {
         let tx = ctx.tenant_tx()?;
         let amount = Rupiah::positive("amount", input.amount.0)?;
         let locked = service::lock_bill(tx, id_of("input.billId", &input.bill_id)?).await?;
-        let applied = service::apply_payment(
+        let settled = service::settle(
             tx,
+            req.tenant()?.slug.as_str(),
             &locked,
             NewPayment {
                 method: match input.method {
@@ -385,16 +393,10 @@ impl BillingMutation {
             },
         )
         .await?;
-        super::notify::schedule_delivery(tx, req.tenant()?.slug.as_str()).await?;
-        req.audit_target(format!("bill:{}", applied.bill.id));
-        req.audit_target(format!("payment:{}", applied.payment_id));
-        req.emit(DomainEvent::BillPaid {
-            bill_id: applied.bill.id,
-            unit_id: applied.bill.unit_id,
-            amount: amount.0,
-            status: applied.bill.status.clone(),
-        });
-        let payment = super::loaders::payment(tx, applied.payment_id).await?;
+        req.audit_target(format!("bill:{}", settled.bill.id));
+        req.audit_target(format!("payment:{}", settled.payment_id));
+        req.emit(settled.event());
+        let payment = super::loaders::payment(tx, settled.payment_id).await?;
         Ok(Payment(payment.into()))
     }
 
@@ -419,4 +421,103 @@ impl BillingMutation {
             redirect_url: checkout.token.redirect_url,
         })
     }
+}
+
+#[derive(Default)]
+pub struct BillingSubscription;
+
+#[Subscription]
+impl BillingSubscription {
+    /// One bill's status and amounts: now, then after each payment (cash, transfer,
+    /// Midtrans), refund or void of it. Residents may watch only their household's bills
+    /// (else NOT_FOUND); staff any.
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn bill_updated(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<impl Stream<Item = Result<BillUpdate>> + use<>> {
+        let id = id_of("id", &id)?;
+        let principal = ctx.request()?.principal()?;
+        let live = Live::of(ctx)?.clone();
+        // Listen before the first read, so no change between the two is missed.
+        let bursts = live.bursts();
+        let tx = live.begin().await?;
+        let bill = bill::Entity::find_by_id(id)
+            .one(&tx)
+            .await
+            .map_err(ApiError::from)?;
+        let household = match (principal.role, principal.resident_id) {
+            (Role::Resident, Some(resident)) => Some(household_unit_ids(&tx, resident).await?),
+            (Role::Resident, None) => Some(HashSet::new()),
+            _ => None,
+        };
+        tx.commit().await.map_err(ApiError::from)?;
+        let current = bill
+            .filter(|b| household.is_none_or(|units| units.contains(&b.unit_id)))
+            .ok_or(ApiError::NotFound("bill"))?;
+        let rereads = bursts
+            .filter(move |burst| ready(touches_bills(burst, |changed| changed == id)))
+            .then(move |_| {
+                let live = live.clone();
+                async move { read_bill(&live, id).await }
+            });
+        Ok(changes_only(BillUpdate::from(&current), rereads))
+    }
+
+    /// A period's bills, billed, collected and collection rate for managers: now, then
+    /// again after each burst of payments, refunds and voids (one read per burst).
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn collection_counters(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+    ) -> Result<impl Stream<Item = Result<CollectionCounters>> + use<>> {
+        let period = Period::parse("period", &period)?;
+        let live = Live::of(ctx)?.clone();
+        let bursts = live.bursts();
+        let now = read_counters(&live, period).await?;
+        let rereads = bursts
+            .filter(|burst| ready(touches_bills(burst, |_| true)))
+            .then(move |_| {
+                let live = live.clone();
+                async move { read_counters(&live, period).await }
+            });
+        Ok(changes_only(now, rereads))
+    }
+}
+
+/// Whether a burst may have changed bills (matching `wanted`): a dropped event could have
+/// been anything, so a lagged burst always counts.
+fn touches_bills(burst: &Burst, wanted: impl Fn(i64) -> bool) -> bool {
+    burst.lagged
+        || burst.events.iter().any(|e| match **e {
+            DomainEvent::BillPaid { bill_id, .. } | DomainEvent::BillChanged { bill_id, .. } => {
+                wanted(bill_id)
+            }
+            _ => false,
+        })
+}
+
+async fn read_bill(live: &Live, id: i64) -> ApiResult<BillUpdate> {
+    let tx = live.begin().await?;
+    let bill = bill::Entity::find_by_id(id).one(&tx).await?;
+    tx.commit().await?;
+    bill.as_ref()
+        .map(BillUpdate::from)
+        .ok_or(ApiError::NotFound("bill"))
+}
+
+async fn read_counters(live: &Live, period: Period) -> ApiResult<CollectionCounters> {
+    let tx = live.begin().await?;
+    let today = service::tenant_today(&tx, &live.time_zone).await?;
+    let r = service::collection_report(&tx, period, today).await?;
+    tx.commit().await?;
+    Ok(CollectionCounters {
+        period: period.to_string(),
+        bills: r.bills,
+        billed: Rupiah(r.billed),
+        collected: Rupiah(r.collected),
+        collection_rate: service::collection_rate(r.collected, r.billed),
+    })
 }

@@ -14,6 +14,7 @@ use klustera_entities::tenant::bill;
 
 use super::factory::{self, Tariff, TariffKind, UnitFacts};
 use crate::error::{ApiError, ApiResult};
+use crate::events::DomainEvent;
 use crate::types::{Period, Rupiah};
 
 fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
@@ -456,20 +457,38 @@ pub struct NewPayment {
     pub recorded_by: Option<i64>,
 }
 
-/// A payment applied to a bill.
-#[derive(Debug, Clone)]
-pub struct Applied {
+/// A payment settled on a bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
     pub payment_id: i64,
+    pub amount: i64,
+    /// The bill as the payment left it.
     pub bill: bill::Model,
 }
 
-/// Applies a payment to a locked bill: never above the outstanding amount, never to a void
-/// bill. Writes the payment, the bill's new `paid` and status, and the receipt, together.
-pub async fn apply_payment(
+impl Settled {
+    /// What subscribers hear once the settling transaction committed.
+    pub fn event(&self) -> DomainEvent {
+        DomainEvent::BillPaid {
+            bill_id: self.bill.id,
+            unit_id: self.bill.unit_id,
+            amount: self.amount,
+            status: self.bill.status.clone(),
+        }
+    }
+}
+
+/// Settles a payment from any source (cash, transfer, Midtrans) on a bill locked with
+/// [`lock_bill`]: never above the outstanding amount, never on a void bill. Writes the
+/// payment, the bill's new `paid` and status, and the receipt with its delivery job, all
+/// in the caller's transaction; the caller publishes [`Settled::event`] after commit.
+/// The one way money reaches a bill.
+pub async fn settle(
     db: &impl ConnectionTrait,
+    tenant: &str,
     locked: &bill::Model,
     p: NewPayment,
-) -> ApiResult<Applied> {
+) -> ApiResult<Settled> {
     if locked.status == "VOID" {
         return Err(ApiError::bad_input("billId", "the bill is void"));
     }
@@ -504,10 +523,15 @@ pub async fn apply_payment(
     ))
     .await?;
     super::notify::queue_receipt(db, locked, payment_id, p.amount).await?;
+    super::notify::schedule_delivery(db, tenant).await?;
     let mut bill = locked.clone();
     bill.paid = paid;
     bill.status = status.to_owned();
-    Ok(Applied { payment_id, bill })
+    Ok(Settled {
+        payment_id,
+        amount: p.amount.0,
+        bill,
+    })
 }
 
 pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiResult<bill::Model> {
@@ -598,6 +622,16 @@ pub async fn collection_report(
     .unwrap_or_default())
 }
 
+/// `collected / billed` in percent with two decimals (exact decimal arithmetic); zero
+/// when nothing was billed.
+pub fn collection_rate(collected: i64, billed: i64) -> Decimal {
+    if billed == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(collected) * Decimal::ONE_HUNDRED / Decimal::from(billed)).round_dp(2)
+    }
+}
+
 /// Today in the tenant's time zone.
 pub async fn tenant_today(db: &impl ConnectionTrait, time_zone: &str) -> ApiResult<NaiveDate> {
     let row = db
@@ -610,8 +644,12 @@ pub async fn tenant_today(db: &impl ConnectionTrait, time_zone: &str) -> ApiResu
     Ok(row.try_get("", "today")?)
 }
 
-/// Reverses the payment of a refunded Midtrans order: the bill owes it again.
-pub async fn refund_order_payment(db: &impl ConnectionTrait, order_id: &str) -> ApiResult<()> {
+/// Reverses the payment of a refunded Midtrans order: the bill owes it again. Returns the
+/// event to publish after commit (none when the order's payment was already refunded).
+pub async fn refund_order_payment(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> ApiResult<Option<DomainEvent>> {
     let row = db
         .query_one_raw(stmt(
             "UPDATE payments SET refunded_at = now() WHERE midtrans_order_id = $1 AND refunded_at IS NULL \
@@ -619,7 +657,7 @@ pub async fn refund_order_payment(db: &impl ConnectionTrait, order_id: &str) -> 
             [order_id.into()],
         ))
         .await?;
-    let Some(row) = row else { return Ok(()) };
+    let Some(row) = row else { return Ok(None) };
     let bill_id: i64 = row.try_get("", "bill_id")?;
     let amount: i64 = row.try_get("", "amount")?;
     let locked = lock_bill(db, bill_id).await?;
@@ -638,5 +676,8 @@ pub async fn refund_order_payment(db: &impl ConnectionTrait, order_id: &str) -> 
         [bill_id.into(), paid.into(), status.into()],
     ))
     .await?;
-    Ok(())
+    Ok(Some(DomainEvent::BillChanged {
+        bill_id,
+        unit_id: locked.unit_id,
+    }))
 }

@@ -21,7 +21,7 @@ use crate::context::ContextExt;
 use crate::error::{ApiError, ApiResult};
 use crate::events::DomainEvent;
 use crate::guard::RoleGuard;
-use crate::live::{Burst, Live};
+use crate::live::{Burst, Live, changes_only};
 use crate::pagination::Page;
 use crate::property::model::id_of;
 
@@ -250,31 +250,6 @@ fn touches(burst: &Burst, wanted: impl Fn(i64) -> bool) -> bool {
         || burst.events.iter().any(|e| {
             matches!(**e, DomainEvent::ComplaintChanged { complaint_id, .. } if wanted(complaint_id))
         })
-}
-
-/// `first`, then each re-read that differs from the value before it: a lagged burst, an
-/// internal note or another complaint's change often leaves the value as it was.
-fn changes_only<T>(
-    first: T,
-    rereads: impl Stream<Item = ApiResult<T>> + Send + 'static,
-) -> impl Stream<Item = Result<T>> + Send + 'static
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-{
-    let changes = rereads
-        .scan(first.clone(), |last, next| {
-            let out = match next {
-                Ok(value) if value == *last => None,
-                Ok(value) => {
-                    *last = value.clone();
-                    Some(Ok(value))
-                }
-                Err(err) => Some(Err(err.into())),
-            };
-            ready(Some(out))
-        })
-        .filter_map(ready);
-    futures::stream::once(ready(Ok(first))).chain(changes)
 }
 
 async fn read_counters(live: &Live) -> ApiResult<Counters> {
