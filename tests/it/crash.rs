@@ -1,7 +1,9 @@
-//! A worker killed with SIGKILL in the middle of bill generation: its lease lapses by
-//! itself, another worker resumes the job after its checkpoint (never redoing a unit that
-//! committed), and every unit ends with exactly one bill, equal to the sum of its items.
+//! A worker stuck in the middle of bill generation keeps its lease; killed with SIGKILL, it
+//! loses it by itself after the lease's length, another worker resumes the job after its
+//! checkpoint (never redoing a unit that committed), and every unit ends with exactly one
+//! bill, equal to the sum of its items.
 
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -9,7 +11,7 @@ use tokio::process::Command;
 use klustera_graphql::jobs;
 
 use crate::app::TestApp;
-use crate::jobs::eventually;
+use crate::jobs::{eventually, holder, lock_waiters};
 
 const UNITS: u32 = 3000;
 /// Short, so the dead worker's lease lapses within the test (the live one keeps it by heartbeat).
@@ -54,7 +56,8 @@ async fn a_killed_workers_lease_lapses_and_the_job_resumes_after_its_checkpoint(
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    // Kill it right after its third committed batch: mid-job, by construction.
+    // After its third committed batch, the test takes the bills table: the worker's next
+    // batch waits for it, mid-job by construction.
     let mut lines = BufReader::new(worker.stderr.take().unwrap()).lines();
     let mut committed = 0;
     while let Some(line) = lines.next_line().await.unwrap() {
@@ -65,10 +68,39 @@ async fn a_killed_workers_lease_lapses_and_the_job_resumes_after_its_checkpoint(
             }
         }
     }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let holder = holder(&app).await;
+    let lock = holder.begin().await.unwrap();
+    lock.execute_unprepared("LOCK TABLE t_big.bills IN EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    eventually("the worker's batch waits for the bills table", || async {
+        lock_waiters(&app.state.db, "INSERT INTO bills").await == 1
+    })
+    .await;
+    let job_row = |what: &str| format!("SELECT {what} FROM control.jobs WHERE id = {}", job.id);
+    // Alive but stuck, the worker keeps its lease: the heartbeat extends it.
+    let leased_until = app
+        .rows("big", &job_row("locked_until::text"))
+        .await
+        .remove(0);
+    eventually(
+        "the stuck worker's heartbeat extended its lease",
+        || async {
+            app.rows(
+                "big",
+                &job_row(&format!(
+                    "(locked_until > '{leased_until}'::timestamptz)::text"
+                )),
+            )
+            .await
+                == ["true"]
+        },
+    )
+    .await;
     worker.start_kill().unwrap(); // SIGKILL
     worker.wait().await.unwrap();
 
-    let job_row = |what: &str| format!("SELECT {what} FROM control.jobs WHERE id = {}", job.id);
     let checkpoint: i64 = app.rows("big", &job_row("progress->>'lastUnit'")).await[0]
         .parse()
         .unwrap();
@@ -88,6 +120,8 @@ async fn a_killed_workers_lease_lapses_and_the_job_resumes_after_its_checkpoint(
         vec!["RUNNING"],
         "the dead worker still holds the lease"
     );
+    // Its stuck batch gets the table, then finds its client gone and rolls back.
+    lock.rollback().await.unwrap();
 
     // Nobody touches the lease: it lapses once the dead worker stops extending it.
     eventually("the dead worker's lease lapsed", || async {
