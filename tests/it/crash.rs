@@ -49,7 +49,7 @@ async fn a_killed_workers_lease_lapses_and_the_job_resumes_after_its_checkpoint(
         .env("KLUSTERA_WORKERS", "1")
         .env("KLUSTERA_SCHEDULER", "false")
         .env("KLUSTERA_BILL_BATCH", "20")
-        .env("KLUSTERA_JOB_LEASE_SECS", &LEASE_SECS.to_string())
+        .env("KLUSTERA_JOB_LEASE_SECS", LEASE_SECS.to_string())
         .env("KLUSTERA_LOG_FORMAT", "json")
         .env("RUST_LOG", "klustera=info")
         .stderr(std::process::Stdio::piped())
