@@ -128,3 +128,28 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An [`ApiError`] where it is reported rather than answered (job handlers, which record
+/// it in `last_error` and the log): a standard error showing the code and the client's
+/// message, with an internal error's cause kept as its `source`, so `{:#}` shows the real
+/// reason instead of "internal server error". Never serialised to a client.
+#[derive(Debug)]
+pub struct Reportable(pub ApiError);
+
+impl std::fmt::Display for Reportable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            ApiError::Internal(_) => f.write_str("internal error"),
+            other => write!(f, "{}: {}", other.code(), other.message()),
+        }
+    }
+}
+
+impl std::error::Error for Reportable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            ApiError::Internal(cause) => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
+}

@@ -99,11 +99,25 @@ impl Job {
     async fn attempts(&self) -> i32 {
         self.0.attempts
     }
+    /// Why the last attempt failed, as far as a client may know: a coded error
+    /// (`BAD_USER_INPUT: period: ...`, `TENANT_SUSPENDED: ...`); any other cause reads
+    /// "internal error" (its text stays in `control.jobs` and the server log).
     async fn last_error(&self) -> Option<&str> {
-        self.0.last_error.as_deref()
+        self.0.last_error.as_deref().map(client_safe)
     }
     /// Handler-specific progress, e.g. `{"bills": 1200, "units": 1200}`.
     async fn progress(&self) -> Option<async_graphql::Json<serde_json::Value>> {
         self.0.progress.clone().map(async_graphql::Json)
     }
+}
+
+/// A job's recorded error as a client may read it: handlers record an [`ApiError`] as
+/// `CODE: message` ([`crate::Reportable`]), which clients may see; anything else (an
+/// internal error's cause, a database message) is replaced by "internal error".
+fn client_safe(recorded: &str) -> &str {
+    let code = recorded.split_once(": ").map_or("", |(code, _)| code);
+    let coded = !code.is_empty()
+        && code != "INTERNAL_SERVER_ERROR"
+        && code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+    if coded { recorded } else { "internal error" }
 }

@@ -41,7 +41,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 pub use context::{ContextExt, Principal, RequestContext, Role, TenantScope};
-pub use error::{ApiError, ApiResult};
+pub use error::{ApiError, ApiResult, Reportable};
 
 use loader::TenantLoader;
 

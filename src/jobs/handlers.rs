@@ -2,8 +2,10 @@
 //! duplicates a bill, a late fee or a notification.
 
 use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
 use serde_json::json;
 
+use klustera_graphql::Reportable;
 use klustera_graphql::announcements;
 use klustera_graphql::billing::{notify, service};
 use klustera_graphql::complaints;
@@ -12,7 +14,7 @@ use klustera_graphql::jobs::kind;
 use klustera_graphql::types::{Period, TenantSlug};
 
 use super::JobRun;
-use crate::tenancy::bind::begin_bound;
+use crate::tenancy::bind::begin_active;
 
 pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
     match run.job.kind.as_str() {
@@ -27,15 +29,32 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
 }
 
 fn slug(run: &JobRun<'_>) -> anyhow::Result<TenantSlug> {
-    TenantSlug::parse(&run.job.tenant_slug).map_err(|e| anyhow!(e.message()))
+    Ok(TenantSlug::parse(&run.job.tenant_slug).map_err(Reportable)?)
 }
 
+/// A transaction bound to the job's tenant, and the tenant's time zone. A tenant suspended
+/// since the job was claimed is refused (`TENANT_SUSPENDED`): the worker puts the job back
+/// in the queue until the tenant is resumed.
 async fn bound(run: &JobRun<'_>) -> anyhow::Result<(sea_orm::DatabaseTransaction, String)> {
-    let (tx, tenant) = begin_bound(&run.env.db, &slug(run)?, "0")
+    let (tx, tenant) = begin_active(&run.env.db, &slug(run)?, "0")
         .await
-        .map_err(|e| anyhow!(e.message()))?
-        .ok_or_else(|| anyhow!("tenant {} no longer exists", run.job.tenant_slug))?;
+        .map_err(Reportable)?;
     Ok((tx, tenant.time_zone))
+}
+
+/// The day a daily sweep is for: the tenant's local date the scheduler enqueued it for
+/// (`payload.day`), else today in the tenant's time zone (a sweep enqueued by hand).
+async fn sweep_day(
+    run: &JobRun<'_>,
+    tx: &sea_orm::DatabaseTransaction,
+    time_zone: &str,
+) -> anyhow::Result<NaiveDate> {
+    match run.job.payload["day"].as_str() {
+        Some(day) => Ok(day.parse().context("payload.day")?),
+        None => Ok(service::tenant_today(tx, time_zone)
+            .await
+            .map_err(Reportable)?),
+    }
 }
 
 /// One transaction per batch of units: bills, their items and the job's progress commit
@@ -44,28 +63,24 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
     let period = run.job.payload["period"]
         .as_str()
         .context("payload.period")?;
-    let period = Period::parse("period", period).map_err(|e| anyhow!(e.message()))?;
+    let period = Period::parse("period", period).map_err(Reportable)?;
     let progress = run.job.progress.clone().unwrap_or_else(|| json!({}));
     let mut after = progress["lastUnit"].as_i64().unwrap_or(0);
     let mut units = progress["units"].as_i64().unwrap_or(0);
     let mut bills = progress["bills"].as_i64().unwrap_or(0);
 
     let (tx, _) = bound(run).await?;
-    let tariffs = service::active_tariffs(&tx)
-        .await
-        .map_err(|e| anyhow!(e.message()))?;
-    let settings = service::settings(&tx)
-        .await
-        .map_err(|e| anyhow!(e.message()))?;
+    let tariffs = service::active_tariffs(&tx).await.map_err(Reportable)?;
+    let settings = service::settings(&tx).await.map_err(Reportable)?;
     tx.rollback().await?;
-    let due_on = service::due_on(&settings, period).map_err(|e| anyhow!(e.message()))?;
+    let due_on = service::due_on(&settings, period).map_err(Reportable)?;
 
     loop {
         let (tx, _) = bound(run).await?;
         let batch =
             service::generate_batch(&tx, &tariffs, period, due_on, after, run.env.bill_batch)
                 .await
-                .map_err(|e| anyhow!(e.message()))?;
+                .map_err(Reportable)?;
         let Some(last) = batch.last_unit else {
             tx.rollback().await?;
             break;
@@ -84,12 +99,10 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
 
 async fn overdue_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, tz) = bound(run).await?;
-    let today = service::tenant_today(&tx, &tz)
-        .await
-        .map_err(|e| anyhow!(e.message()))?;
+    let today = sweep_day(run, &tx, &tz).await?;
     let n = service::overdue_sweep(&tx, today)
         .await
-        .map_err(|e| anyhow!(e.message()))?;
+        .map_err(Reportable)?;
     run.checkpoint(&tx, json!({"overdue": n})).await?;
     tx.commit().await?;
     Ok(())
@@ -97,16 +110,14 @@ async fn overdue_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
 
 async fn reminder_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, tz) = bound(run).await?;
-    let today = service::tenant_today(&tx, &tz)
-        .await
-        .map_err(|e| anyhow!(e.message()))?;
+    let today = sweep_day(run, &tx, &tz).await?;
     let n = notify::queue_reminders(&tx, today)
         .await
-        .map_err(|e| anyhow!(e.message()))?;
+        .map_err(Reportable)?;
     if n > 0 {
         notify::schedule_delivery(&tx, &run.job.tenant_slug)
             .await
-            .map_err(|e| anyhow!(e.message()))?;
+            .map_err(Reportable)?;
     }
     run.checkpoint(&tx, json!({"queued": n})).await?;
     tx.commit().await?;
@@ -120,7 +131,7 @@ async fn deliver(run: &JobRun<'_>) -> anyhow::Result<()> {
         let (tx, _) = bound(run).await?;
         let sent = notify::deliver(&tx, run.env.channel.as_ref(), 100)
             .await
-            .map_err(|e| anyhow!(e.message()))?;
+            .map_err(Reportable)?;
         total += sent;
         run.checkpoint(&tx, json!({"sent": total})).await?;
         tx.commit().await?;
@@ -138,7 +149,7 @@ async fn publish_announcements(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, _) = bound(run).await?;
     let published = announcements::service::mark_due_published(&tx)
         .await
-        .map_err(|e| anyhow!(e.message()))?;
+        .map_err(Reportable)?;
     let progress = json!({"published": published.len()});
     let events = published
         .into_iter()
@@ -152,7 +163,7 @@ async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, _) = bound(run).await?;
     let breached = complaints::service::mark_sla_breaches(&tx)
         .await
-        .map_err(|e| anyhow!(e.message()))?;
+        .map_err(Reportable)?;
     let progress = json!({"breached": breached.len()});
     let events = breached.into_iter().map(|b| DomainEvent::ComplaintChanged {
         complaint_id: b.id,

@@ -2,15 +2,19 @@
 //!
 //! # Layout
 //! - this file: the worker loop: reap lapsed leases, claim one job with
-//!   `FOR UPDATE SKIP LOCKED`, run its handler, then DONE, retry with backoff, or DEAD.
+//!   `FOR UPDATE SKIP LOCKED`, run its handler while a heartbeat keeps the lease, then
+//!   DONE, retry with backoff, or DEAD.
 //! - [`handlers`]: what each job kind does; every handler is idempotent.
 //! - [`scheduler`]: enqueues each tenant's recurring jobs (bill generation day, daily
 //!   sweeps) with "once" keys, so several processes may run it at the same time.
 //!
 //! Several workers, in one process or many, may run at once: a job is held by one worker
-//! through its lease (`locked_until`), which handlers extend as they make progress. A
-//! worker that dies (even by SIGKILL) loses its lease and the job is claimed again; the
-//! handler resumes from its recorded progress and never duplicates what is committed.
+//! through its lease (`locked_until`), which a heartbeat extends while the handler runs
+//! (and each checkpoint too). A worker that dies (even by SIGKILL) stops extending it, so
+//! after the lease's length the job is claimed again; the handler resumes from its
+//! recorded progress and never duplicates what is committed.
+//!
+//! Jobs of a suspended tenant stay queued (not retried, not DEAD) until it is resumed.
 
 pub mod handlers;
 pub mod scheduler;
@@ -20,9 +24,11 @@ use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use tokio::sync::watch;
+use tracing::Instrument;
 
 use klustera_graphql::billing::notify::Channel;
 use klustera_graphql::events::EventBus;
+use klustera_graphql::{ApiError, Reportable};
 
 /// What handlers need from the process.
 #[derive(Clone)]
@@ -103,12 +109,16 @@ pub async fn run_worker(env: JobEnv, poll: Duration, mut shutdown: watch::Receiv
 }
 
 /// Claims and runs at most one job. `Ok(true)`: a job was run.
+///
+/// Jobs of suspended tenants are not claimed: they wait in the queue, attempts untouched,
+/// until the tenant is resumed. A job whose tenant is suspended while it runs goes back
+/// to the queue the same way at its next transaction (its committed progress kept).
 pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
     // Leases of dead workers: back to the queue, or DEAD once out of attempts.
     env.db
         .execute_unprepared(
             "UPDATE control.jobs SET status = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END, \
-                    locked_by = NULL, last_error = coalesce(last_error, 'worker lost its lease'), \
+                    locked_by = NULL, last_error = coalesce(last_error, 'LEASE_LOST: the worker stopped extending its lease'), \
                     finished_at = CASE WHEN attempts >= max_attempts THEN now() END \
              WHERE status = 'RUNNING' AND locked_until < now()",
         )
@@ -117,7 +127,9 @@ pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
         DbBackend::Postgres,
         "UPDATE control.jobs SET status = 'RUNNING', attempts = attempts + 1, locked_by = $1, \
                 locked_until = now() + make_interval(secs => $2) \
-         WHERE id = (SELECT id FROM control.jobs WHERE status = 'QUEUED' AND run_at <= now() \
+         WHERE id = (SELECT id FROM control.jobs j WHERE status = 'QUEUED' AND run_at <= now() \
+                       AND NOT EXISTS (SELECT 1 FROM control.tenants t \
+                                       WHERE t.slug = j.tenant_slug AND t.status = 'SUSPENDED') \
                      ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
          RETURNING id, tenant_slug, kind, payload, attempts, max_attempts, progress",
         [worker.into(), lease_secs(env.lease).into()],
@@ -126,21 +138,44 @@ pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
     .await?;
     let Some(job) = claimed else { return Ok(false) };
     let span = tracing::info_span!("job", id = job.id, kind = %job.kind, tenant = %job.tenant_slug);
-    let _entered = span.enter();
-    let outcome = handlers::run(JobRun {
+    run_claimed(env, worker, job).instrument(span).await?;
+    Ok(true)
+}
+
+/// Runs a claimed job's handler while keeping its lease, then records the outcome.
+async fn run_claimed(env: &JobEnv, worker: &str, job: Claimed) -> anyhow::Result<()> {
+    let handler = handlers::run(JobRun {
         job: &job,
         worker,
         env,
-    })
-    .await;
+    });
+    tokio::pin!(handler);
+    let outcome = tokio::select! {
+        outcome = &mut handler => outcome,
+        // Only returns once the lease is lost: the handler's next checkpoint then fails.
+        () = keep_leased(env, job.id, worker) => handler.await,
+    };
     let (sql, error): (&str, Option<String>) = match &outcome {
         Ok(()) => (
             "UPDATE control.jobs SET status = 'DONE', finished_at = now(), locked_by = NULL, last_error = NULL \
              WHERE id = $1 AND locked_by = $2",
             None,
         ),
+        Err(err) if tenant_suspended(err) => {
+            tracing::info!("tenant suspended: job deferred until it is resumed");
+            (
+                "UPDATE control.jobs SET status = 'QUEUED', attempts = attempts - 1, locked_by = NULL, \
+                        last_error = $3 \
+                 WHERE id = $1 AND locked_by = $2",
+                Some(format!("{err:#}")),
+            )
+        }
         Err(err) => {
-            tracing::warn!(error = %err, attempt = job.attempts, "job failed");
+            tracing::warn!(
+                error = format!("{err:#}"),
+                attempt = job.attempts,
+                "job failed"
+            );
             (
                 "UPDATE control.jobs SET locked_by = NULL, last_error = $3, \
                         status = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END, \
@@ -162,7 +197,37 @@ pub async fn work_once(env: &JobEnv, worker: &str) -> anyhow::Result<bool> {
             values,
         ))
         .await?;
-    Ok(true)
+    Ok(())
+}
+
+/// Whether a handler stopped because its tenant was suspended meanwhile.
+fn tenant_suspended(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<Reportable>()
+        .is_some_and(|r| matches!(r.0, ApiError::TenantSuspended))
+}
+
+/// The lease's heartbeat: extends the lease every third of its length while the handler
+/// runs (a step may take longer than the lease: a slow SMTP server, a blocked batch), so
+/// only a dead worker's lease lapses. Returns only when the lease was lost (another worker
+/// took the job over after this one stalled past its lease); a failed extension is retried.
+async fn keep_leased(env: &JobEnv, id: i64, worker: &str) {
+    let extend = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE control.jobs SET locked_until = now() + make_interval(secs => $3) \
+         WHERE id = $1 AND locked_by = $2 AND status = 'RUNNING'",
+        [id.into(), worker.into(), lease_secs(env.lease).into()],
+    );
+    loop {
+        tokio::time::sleep(env.lease / 3).await;
+        match env.db.execute_raw(extend.clone()).await {
+            Ok(res) if res.rows_affected() == 0 => {
+                tracing::warn!("job lease lost to another worker");
+                return;
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "job lease not extended"),
+        }
+    }
 }
 
 /// Starts `count` workers; the returned sender stops them.

@@ -2,12 +2,15 @@
 //! processes (or twice in a minute) enqueues each job once.
 //!
 //! - on or after the tenant's billing day: that month's bill generation;
-//! - every day: the overdue sweep (late fees) and the reminder sweep;
+//! - every day: the overdue sweep (late fees) and the reminder sweep, for the tenant's
+//!   local date (tenants in WIB, WITA and WIT change dates at different instants);
 //! - at a tick that finds work waiting: the publication of scheduled announcements whose
 //!   time came, and the complaint SLA sweep (live-job keys: at most one of each queued or
 //!   running per tenant; no job row at all while there is nothing to do).
 
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use serde_json::json;
@@ -22,13 +25,23 @@ struct Due {
     period: String,
 }
 
-/// One pass over every active tenant.
+/// One pass over every active tenant, now.
 pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let tenants = Due::find_by_statement(Statement::from_string(
+    tick_at(db, Utc::now()).await
+}
+
+/// One pass over every active tenant (suspended ones get nothing) as of the instant `now`:
+/// each tenant's local date and period at `now`, in its own time zone, decide its daily
+/// sweeps (which carry that date) and whether its billing day has come. Whether
+/// announcements or complaints have work waiting is the database's present, as for the
+/// jobs that do that work.
+pub async fn tick_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let tenants = Due::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT slug, (now() AT TIME ZONE time_zone)::date AS today, \
-                to_char(now() AT TIME ZONE time_zone, 'YYYY-MM') AS period \
-         FROM control.tenants WHERE status = 'ACTIVE'",
+        "SELECT slug, ($1::timestamptz AT TIME ZONE time_zone)::date AS today, \
+                to_char($1::timestamptz AT TIME ZONE time_zone, 'YYYY-MM') AS period \
+         FROM control.tenants WHERE status = 'ACTIVE' ORDER BY slug",
+        [now.into()],
     ))
     .all(db)
     .await?;
@@ -47,13 +60,13 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
             enqueue(
                 kind::OVERDUE_SWEEP,
                 format!("{}:{slug}:{day}", kind::OVERDUE_SWEEP),
-                json!({}),
+                json!({"day": day}),
             )
             .await?;
             enqueue(
                 kind::REMINDER_SWEEP,
                 format!("{}:{slug}:{day}", kind::REMINDER_SWEEP),
-                json!({}),
+                json!({"day": day}),
             )
             .await?;
             if billing_day_reached(db, slug, day).await? {
@@ -79,7 +92,8 @@ pub async fn tick(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .await;
         if let Err(err) = result {
-            tracing::warn!(tenant = %t.slug, error = %err.message(), "scheduling failed");
+            let err = anyhow::Error::from(klustera_graphql::Reportable(err));
+            tracing::warn!(tenant = %t.slug, error = format!("{err:#}"), "scheduling failed");
         }
     }
     Ok(())
