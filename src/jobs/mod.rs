@@ -161,11 +161,21 @@ async fn run_claimed(env: &JobEnv, worker: &str, job: Claimed) -> anyhow::Result
              WHERE id = $1 AND locked_by = $2",
             None,
         ),
-        Err(err) if tenant_suspended(err) => {
+        Err(err) if tenant_refusal(err) == Some(Refusal::Suspended) => {
             tracing::info!("tenant suspended: job deferred until it is resumed");
             (
                 "UPDATE control.jobs SET status = 'QUEUED', attempts = attempts - 1, locked_by = NULL, \
                         last_error = $3 \
+                 WHERE id = $1 AND locked_by = $2",
+                Some(format!("{err:#}")),
+            )
+        }
+        Err(err) if tenant_refusal(err) == Some(Refusal::Migrating) => {
+            // Not the job's fault either: try again once `tenant migrate` had time to run.
+            tracing::info!("tenant awaiting its migration: job deferred");
+            (
+                "UPDATE control.jobs SET status = 'QUEUED', attempts = attempts - 1, locked_by = NULL, \
+                        last_error = $3, run_at = now() + interval '30 seconds' \
                  WHERE id = $1 AND locked_by = $2",
                 Some(format!("{err:#}")),
             )
@@ -200,10 +210,21 @@ async fn run_claimed(env: &JobEnv, worker: &str, job: Claimed) -> anyhow::Result
     Ok(())
 }
 
-/// Whether a handler stopped because its tenant was suspended meanwhile.
-fn tenant_suspended(err: &anyhow::Error) -> bool {
-    err.downcast_ref::<Reportable>()
-        .is_some_and(|r| matches!(r.0, ApiError::TenantSuspended))
+/// Why a tenant refused a handler that had claimed its job (no fault of the job's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Suspended meanwhile: the claim skips its jobs until it is resumed.
+    Suspended,
+    /// Its schema is not at this binary's migration version.
+    Migrating,
+}
+
+fn tenant_refusal(err: &anyhow::Error) -> Option<Refusal> {
+    match err.downcast_ref::<Reportable>()?.0 {
+        ApiError::TenantSuspended => Some(Refusal::Suspended),
+        ApiError::TenantMigrating => Some(Refusal::Migrating),
+        _ => None,
+    }
 }
 
 /// The lease's heartbeat: extends the lease every third of its length while the handler
