@@ -391,6 +391,17 @@ mod tests {
                 key
             ));
         }
+        // Two hex digits swapped: the differences would cancel out in an XOR fold.
+        let mut swapped = good.clone().into_bytes();
+        let other = (1..swapped.len())
+            .find(|&i| swapped[i] != swapped[0])
+            .unwrap();
+        swapped.swap(0, other);
+        let swapped = String::from_utf8(swapped).unwrap();
+        assert!(!signature_valid(
+            &notification("alpha.1.abc", "150000.00", swapped),
+            key
+        ));
         assert!(!signature_valid(
             &notification(
                 "alpha.1.abc",
