@@ -13,6 +13,7 @@ mod http_contract;
 mod isolation;
 mod live;
 mod live_node;
+mod mutants;
 mod property;
 mod schema_drift;
 mod smtp_sink;
