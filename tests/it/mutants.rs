@@ -299,3 +299,29 @@ async fn payments_a_refund_makes_the_bill_owe_again_in_its_own_state() {
     assert_eq!(notify(&app, &order, gross, "refund").await, 200);
     assert_eq!(bill(&app, &token, &never_id).await, before);
 }
+
+/// Generation hands the factory each unit's own type and area: the demo's shophouse tariff
+/// (per m², 11% PPN) bills unit 25, the one shophouse of 25 units (145.5 m²), by its area,
+/// and no house. (Mutants: `unit_type` or `area_m2` left out of `UnitFacts` in
+/// `generate_batch`; the generation test checks houses only.)
+#[tokio::test]
+async fn generation_bills_a_shophouse_tariff_to_shophouses_by_their_area() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 25, 5).await;
+    let token = app.manager_token("alpha").await;
+    let job = app.generate_bills("alpha", &token, PERIOD).await;
+    assert_eq!(job["status"], "DONE", "{job}");
+    let items = app
+        .rows(
+            "alpha",
+            "SELECT concat_ws('|', b.unit_id, i.description, i.quantity, i.amount, i.ppn) \
+             FROM bill_items i JOIN bills b ON b.id = i.bill_id \
+             WHERE i.description LIKE 'Service charge%' ORDER BY b.unit_id",
+        )
+        .await;
+    // 145.50 m² × Rp 2.500 = 363 750; PPN 11% of it = 40 012.5, half up 40 013.
+    assert_eq!(
+        items,
+        vec!["25|Service charge ruko (145.50 m²)|145.50|363750|40013"]
+    );
+}
