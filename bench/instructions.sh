@@ -54,25 +54,34 @@ trap 'kill "$VG" 2>/dev/null || true' EXIT
 wait_healthy "$VG" "$OUT/instructions-server.log" 90
 TOKEN="$(login "manager@$SLUG.test" demo-pass-2024)"
 
-# Counting is switched on only around the measured requests, and read from a dump.
+# Counting is switched on only around the measured requests, and read from a dump. Every
+# request's answer is checked (lib.sh): a request that failed or answered with errors
+# would count the instructions of an error, so the script stops instead of printing them.
 counted() { # counted <dump number>: instructions in that dump
-    local file
+    local file total
     file="$(ls "$PROFILE".*."$1" 2>/dev/null | head -1)"
-    [[ -n "$file" ]] || die "no callgrind dump $1"
-    sed -n 's/^totals: \([0-9]*\)/\1/p' "$file" | head -1
+    [[ -n "$file" ]] || { log "no callgrind dump $1"; return 1; }
+    total="$(sed -n 's/^totals: \([0-9]*\)/\1/p' "$file" | head -1)"
+    [[ "$total" =~ ^[0-9]+$ && "$total" -gt 0 ]] || { log "no instruction total in $file"; return 1; }
+    printf '%s\n' "$total"
+}
+request() { # request <shape> <body>: one checked request
+    local resp
+    resp="$(gql "$2" "$TOKEN")" || die "$1: the request failed"
+    check_shape_response "$1" "$resp" || die "$1: wrong answer"
 }
 printf '| shape | instructions per request |\n|---|---:|\n'
 dump=0
 for shape in "${SHAPES[@]}"; do
     body="$(sed -n 's/^wrk.body = \[==\[\(.*\)\]==\]$/\1/p' "$OUT/wrk-$shape.lua")"
-    for _ in 1 2 3 4 5; do gql "$body" "$TOKEN" >/dev/null; done
-    callgrind_control --instr=on "$VG" >/dev/null 2>&1
-    for _ in $(seq 1 "$N"); do
-        gql "$body" "$TOKEN" | grep -q '"errors"' && die "$shape: the response has errors"
-    done
-    callgrind_control --instr=off "$VG" >/dev/null 2>&1
-    callgrind_control --dump "$VG" >/dev/null 2>&1
+    [[ -n "$body" ]] || die "no request body in $OUT/wrk-$shape.lua"
+    for _ in 1 2 3 4 5; do request "$shape" "$body"; done
+    callgrind_control --instr=on "$VG" >/dev/null 2>&1 || die "callgrind_control --instr=on failed"
+    for _ in $(seq 1 "$N"); do request "$shape" "$body"; done
+    callgrind_control --instr=off "$VG" >/dev/null 2>&1 || die "callgrind_control --instr=off failed"
+    callgrind_control --dump "$VG" >/dev/null 2>&1 || die "callgrind_control --dump failed"
     dump=$((dump + 1))
     for _ in $(seq 1 50); do ls "$PROFILE".*."$dump" >/dev/null 2>&1 && break; sleep 0.1; done
-    python3 -c "print(f'| $shape | {$(counted "$dump") / $N / 1e6:.3f} M |')"
+    total="$(counted "$dump")" || die "$shape: no instruction count"
+    python3 -c "print(f'| $shape | {$total / $N / 1e6:.3f} M |')"
 done

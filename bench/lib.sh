@@ -1,6 +1,10 @@
 # Shared by bench/run.sh and bench/instructions.sh: logging, waiting for the gateway to
-# come up, GraphQL over curl. The caller sets BENCH_NAME, BASE (the gateway's URL) and
-# SLUG (the tenant) before using them.
+# come up, GraphQL over curl, and the check of a query shape's answer. The caller sets
+# BENCH_NAME, BASE (the gateway's URL) and SLUG (the tenant) before using them.
+#
+# A benchmark that counts errors as throughput reports a good figure for a broken build,
+# so every request made here fails loudly: a curl error, a non-2xx status, a body that is
+# not JSON, `errors` in the body or missing data each make the caller die.
 
 log() { printf '[%s %s] %s\n' "$BENCH_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -15,19 +19,28 @@ wait_healthy() { # wait_healthy <server pid> <server log> <seconds>
     die "gateway not healthy after $3 s (see $2)"
 }
 
-gql() { # gql <json body> [token]
-    local auth=()
+gql() { # gql <json body> [token]: prints the response body; fails on a curl error or a non-2xx status
+    local auth=() out status
     [[ -n "${2:-}" ]] && auth=(-H "authorization: Bearer $2")
-    curl -sS --max-time 60 -X POST "$BASE/graphql" \
+    out="$(curl -sS --max-time 60 -w '\n%{http_code}' -X POST "$BASE/graphql" \
         -H 'content-type: application/json' -H 'accept: application/json' \
-        -H "x-tenant: $SLUG" "${auth[@]}" --data-binary "$1"
+        -H "x-tenant: $SLUG" "${auth[@]}" --data-binary "$1")" \
+        || { log "curl failed: POST $BASE/graphql"; return 1; }
+    status="${out##*$'\n'}"
+    out="${out%$'\n'*}"
+    if [[ ! "$status" =~ ^2[0-9][0-9]$ ]]; then
+        log "HTTP $status from POST $BASE/graphql: ${out:0:500}"
+        return 1
+    fi
+    printf '%s\n' "$out"
 }
 
 body_for() { python3 -c 'import json,sys; print(json.dumps({"query": sys.argv[1]}))' "$1"; }
 
 login() { # login <identifier> <password>: prints an access token
     local resp
-    resp="$(gql "$(body_for "mutation { login(identifier: \"$1\", password: \"$2\") { accessToken } }")")"
+    resp="$(gql "$(body_for "mutation { login(identifier: \"$1\", password: \"$2\") { accessToken } }")")" \
+        || die "login failed"
     python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])
@@ -35,4 +48,46 @@ t = ((r.get("data") or {}).get("login") or {}).get("accessToken")
 if r.get("errors") or not t:
     sys.exit("login failed: " + sys.argv[1][:500])
 print(t)' "$resp" || die "login failed"
+}
+
+# The query shapes both scripts measure. The wrk scripts bench/run.sh writes carry these
+# bodies; bench/instructions.sh reads them back from there.
+declare -A QUERY
+QUERY[flat]='{ units(first: 50) { edges { node { id number areaM2 type } } } }'
+QUERY[nested]='{ units(first: 50) { edges { node { id number residents { id fullName units { id number block { name } } } } } } }'
+QUERY[billing]='{ units(first: 50) { edges { node { id number residents { id fullName } bills(last: 3) { id period total paid status items { description amount ppn } payments { method amount } } } } } }'
+
+check_shape_response() { # check_shape_response <shape> <response body>: fails unless it is the shape's full answer
+    python3 -c '
+import json, sys
+shape, raw = sys.argv[1], sys.argv[2]
+try:
+    r = json.loads(raw)
+except ValueError:
+    sys.exit(f"{shape}: response is not JSON: {raw[:500]}")
+if not isinstance(r, dict):
+    sys.exit(f"{shape}: response is not a JSON object: {raw[:500]}")
+if "errors" in r:
+    sys.exit(shape + ": errors in response: " + json.dumps(r["errors"])[:1000])
+edges = (((r.get("data") or {}).get("units") or {}).get("edges")) or []
+if len(edges) != 50:
+    sys.exit(f"{shape}: expected 50 edges, got {len(edges)}")
+nodes = [e.get("node") or {} for e in edges]
+if any(not n.get("id") or not n.get("number") for n in nodes):
+    sys.exit(f"{shape}: a unit without id or number")
+if shape == "flat":
+    if any(n.get("areaM2") is None or not n.get("type") for n in nodes):
+        sys.exit("flat: a unit without areaM2 or type")
+elif shape == "nested":
+    res = [x for n in nodes for x in (n.get("residents") or [])]
+    if not res or any(not x.get("fullName") or not x.get("units") or not x["units"][0]["block"]["name"] for x in res):
+        sys.exit("nested: residents/units/block missing")
+elif shape == "billing":
+    bills = [b for n in nodes for b in (n.get("bills") or [])]
+    if len(bills) != 150 or any(not b.get("items") or b.get("total") is None for b in bills) \
+            or not any(b.get("payments") for b in bills):
+        sys.exit("billing: expected 3 bills per unit with items and some payments")
+else:
+    sys.exit(f"unknown shape {shape}")
+' "$1" "$2"
 }

@@ -122,39 +122,7 @@ log "the gateway's pool: $POOL connections"
 # --- 5. login -------------------------------------------------------------------------
 TOKEN="$(login "$MANAGER" "$PASSWORD")"
 
-# --- 6. query shapes and a correctness check ---------------------------------------------
-declare -A QUERY
-QUERY[flat]='{ units(first: 50) { edges { node { id number areaM2 type } } } }'
-QUERY[nested]='{ units(first: 50) { edges { node { id number residents { id fullName units { id number block { name } } } } } } }'
-QUERY[billing]='{ units(first: 50) { edges { node { id number residents { id fullName } bills(last: 3) { id period total paid status items { description amount ppn } payments { method amount } } } } } }'
-
-check_shape() { # check_shape <shape>: one request, no errors, 50 edges
-    local resp
-    resp="$(gql "$(body_for "${QUERY[$1]}")" "$TOKEN")"
-    python3 -c '
-import json, sys
-shape, raw = sys.argv[1], sys.argv[2]
-try:
-    r = json.loads(raw)
-except ValueError:
-    sys.exit(f"{shape}: response is not JSON: {raw[:500]}")
-if "errors" in r:
-    sys.exit(shape + ": errors in response: " + json.dumps(r["errors"])[:1000])
-edges = (((r.get("data") or {}).get("units") or {}).get("edges")) or []
-if len(edges) != 50:
-    sys.exit(f"{shape}: expected 50 edges, got {len(edges)}")
-if shape == "nested":
-    res = [x for e in edges for x in e["node"]["residents"]]
-    if not res or any(not x["units"] or not x["units"][0]["block"]["name"] for x in res):
-        sys.exit("nested: residents/units/block missing")
-if shape == "billing":
-    bills = [b for e in edges for b in e["node"]["bills"]]
-    if len(bills) != 150 or any(not b["items"] for b in bills) or not any(b["payments"] for b in bills):
-        sys.exit("billing: expected 3 bills per unit with items and some payments")
-' "$1" "$resp" || die "$1 query check failed"
-}
-for shape in "${SHAPES[@]}"; do check_shape "$shape"; done
-log "both shapes answer correctly (50 edges, no errors)"
+# --- 6. query shapes (lib.sh), as wrk scripts ------------------------------------------
 
 # wrk Lua scripts; done() prints one parseable line. Response bodies are not scanned in
 # Lua: copying every body into the load tool's interpreter took CPU from the gateway and
@@ -185,18 +153,23 @@ end""")
 PY
 done
 
-# The gateway's own counters: GraphQL outcomes and SQL statements sent.
+# The gateway's own counters: GraphQL outcomes and SQL statements sent. A counter that is
+# missing (the ok and statement counters exist once the login has run) is an error, not 0.
 counters() { # prints "ok error refused statements"
-    curl -sf --max-time 10 "$BASE/metrics" | python3 -c '
+    local text
+    text="$(curl -sf --max-time 10 "$BASE/metrics")" || { log "cannot read $BASE/metrics"; return 1; }
+    python3 -c '
 import re, sys
-text = sys.stdin.read()
-def val(pattern):
+text = sys.argv[1]
+def val(pattern, required):
     m = re.search("^" + pattern + r" (\S+)$", text, re.M)
+    if m is None and required:
+        sys.exit("/metrics has no " + pattern.replace("\\", ""))
     return int(float(m.group(1))) if m else 0
-print(val(r"klustera_graphql_requests_total\{outcome=\"ok\"\}"),
-      val(r"klustera_graphql_requests_total\{outcome=\"error\"\}"),
-      val(r"klustera_graphql_requests_total\{outcome=\"refused\"\}"),
-      val("klustera_sql_statements_total"))'
+print(val(r"klustera_graphql_requests_total\{outcome=\"ok\"\}", True),
+      val(r"klustera_graphql_requests_total\{outcome=\"error\"\}", False),
+      val(r"klustera_graphql_requests_total\{outcome=\"refused\"\}", False),
+      val("klustera_sql_statements_total", True))' "$text"
 }
 
 # --- 8. pgbench scripts: what a perfect batching server sends per request ----------------
@@ -231,50 +204,103 @@ for shape in "${SHAPES[@]}"; do # each script must run cleanly once
         || die "pgbench-$shape.sql does not run"
 done
 
+# --- correctness checks ----------------------------------------------------------------
+# Statements per request: the pgbench script's, without BEGIN and COMMIT.
+declare -A STATEMENTS
+for shape in "${SHAPES[@]}"; do
+    STATEMENTS[$shape]=$(( $(grep -c . "$OUT/pgbench-$shape.sql") - 2 ))
+done
+settled() { # settled: the gateway's counters, once requests left over from a load run are done
+    local a b i
+    a="$(counters)" || return 1
+    for i in $(seq 1 100); do
+        b="$(counters)" || return 1
+        [[ "$a" == "$b" ]] && { printf '%s\n' "$b"; return 0; }
+        a="$b"
+        sleep 0.1
+    done
+    log "the gateway's counters kept moving for 10 s after the load stopped"
+    return 1
+}
+check_shape() { # check_shape <shape>: 3 requests one at a time: the full answer (lib.sh), no error, exactly the pgbench script's statements
+    local resp now ok0 err0 ref0 sql0 ok1 err1 ref1 sql1 i
+    now="$(settled)" || die "cannot read the gateway's counters"
+    read -r ok0 err0 ref0 sql0 <<<"$now"
+    for i in 1 2 3; do
+        resp="$(gql "$(body_for "${QUERY[$1]}")" "$TOKEN")" || die "$1: the request failed"
+        check_shape_response "$1" "$resp" || die "$1 query check failed"
+    done
+    now="$(counters)" || die "cannot read the gateway's counters"
+    read -r ok1 err1 ref1 sql1 <<<"$now"
+    (( ok1 - ok0 == 3 && err1 == err0 && ref1 == ref0 )) \
+        || die "$1: the gateway counted $((ok1 - ok0)) good, $((err1 - err0)) failed and $((ref1 - ref0)) refused of 3 requests"
+    # More statements means the gateway does work the pgbench script leaves out (or
+    # batches less), fewer that the script measures work the gateway does not do.
+    (( sql1 - sql0 == 3 * STATEMENTS[$1] )) \
+        || die "$1: $((sql1 - sql0)) SQL statements for 3 requests, expected ${STATEMENTS[$1]} each (the pgbench script's)"
+}
+for shape in "${SHAPES[@]}"; do check_shape "$shape"; done
+log "every shape answers correctly (50 edges, no errors, the pgbench script's statements)"
+
 # --- 7./8. measurements -------------------------------------------------------------------
+# Every check that fails adds a warning; with any warning the run reports no verdict and
+# exits 1, so a broken build or setup cannot come out as "MET".
 WARNINGS=()
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; } # field of the BENCH_RESULT line
 declare -A RPS P50 P99 TPS SQL RATIOS POOL_TPS
 gateway_run() { # gateway_run <shape> <c> <raw file>: wrk, with the gateway's own counters
-    local shape=$1 c=$2 raw=$3 threads=$(( $2 < 2 ? $2 : 2 )) n
+    local shape=$1 c=$2 raw=$3 threads=$(( $2 < 2 ? $2 : 2 )) n requests good sql now
     log "$shape c=$c: wrk ${SECONDS_PER_RUN}s"
-    read -r ok0 err0 ref0 sql0 <<<"$(counters)" || die "cannot read $BASE/metrics"
+    now="$(counters)" || die "cannot read the gateway's counters"
+    read -r ok0 err0 ref0 sql0 <<<"$now"
     timeout $(( SECONDS_PER_RUN + 60 )) \
         wrk -t "$threads" -c "$c" -d "${SECONDS_PER_RUN}s" --latency -s "$OUT/wrk-$shape.lua" "$BASE/graphql" >"$raw" \
         || die "wrk failed ($raw)"
     line="$(grep '^BENCH_RESULT' "$raw")" || die "no BENCH_RESULT in $raw"
+    for k in requests rps p50_us p99_us non2xx socket_errors; do
+        [[ "$(val $k)" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "wrk reported no $k ($raw)"
+    done
     for k in non2xx socket_errors; do
         n="$(val $k)"
         [[ "$n" == 0 ]] || WARNINGS+=("$shape c=$c: $k=$n (see $raw)")
     done
-    [[ "$(val requests)" -gt 0 ]] || WARNINGS+=("$shape c=$c: no requests completed")
-    read -r ok1 err1 ref1 sql1 <<<"$(counters)" || die "cannot read $BASE/metrics"
+    requests="$(val requests)"
+    [[ "$requests" -gt 0 ]] || WARNINGS+=("$shape c=$c: no requests completed")
+    now="$(counters)" || die "cannot read the gateway's counters"
+    read -r ok1 err1 ref1 sql1 <<<"$now"
+    good=$(( ok1 - ok0 ))
+    sql=$(( sql1 - sql0 ))
     (( err1 == err0 && ref1 == ref0 )) \
         || WARNINGS+=("$shape c=$c: the gateway answered $((err1 - err0)) requests with GraphQL errors and refused $((ref1 - ref0))")
-    (( ok1 - ok0 >= $(val requests) )) \
-        || WARNINGS+=("$shape c=$c: wrk counted $(val requests) responses but the gateway only $((ok1 - ok0)) good ones")
+    (( good >= requests )) \
+        || WARNINGS+=("$shape c=$c: wrk counted $requests responses but the gateway only $good good ones")
+    # Statements per request under load, for the table: requests still in flight when
+    # wrk stops land in the next window, so this is not exact (check_shape's count is).
+    SQL_NOW="$( ((good > 0)) && python3 -c "print(f'{$sql / $good:.1f}')" || echo n/a)"
 }
-pgbench_run() { # pgbench_run <shape> <c> <raw file>: prints tps
-    local shape=$1 c=$2 praw=$3 threads=$(( $2 < 2 ? $2 : 2 )) tps
+pgbench_run() { # pgbench_run <shape> <c> <raw file>: sets TPS_NOW
+    local shape=$1 c=$2 praw=$3 threads=$(( $2 < 2 ? $2 : 2 )) tps done_tx
     log "$shape c=$c: pgbench ${SECONDS_PER_RUN}s"
     timeout $(( SECONDS_PER_RUN + 60 )) \
         pgbench -n -M prepared -f "$OUT/pgbench-$shape.sql" -c "$c" -j "$threads" -T "$SECONDS_PER_RUN" "$DB_URL" >"$praw" 2>&1 \
         || { cat "$praw" >&2; die "pgbench failed ($praw)"; }
-    if grep -q 'failed transactions: [1-9]' "$praw"; then WARNINGS+=("$shape c=$c: pgbench had failed transactions"); fi
+    if grep -q 'failed transactions: [1-9]' "$praw"; then WARNINGS+=("$shape c=$c: pgbench had failed transactions ($praw)"); fi
+    done_tx="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$praw" | head -1)"
+    [[ -n "$done_tx" && "$done_tx" -gt 0 ]] || WARNINGS+=("$shape c=$c: pgbench processed no transactions ($praw)")
     tps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$praw" | head -1)"
     [[ -n "$tps" ]] || die "no tps in $praw"
     TPS_NOW="$tps"
 }
-ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.3f}' if $2 > 0 else 'nan')"; }
 for shape in "${SHAPES[@]}"; do
     log "$shape: warm-up (2 s)"
-    timeout 60 wrk -t 2 -c 16 -d 2s -s "$OUT/wrk-$shape.lua" "$BASE/graphql" >/dev/null
+    timeout 60 wrk -t 2 -c 16 -d 2s -s "$OUT/wrk-$shape.lua" "$BASE/graphql" >/dev/null || die "$shape: the warm-up wrk run failed"
     for c in "${CONCURRENCIES[@]}"; do
         gateway_run "$shape" "$c" "$OUT/wrk-$shape-c$c.txt"
         RPS[$shape,$c]="$(val rps)"
         P50[$shape,$c]="$(val p50_us)"
         P99[$shape,$c]="$(val p99_us)"
-        SQL[$shape,$c]="$(python3 -c "print(f'{($sql1 - $sql0) / ($ok1 - $ok0):.1f}')")"
+        SQL[$shape,$c]="$SQL_NOW"
         pgbench_run "$shape" "$c" "$OUT/pgbench-$shape-c$c.txt"
         TPS[$shape,$c]="$TPS_NOW"
     done
@@ -302,6 +328,10 @@ DIRTY="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | gr
 {
     echo "# Klustera gateway benchmark"
     echo
+    if ((${#WARNINGS[@]})); then
+        echo "**CHECKS FAILED: these figures are not valid and no verdict is given (see the warnings at the end).**"
+        echo
+    fi
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT$DIRTY"
     echo "- machine: $(nproc) CPUs, $CPU_MODEL (wrk, gateway, pgbench and PostgreSQL share it)"
     echo "- PostgreSQL $PG_VERSION; tenant '$SLUG': 2000 units, 5000 residents, 12 bills per unit (80% paid); gateway pool $POOL; ${SECONDS_PER_RUN}s per run"
@@ -316,7 +346,7 @@ shape, c, rps, p50, p99, sql, tps, pg_sql = sys.argv[1:9]
 rps, p50, p99, tps = float(rps), float(p50), float(p99), float(tps)
 print(f"| {shape} | {c} | {rps:.0f} | {p50/1000:.2f} ms | {p99/1000:.2f} ms | {sql} | {tps:.0f} | {pg_sql} | {rps/tps if tps else 0:.2f} |")
 ' "$shape" "$c" "${RPS[$shape,$c]}" "${P50[$shape,$c]}" "${P99[$shape,$c]}" "${SQL[$shape,$c]}" "${TPS[$shape,$c]}" \
-  "$(( $(grep -c . "$OUT/pgbench-$shape.sql") - 2 ))"
+  "${STATEMENTS[$shape]}"
         done
     done
     echo
@@ -324,22 +354,28 @@ print(f"| {shape} | {c} | {rps:.0f} | {p50/1000:.2f} ms | {p99/1000:.2f} ms | {s
     echo "SQL/req: statements the gateway ran per request (its own counter; BEGIN and COMMIT not counted); pgbench SQL/tx: the same count for the pgbench script."
     echo "Verdicts: the median ratio of $PAIRS alternating gateway/pgbench pairs at concurrency 16 (the table's run is the first)."
     python3 -c '
-import statistics, sys
-a = sys.argv[1:]
+import math, statistics, sys
+valid = sys.argv[1] == "valid"
+a = sys.argv[2:]
 for i in range(0, len(a), 3):
     shape, goal, ratios = a[i], float(a[i + 1]), [float(r) for r in a[i + 2].split()]
     r = statistics.median(ratios)
-    verdict = "MET" if r >= goal else "NOT MET"
+    if not valid or math.isnan(r):
+        verdict = "NO VERDICT (checks failed)"
+    else:
+        verdict = "MET" if r >= goal else "NOT MET"
     pairs = ", ".join(f"{x:.2f}" for x in ratios)
     print(f"- {shape} at 16: {r:.2f} (pairs: {pairs}) vs goal {goal} -> {verdict}")
-' flat 0.3 "${RATIOS[flat]}" nested 0.5 "${RATIOS[nested]}" billing 0.5 "${RATIOS[billing]}"
+' "$( ((${#WARNINGS[@]})) && echo invalid || echo valid)" \
+        flat 0.3 "${RATIOS[flat]}" nested 0.5 "${RATIOS[nested]}" billing 0.5 "${RATIOS[billing]}"
     echo
     echo "pgbench with $POOL connections (the gateway's pool), for comparison:"
     for shape in "${SHAPES[@]}"; do
         python3 -c '
 import sys
 shape, pool, tps, r16 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-print(f"- {shape}: {tps:.0f} tps; the gateway at concurrency 16 reaches {r16 / tps:.2f} of it")
+share = r16 / tps if tps else float("nan")
+print(f"- {shape}: {tps:.0f} tps; the gateway at concurrency 16 reaches {share:.2f} of it")
 ' "$shape" "$POOL" "${POOL_TPS[$shape]}" "${RPS[$shape,16]}"
     done
     if ((${#WARNINGS[@]})); then

@@ -18,6 +18,7 @@ mod live;
 mod live_edges;
 mod live_node;
 mod money;
+mod mutants;
 mod property;
 mod refunds;
 mod reports;

@@ -184,6 +184,69 @@ mod tests {
     }
 
     #[test]
+    fn a_token_lasts_its_ttl_and_the_leeway_and_no_longer() {
+        let keys = keys();
+        let before = chrono::Utc::now().timestamp();
+        let (token, exp) = keys.issue(&manager()).unwrap();
+        let after = chrono::Utc::now().timestamp();
+        assert!(
+            (before + 900..=after + 900).contains(&exp),
+            "expires 900 s after issue: {exp}"
+        );
+        // Remembered with an expiry 2 s ago: within the 5 s leeway, still good.
+        let now = chrono::Utc::now().timestamp();
+        keys.verified().put(token.clone(), (manager(), now - 2));
+        assert_eq!(keys.verify_until(&token).unwrap().1, now - 2);
+        // 30 s ago: expired, remembered or not.
+        keys.verified().put(token.clone(), (manager(), now - 30));
+        assert!(matches!(
+            keys.verify(&token),
+            Err(ApiError::Unauthenticated("access token expired"))
+        ));
+    }
+
+    #[test]
+    fn an_expired_token_says_so() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let claims = AccessClaims {
+            sub: "7".into(),
+            tenant: "demo".into(),
+            role: Role::Manager,
+            exp: now - 60,
+            iat: now - 960,
+            jti: "j".into(),
+            typ: ACCESS_TYPE.into(),
+            rid: None,
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
+        assert!(matches!(
+            keys.verify(&token),
+            Err(ApiError::Unauthenticated("access token expired"))
+        ));
+        let refresh_typed = AccessClaims {
+            exp: now + 60,
+            typ: "refresh".into(),
+            ..claims
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &refresh_typed,
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap();
+        assert!(matches!(
+            keys.verify(&token),
+            Err(ApiError::Unauthenticated("not an access token"))
+        ));
+    }
+
+    #[test]
     fn only_valid_tokens_are_remembered() {
         let keys = keys();
         let (token, _) = keys.issue(&manager()).unwrap();

@@ -105,7 +105,7 @@ fn item(t: &Tariff, quantity: Decimal, description: String) -> Result<Item, Fact
         tariff_id: t.id,
         kind: t.kind,
         description,
-        quantity: quantity.round_dp(2),
+        quantity: two_places(quantity),
         unit_price: t.rate,
         amount: to_i64(amount)?,
         ppn_rate_bp: t.ppn_rate_bp,
@@ -129,7 +129,7 @@ pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, Fact
                 items.push(item(
                     t,
                     unit.area_m2,
-                    format!("{} ({} m²)", t.name, unit.area_m2.round_dp(2)),
+                    format!("{} ({} m²)", t.name, two_places(unit.area_m2)),
                 )?);
             }
             TariffKind::Metered => {
@@ -137,7 +137,7 @@ pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, Fact
                     items.push(item(
                         t,
                         *usage,
-                        format!("{} ({} pemakaian)", t.name, usage.round_dp(2)),
+                        format!("{} ({} pemakaian)", t.name, two_places(*usage)),
                     )?);
                 }
             }
@@ -163,6 +163,11 @@ pub fn totals(items: &[Item]) -> Result<Totals, FactoryError> {
         .checked_add(t.ppn)
         .ok_or(FactoryError::Overflow(0))?;
     Ok(t)
+}
+
+/// A quantity to two decimals, half up: what an item shows and what it bills.
+fn two_places(q: Decimal) -> Decimal {
+    q.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 #[cfg(test)]
@@ -219,6 +224,88 @@ mod tests {
             ],
         );
         assert!(items.unwrap().is_empty());
+    }
+
+    #[test]
+    fn tariff_kinds_read_back_from_their_stored_names() {
+        // The names stored in `tariffs.kind` (and checked by its constraint).
+        let names = TariffKind::ALL.map(TariffKind::as_str);
+        assert_eq!(names, ["FIXED", "PER_AREA", "METERED", "ONE_OFF"]);
+        for kind in TariffKind::ALL {
+            assert_eq!(TariffKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(TariffKind::parse("fixed"), None);
+        assert_eq!(TariffKind::parse(""), None);
+    }
+
+    #[test]
+    fn each_kind_bills_its_own_quantity_and_description() {
+        let mut unit = UnitFacts {
+            unit_type: "HOUSE".into(),
+            area_m2: Decimal::new(3650, 2),
+            ..Default::default()
+        };
+        unit.usage.insert(3, Decimal::new(12_345, 3)); // 12.345 m³ -> 12.35 (half up)
+        unit.one_offs.insert(4, 3);
+        let mut house_only = tariff(5, TariffKind::Fixed, 7_000, 0);
+        house_only.unit_type = Some("HOUSE".into());
+        let items = items_for(
+            &unit,
+            &[
+                tariff(1, TariffKind::Fixed, 150_000, 0),
+                tariff(2, TariffKind::PerArea, 2_000, 1100),
+                tariff(3, TariffKind::Metered, 4_500, 0),
+                tariff(4, TariffKind::OneOff, 25_000, 0),
+                house_only,
+            ],
+        )
+        .unwrap();
+        let got: Vec<(i64, &str, Decimal, i64, i64)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.tariff_id,
+                    i.description.as_str(),
+                    i.quantity,
+                    i.amount,
+                    i.ppn,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "T1", Decimal::ONE, 150_000, 0),
+                // 36.50 × 2 000 = 73 000; PPN 11% = 8 030
+                (2, "T2 (36.50 m²)", Decimal::new(3650, 2), 73_000, 8_030),
+                // 12.35 × 4 500 = 55 575
+                (3, "T3 (12.35 pemakaian)", Decimal::new(1235, 2), 55_575, 0),
+                (4, "T4", Decimal::from(3), 75_000, 0),
+                (5, "T5", Decimal::ONE, 7_000, 0),
+            ]
+        );
+        assert_eq!(
+            totals(&items).unwrap(),
+            Totals {
+                subtotal: 360_575,
+                ppn: 8_030,
+                total: 368_605
+            }
+        );
+    }
+
+    #[test]
+    fn amounts_beyond_64_bits_are_an_error_not_a_wrap() {
+        let unit = UnitFacts {
+            unit_type: "HOUSE".into(),
+            area_m2: Decimal::new(200, 2),
+            ..Default::default()
+        };
+        let huge = tariff(9, TariffKind::PerArea, i64::MAX, 0);
+        assert_eq!(items_for(&unit, &[huge]), Err(FactoryError::Overflow(9)));
+        let big = items_for(&unit, &[tariff(8, TariffKind::Fixed, i64::MAX - 1, 0)]).unwrap();
+        let twice = [big[0].clone(), big[0].clone()];
+        assert_eq!(totals(&twice), Err(FactoryError::Overflow(8)));
     }
 
     fn arb_tariff() -> impl Strategy<Value = Tariff> {

@@ -358,6 +358,128 @@ mod tests {
         assert!(parse_order_id("1111").is_none());
     }
 
+    fn notification(order_id: &str, gross_amount: &str, signature_key: String) -> Notification {
+        Notification {
+            order_id: order_id.into(),
+            status_code: "200".into(),
+            gross_amount: gross_amount.into(),
+            signature_key,
+            transaction_status: "settlement".into(),
+            fraud_status: None,
+            transaction_id: None,
+            payment_type: None,
+        }
+    }
+
+    #[test]
+    fn only_the_exact_signature_is_valid() {
+        let key = "SB-Mid-server-key";
+        let good = signature("alpha.1.abc", "200", "150000.00", key);
+        assert!(signature_valid(
+            &notification("alpha.1.abc", "150000.00", good.clone()),
+            key
+        ));
+        assert!(
+            signature_valid(
+                &notification("alpha.1.abc", "150000.00", good.to_ascii_uppercase()),
+                key
+            ),
+            "hex case does not matter"
+        );
+        // One hex digit changed, anywhere: same length, different bytes.
+        for at in [0, 64, good.len() - 1] {
+            let mut forged = good.clone().into_bytes();
+            forged[at] = if forged[at] == b'0' { b'1' } else { b'0' };
+            let forged = String::from_utf8(forged).unwrap();
+            assert!(!signature_valid(
+                &notification("alpha.1.abc", "150000.00", forged),
+                key
+            ));
+        }
+        // Two hex digits swapped: the differences would cancel out in an XOR fold.
+        let mut swapped = good.clone().into_bytes();
+        let other = (1..swapped.len())
+            .find(|&i| swapped[i] != swapped[0])
+            .unwrap();
+        swapped.swap(0, other);
+        let swapped = String::from_utf8(swapped).unwrap();
+        assert!(!signature_valid(
+            &notification("alpha.1.abc", "150000.00", swapped),
+            key
+        ));
+        assert!(!signature_valid(
+            &notification(
+                "alpha.1.abc",
+                "150000.00",
+                good[..good.len() - 2].to_owned()
+            ),
+            key
+        ));
+        assert!(!signature_valid(
+            &notification("alpha.1.abc", "150000.00", String::new()),
+            key
+        ));
+        assert!(!signature_valid(
+            &notification("alpha.1.abc", "150001.00", good.clone()),
+            key
+        ));
+        assert!(!signature_valid(
+            &notification("alpha.1.abc", "150000.00", good),
+            "another-key"
+        ));
+    }
+
+    #[test]
+    fn order_ids_have_exactly_three_parts() {
+        assert!(parse_order_id("alpha.7.nonce").is_some());
+        assert_eq!(parse_order_id("alpha.7.nonce").unwrap().1, 7);
+        assert!(parse_order_id("alpha.7").is_none(), "no nonce");
+        assert!(parse_order_id("alpha.7.nonce.more").is_none());
+        assert!(parse_order_id("Not A Slug.7.nonce").is_none());
+        assert!(parse_order_id("").is_none());
+    }
+
+    #[test]
+    fn every_midtrans_status_has_its_state() {
+        use OrderState::*;
+        for (status, fraud, state) in [
+            ("capture", Some("accept"), Some(Paid)),
+            ("capture", None, Some(Paid)),
+            ("capture", Some("challenge"), Some(Pending)),
+            ("capture", Some("deny"), Some(Failed)),
+            ("settlement", None, Some(Paid)),
+            ("settlement", Some("challenge"), Some(Paid)),
+            ("pending", None, Some(Pending)),
+            ("authorize", None, Some(Pending)),
+            ("deny", None, Some(Failed)),
+            ("cancel", None, Some(Failed)),
+            ("expire", None, Some(Failed)),
+            ("failure", None, Some(Failed)),
+            ("refund", None, Some(Refunded)),
+            ("partial_refund", None, Some(Refunded)),
+            ("chargeback", None, None),
+            ("", None, None),
+        ] {
+            assert_eq!(OrderState::of(status, fraud), state, "{status} {fraud:?}");
+        }
+        assert_eq!(
+            [Pending, Paid, Failed, Refunded].map(OrderState::as_str),
+            ["PENDING", "PAID", "FAILED", "REFUNDED"],
+            "the names midtrans_orders.status holds"
+        );
+    }
+
+    #[test]
+    fn amounts_are_whole_rupiah() {
+        assert_eq!(parse_amount("100000"), Some(100_000));
+        assert_eq!(parse_amount("100000.0"), Some(100_000));
+        assert_eq!(parse_amount("1.00"), Some(1));
+        assert_eq!(parse_amount("100000.05"), None);
+        assert_eq!(parse_amount("100000.50"), None);
+        assert_eq!(parse_amount("abc"), None);
+        assert_eq!(parse_amount(""), None);
+    }
+
     #[test]
     fn statuses_map_as_documented() {
         assert_eq!(OrderState::of("settlement", None), Some(OrderState::Paid));

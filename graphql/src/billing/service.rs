@@ -681,3 +681,33 @@ pub async fn refund_order_payment(
         unit_id: locked.unit_id,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::status_after;
+
+    #[test]
+    fn a_bill_is_paid_exactly_when_nothing_is_owed() {
+        for (current, paid, total, after) in [
+            ("UNPAID", 0, 100, "UNPAID"),
+            ("UNPAID", 1, 100, "PARTIALLY_PAID"),
+            ("UNPAID", 99, 100, "PARTIALLY_PAID"),
+            ("UNPAID", 100, 100, "PAID"),
+            ("PARTIALLY_PAID", 0, 100, "UNPAID"),
+            ("PARTIALLY_PAID", 100, 100, "PAID"),
+            ("PAID", 40, 100, "PARTIALLY_PAID"),
+            // OVERDUE stays so until it is paid in full; a late fee keeps it owed.
+            ("OVERDUE", 0, 100, "OVERDUE"),
+            ("OVERDUE", 99, 100, "OVERDUE"),
+            ("OVERDUE", 100, 100, "PAID"),
+            ("VOID", 0, 100, "VOID"),
+            ("VOID", 100, 100, "VOID"),
+        ] {
+            assert_eq!(
+                status_after(current, paid, total),
+                after,
+                "{current} with {paid} of {total} paid"
+            );
+        }
+    }
+}
