@@ -3,7 +3,6 @@
 
 use serde_json::{Value, json};
 
-use crate::app::TestApp;
 use crate::billing::{PERIOD, billing_app, bills_of};
 use crate::live::{Ws, resident_tokens};
 
