@@ -279,6 +279,23 @@ impl TestApp {
         self.metric("klustera_sql_statements_total").await
     }
 
+    /// The `search_path` the operations' pool hands its next connection out with (on a
+    /// one-connection pool: the connection the previous operation used).
+    pub async fn pooled_search_path(&self) -> String {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let tx = self.state.tx_pool.begin().await.unwrap();
+        let row = tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SHOW search_path",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        tx.rollback().await.unwrap();
+        row.try_get_by_index(0).unwrap()
+    }
+
     /// A counter from `/metrics`, by its full name.
     pub async fn metric(&self, name: &str) -> u64 {
         let text = self

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
 use crate::app::{TestApp, code};
@@ -51,18 +50,7 @@ async fn assert_nothing_left_behind(app: &TestApp, beta: &str) {
     );
 
     // The pool's one connection, as the next operation finds it.
-    let tx = app.state.tx_pool.begin().await.unwrap();
-    let row = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SHOW search_path",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let search_path: String = row.try_get_by_index(0).unwrap();
-    tx.rollback().await.unwrap();
-    assert_eq!(search_path, "\"$user\", public");
+    assert_eq!(app.pooled_search_path().await, "\"$user\", public");
 
     for sql in [
         "SELECT name FROM blocks WHERE name = 'Dropped'",

@@ -39,6 +39,21 @@ async fn bill_state(app: &TestApp, token: &str, id: &str) -> (Value, Vec<String>
     (body["data"]["bill"].clone(), rows)
 }
 
+/// Opens a Midtrans checkout of the whole bill; returns its order id.
+async fn checkout(app: &TestApp, token: &str, bill: &str, total: i64) -> String {
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(token),
+            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
+            json!({"b": bill}),
+        )
+        .await;
+    let checkout = &body["data"]["createPayment"];
+    assert_eq!(checkout["grossAmount"], total, "{body}");
+    checkout["orderId"].as_str().unwrap().to_owned()
+}
+
 /// Sends `first`, waits until it waits on a lock, sends `second`, waits until both wait,
 /// then releases `held`; returns both answers.
 async fn overlapped<A, B>(
@@ -130,19 +145,7 @@ async fn two_cash_payments_at_once_add_up_and_never_overpay() {
 #[tokio::test]
 async fn a_settlement_racing_a_cash_payment_applies_only_what_is_still_owed() {
     let (app, (fake, _sink), token, id, total) = alpha_bill().await;
-    let checkout = app
-        .gql(
-            Some("alpha"),
-            Some(&token),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
-            json!({"b": id}),
-        )
-        .await;
-    let order = checkout["data"]["createPayment"]["orderId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{checkout}"))
-        .to_owned();
-    assert_eq!(checkout["data"]["createPayment"]["grossAmount"], total);
+    let order = checkout(&app, &token, &id, total).await;
 
     // The cash payment takes the bill first; the settlement of the whole bill arrives
     // while it is still open.
@@ -179,18 +182,7 @@ async fn a_settlement_racing_a_cash_payment_applies_only_what_is_still_owed() {
 #[tokio::test]
 async fn duplicate_settlements_of_one_order_at_once_apply_once() {
     let (app, (fake, _sink), token, id, total) = alpha_bill().await;
-    let checkout = app
-        .gql(
-            Some("alpha"),
-            Some(&token),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId } }",
-            json!({"b": id}),
-        )
-        .await;
-    let order = checkout["data"]["createPayment"]["orderId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{checkout}"))
-        .to_owned();
+    let order = checkout(&app, &token, &id, total).await;
     let settle = || {
         app.client()
             .post(app.url("/webhooks/midtrans"))

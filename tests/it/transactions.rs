@@ -1,6 +1,5 @@
 //! One transaction per operation: all of it lands, or none of it.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::json;
 
 use crate::app::{TestApp, code};
@@ -51,18 +50,7 @@ async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() 
     );
 
     // The operations' pool holds one connection: the one the failed operation used.
-    let tx = app.state.tx_pool.begin().await.unwrap();
-    let row = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SHOW search_path",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let search_path: String = row.try_get_by_index(0).unwrap();
-    tx.rollback().await.unwrap();
-    assert_eq!(search_path, "\"$user\", public");
+    assert_eq!(app.pooled_search_path().await, "\"$user\", public");
 }
 
 #[tokio::test]
