@@ -39,6 +39,7 @@ unset RUST_LOG # the gateway's default log filter, as shipped
 if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
     export DATABASE_URL="$BENCH_DATABASE_URL"
 else
+    hold_private_cluster
     export DATABASE_URL="postgres://postgres@127.0.0.1:$(tr -d '[:space:]' <"$OUT/data/pg/port")/klustera"
 fi
 BASE="http://127.0.0.1:$PORT"
@@ -50,7 +51,7 @@ KLUSTERA_BIND="127.0.0.1:$PORT" JWT_SECRET="bench-secret-0123456789abcdefghijklm
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$PROFILE.%p" \
     "$BIN" serve >"$OUT/instructions-server.log" 2>&1 &
 VG=$!
-trap 'kill "$VG" 2>/dev/null || true' EXIT
+trap 'kill "$VG" 2>/dev/null || true; release_private_cluster' EXIT
 wait_healthy "$VG" "$OUT/instructions-server.log" 90
 TOKEN="$(login "manager@$SLUG.test" demo-pass-2024)"
 

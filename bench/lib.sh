@@ -91,3 +91,23 @@ else:
     sys.exit(f"unknown shape {shape}")
 ' "$1" "$2"
 }
+
+# The private PostgreSQL (no DATABASE_URL) stops when the last klustera process using it
+# exits, and a bench drives it with psql and pgbench between klustera commands: so the
+# bench counts as one of its users while it runs (the same shared flock(2) the gateway
+# takes on <data dir>/pg/users.lock), and at exit a last klustera command, as its last
+# user, stops it. Needs BIN and KLUSTERA_DATA_DIR.
+hold_private_cluster() {
+    mkdir -p "$KLUSTERA_DATA_DIR/pg"
+    exec {CLUSTER_LOCK}>>"$KLUSTERA_DATA_DIR/pg/users.lock"
+    flock -s "$CLUSTER_LOCK"
+    # Started (or reused) by a command; it stays up while the bench holds its lock.
+    env -u DATABASE_URL "$BIN" tenant list >/dev/null || die "the private PostgreSQL did not start"
+}
+
+release_private_cluster() {
+    [[ -n "${CLUSTER_LOCK:-}" ]] || return 0
+    exec {CLUSTER_LOCK}>&-
+    CLUSTER_LOCK=""
+    env -u DATABASE_URL "$BIN" tenant list >/dev/null 2>&1 || true
+}

@@ -59,6 +59,7 @@ if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
 else
     unset DATABASE_URL
     log "database: private embedded PostgreSQL under $KLUSTERA_DATA_DIR"
+    hold_private_cluster
 fi
 log "seeding tenant '$SLUG' (2000 units, 5000 residents)"
 timeout 300 "$BIN" demo --slug "$SLUG" --units 2000 --residents 5000 --reset >"$OUT/demo.log" 2>&1 \
@@ -97,6 +98,7 @@ cleanup() {
         for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$SERVER_PID" 2>/dev/null || true
     fi
+    release_private_cluster
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -179,7 +181,7 @@ BLOCK_IDS="$(psql_q "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT D
 BILL_IDS="$(psql_q "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n FROM \"$SCHEMA\".bills WHERE unit_id = ANY('{$UNIT_IDS}'::bigint[])) s WHERE n <= 3")"
 [[ -n "$UNIT_IDS" && -n "$RESIDENT_IDS" && -n "$BLOCK_IDS" && -n "$BILL_IDS" ]] || die "could not compute ids for the pgbench scripts"
 
-BIND_SQL="SELECT display_name, status, time_zone, set_config('search_path', quote_ident(schema_name), true), set_config('statement_timeout', '10s', true) FROM control.tenants WHERE slug = '$SLUG';"
+BIND_SQL="SELECT display_name, status, time_zone, schema_version, set_config('search_path', quote_ident(schema_name), true), set_config('statement_timeout', '10s', true) FROM control.tenants WHERE slug = '$SLUG';"
 UNITS_SQL="SELECT id, block_id, number, area_m2, unit_type, archived_at, created_at FROM units WHERE archived_at IS NULL ORDER BY id ASC LIMIT 51;"
 {
     echo "BEGIN;"; echo "$BIND_SQL"; echo "$UNITS_SQL"; echo "COMMIT;"
