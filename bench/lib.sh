@@ -102,7 +102,8 @@ hold_private_cluster() {
     exec {CLUSTER_LOCK}>>"$KLUSTERA_DATA_DIR/pg/users.lock"
     flock -s "$CLUSTER_LOCK"
     # Started (or reused) by a command; it stays up while the bench holds its lock.
-    env -u DATABASE_URL "$BIN" tenant list >/dev/null || die "the private PostgreSQL did not start"
+    # Not passed on: a cluster started by this command must not hold the bench's lock.
+    env -u DATABASE_URL "$BIN" tenant list {CLUSTER_LOCK}>&- >/dev/null || die "the private PostgreSQL did not start"
 }
 
 release_private_cluster() {
