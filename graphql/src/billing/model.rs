@@ -50,7 +50,9 @@ impl BillStatus {
     }
 }
 
+/// How a tariff charges: a fixed amount, per m², per metered unit, or per one-off charge.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "TariffKind")]
 pub enum TariffKindGql {
     Fixed,
     PerArea,
