@@ -197,17 +197,13 @@ impl RequestContext {
         if principal.role != Role::Resident {
             return Ok(None);
         }
-        // Fail closed: a resident token without a resident record sees nothing.
-        let Some(resident_id) = principal.resident_id else {
-            return Ok(Some(Arc::default()));
-        };
         let tx = self.tenant()?.tx();
         let set = self
             .visible_units
             .get_or_try_init(|| async {
-                crate::property::service::household_unit_ids(tx.as_ref(), resident_id)
+                crate::property::service::visible_units_of(tx.as_ref(), principal)
                     .await
-                    .map(Arc::new)
+                    .map(|units| Arc::new(units.unwrap_or_default()))
             })
             .await?;
         Ok(Some(set.clone()))

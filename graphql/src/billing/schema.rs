@@ -1,7 +1,6 @@
 //! Billing fields. Thin: guard, one service call, map.
 
 use async_graphql::connection::Connection;
-use std::collections::HashSet;
 use std::future::ready;
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, Subscription};
@@ -19,7 +18,6 @@ use super::model::{
 };
 use super::service::{self, NewPayment, NewTariff, Settings};
 use super::{export, midtrans, prefetch};
-use crate::Role;
 use crate::batch::Row;
 use crate::context::ContextExt;
 use crate::error::{ApiError, ApiResult};
@@ -30,7 +28,7 @@ use crate::jobs::{self, Job};
 use crate::live::{Burst, Live, changes_only};
 use crate::pagination::Page;
 use crate::property::model::id_of;
-use crate::property::service::household_unit_ids;
+use crate::property::service::visible_units_of;
 use crate::types::{Period, Rupiah};
 
 #[derive(InputObject, Default)]
@@ -447,14 +445,10 @@ impl BillingSubscription {
             .one(&tx)
             .await
             .map_err(ApiError::from)?;
-        let household = match (principal.role, principal.resident_id) {
-            (Role::Resident, Some(resident)) => Some(household_unit_ids(&tx, resident).await?),
-            (Role::Resident, None) => Some(HashSet::new()),
-            _ => None,
-        };
+        let visible = visible_units_of(&tx, principal).await?;
         tx.commit().await.map_err(ApiError::from)?;
         let current = bill
-            .filter(|b| household.is_none_or(|units| units.contains(&b.unit_id)))
+            .filter(|b| visible.is_none_or(|units| units.contains(&b.unit_id)))
             .ok_or(ApiError::NotFound("bill"))?;
         let rereads = bursts
             .filter(move |burst| ready(touches_bills(burst, |changed| changed == id)))

@@ -14,6 +14,7 @@ use sea_orm::{
 
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
+use crate::context::{Principal, Role};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, like_pattern};
 use crate::rows;
@@ -45,6 +46,21 @@ pub async fn household_unit_ids(
         .iter()
         .map(|row| row.try_get_by_index::<i64>(0))
         .collect::<Result<_, _>>()?)
+}
+
+/// Units `principal` may see: `None` for staff, who see all; a resident's household
+/// otherwise (fail closed: a resident token without a resident record sees nothing).
+pub async fn visible_units_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+) -> ApiResult<Option<HashSet<i64>>> {
+    if principal.role != Role::Resident {
+        return Ok(None);
+    }
+    match principal.resident_id {
+        Some(resident_id) => household_unit_ids(db, resident_id).await.map(Some),
+        None => Ok(Some(HashSet::new())),
+    }
 }
 
 // ---- blocks -------------------------------------------------------------------------
