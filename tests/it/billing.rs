@@ -63,6 +63,26 @@ pub async fn bills_of(app: &TestApp, tenant: &str, token: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A Snap checkout of what `alpha`'s `bill` owes: `(order id, gross amount)`.
+pub async fn checkout(app: &TestApp, token: &str, bill: &str) -> (String, i64) {
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(token),
+            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
+            json!({"b": bill}),
+        )
+        .await;
+    let c = &body["data"]["createPayment"];
+    (
+        c["orderId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned(),
+        c["grossAmount"].as_i64().unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn monthly_bills_are_generated_once_per_unit_with_exact_totals() {
     let app = TestApp::spawn().await;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::billing::{PERIOD, billing_app, bills_of};
+use crate::billing::{PERIOD, billing_app, bills_of, checkout};
 use crate::live::{Ws, resident_tokens};
 
 const BILL: &str =
@@ -75,21 +75,11 @@ async fn a_bill_turns_paid_live_after_a_settlement_and_after_cash() {
     );
 
     // Through the fake Midtrans: checkout, then its signed settlement.
-    let checkout = app
-        .gql(
-            Some("alpha"),
-            Some(&manager),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId } }",
-            json!({"b": a}),
-        )
-        .await;
-    let order = checkout["data"]["createPayment"]["orderId"]
-        .as_str()
-        .unwrap();
+    let (order, _) = checkout(&app, &manager, a).await;
     let settled = app
         .client()
         .post(app.url("/webhooks/midtrans"))
-        .json(&fake.notification(order, &format!("{total_a}.00"), "settlement"))
+        .json(&fake.notification(&order, &format!("{total_a}.00"), "settlement"))
         .send()
         .await
         .unwrap();

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use klustera::dev::fake_midtrans::FakeMidtrans;
 
 use crate::app::{TestApp, code};
-use crate::billing::{PERIOD, billing_app, bills_of};
+use crate::billing::{PERIOD, billing_app, bills_of, checkout};
 use crate::smtp_sink::SmtpSink;
 
 const PAY: &str = "mutation($b: ID!, $a: Rupiah!) { recordPayment(input: {billId: $b, amount: $a, method: CASH}) { amount method } }";
@@ -37,21 +37,6 @@ async fn bill_state(app: &TestApp, token: &str, id: &str) -> (Value, Vec<String>
         )
         .await;
     (body["data"]["bill"].clone(), rows)
-}
-
-/// Opens a Midtrans checkout of the whole bill; returns its order id.
-async fn checkout(app: &TestApp, token: &str, bill: &str, total: i64) -> String {
-    let body = app
-        .gql(
-            Some("alpha"),
-            Some(token),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
-            json!({"b": bill}),
-        )
-        .await;
-    let checkout = &body["data"]["createPayment"];
-    assert_eq!(checkout["grossAmount"], total, "{body}");
-    checkout["orderId"].as_str().unwrap().to_owned()
 }
 
 /// Sends `first`, waits until it waits on a lock, sends `second`, waits until both wait,
@@ -145,7 +130,8 @@ async fn two_cash_payments_at_once_add_up_and_never_overpay() {
 #[tokio::test]
 async fn a_settlement_racing_a_cash_payment_applies_only_what_is_still_owed() {
     let (app, (fake, _sink), token, id, total) = alpha_bill().await;
-    let order = checkout(&app, &token, &id, total).await;
+    let (order, gross) = checkout(&app, &token, &id).await;
+    assert_eq!(gross, total, "a checkout of the whole bill");
 
     // The cash payment takes the bill first; the settlement of the whole bill arrives
     // while it is still open.
@@ -182,7 +168,8 @@ async fn a_settlement_racing_a_cash_payment_applies_only_what_is_still_owed() {
 #[tokio::test]
 async fn duplicate_settlements_of_one_order_at_once_apply_once() {
     let (app, (fake, _sink), token, id, total) = alpha_bill().await;
-    let order = checkout(&app, &token, &id, total).await;
+    let (order, gross) = checkout(&app, &token, &id).await;
+    assert_eq!(gross, total, "a checkout of the whole bill");
     let settle = || {
         app.client()
             .post(app.url("/webhooks/midtrans"))

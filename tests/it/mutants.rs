@@ -9,29 +9,17 @@ use klustera::dev::fake_midtrans::{FakeMidtrans, notification};
 use klustera_graphql::jobs;
 
 use crate::app::TestApp;
-
-const SERVER_KEY: &str = "SB-Mid-server-mutants-key";
-const PERIOD: &str = "2026-10";
+use crate::billing::{PERIOD, SERVER_KEY, billing_app, checkout};
+use crate::smtp_sink::SmtpSink;
 
 /// An app wired to a fake Midtrans, with tenant `alpha` (3 units), its manager's token
 /// and this period's bills.
-async fn billed_app() -> (TestApp, FakeMidtrans, String) {
-    // The fake needs the app's address and the app the fake's: reserve the fake's port first.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let fake_addr = probe.local_addr().unwrap();
-    drop(probe);
-    let app = TestApp::spawn_with(|c| {
-        c.midtrans_server_key = Some(SERVER_KEY.into());
-        c.midtrans_base_url = format!("http://{fake_addr}");
-    })
-    .await;
-    let fake = FakeMidtrans::start(fake_addr, SERVER_KEY, &app.url("/webhooks/midtrans"))
-        .await
-        .unwrap();
+async fn billed_app() -> (TestApp, FakeMidtrans, SmtpSink, String) {
+    let (app, fake, sink) = billing_app().await;
     app.tenant("alpha", 3, 3).await;
     let token = app.manager_token("alpha").await;
     app.generate_bills("alpha", &token, PERIOD).await;
-    (app, fake, token)
+    (app, fake, sink, token)
 }
 
 /// `(id, total)` of every bill of the period, by unit.
@@ -62,26 +50,6 @@ async fn bills(app: &TestApp, token: &str) -> Vec<(String, i64)> {
         .into_iter()
         .map(|(_, id, total)| (id, total))
         .collect()
-}
-
-/// A Snap checkout of what the bill owes: `(order id, gross amount)`.
-async fn checkout(app: &TestApp, token: &str, bill: &str) -> (String, i64) {
-    let body = app
-        .gql(
-            Some("alpha"),
-            Some(token),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
-            json!({"b": bill}),
-        )
-        .await;
-    let c = &body["data"]["createPayment"];
-    (
-        c["orderId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"))
-            .to_owned(),
-        c["grossAmount"].as_i64().unwrap(),
-    )
 }
 
 /// Posts a signed notification of `order` for `gross` rupiah; returns the HTTP status.
@@ -145,7 +113,7 @@ fn payments(bill: &Value) -> Vec<(String, i64, bool)> {
 /// (Mutant: `owed = (total + paid).min(gross)` in `apply_notification`.)
 #[tokio::test]
 async fn midtrans_settlement_after_a_cash_payment_applies_only_the_rest() {
-    let (app, _fake, token) = billed_app().await;
+    let (app, _fake, _sink, token) = billed_app().await;
     let (id, total) = bills(&app, &token).await.remove(0);
     let (order, gross) = checkout(&app, &token, &id).await;
     assert_eq!(gross, total);
@@ -171,7 +139,7 @@ async fn midtrans_settlement_after_a_cash_payment_applies_only_the_rest() {
 /// `apply_notification`.)
 #[tokio::test]
 async fn midtrans_settlement_for_a_bill_paid_or_voided_meanwhile_moves_no_money() {
-    let (app, _fake, token) = billed_app().await;
+    let (app, _fake, _sink, token) = billed_app().await;
     let all = bills(&app, &token).await;
     let ((paid_id, paid_total), (void_id, _)) = (all[0].clone(), all[1].clone());
     let paid_order = checkout(&app, &token, &paid_id).await;
@@ -217,7 +185,7 @@ async fn midtrans_settlement_for_a_bill_paid_or_voided_meanwhile_moves_no_money(
 /// `refund_order_payment`: `paid + amount`, `paid / amount`, `status != "PAID"`.)
 #[tokio::test]
 async fn payments_a_refund_makes_the_bill_owe_again_in_its_own_state() {
-    let (app, _fake, token) = billed_app().await;
+    let (app, _fake, _sink, token) = billed_app().await;
     let all = bills(&app, &token).await;
     let ((paid_id, paid_total), (late_id, late_total)) = (all[0].clone(), all[1].clone());
 

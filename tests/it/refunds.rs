@@ -41,23 +41,12 @@ async fn checkout<'a>(
     token: &str,
     bill: &str,
 ) -> Checkout<'a> {
-    let body = app
-        .gql(
-            Some("alpha"),
-            Some(token),
-            "mutation($b: ID!) { createPayment(billId: $b) { orderId grossAmount } }",
-            json!({"b": bill}),
-        )
-        .await;
-    let c = &body["data"]["createPayment"];
+    let (order, gross) = crate::billing::checkout(app, token, bill).await;
     Checkout {
         app,
         fake,
-        order: c["orderId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"))
-            .into(),
-        gross: c["grossAmount"].as_i64().unwrap(),
+        order,
+        gross,
     }
 }
 

@@ -5,14 +5,13 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use klustera::dev::fake_midtrans::{FakeMidtrans, notification};
+use klustera::dev::fake_midtrans::notification;
 use klustera::tenancy::provision;
 use klustera_graphql::types::TenantSlug;
 
 use crate::app::TestApp;
+use crate::billing::{SERVER_KEY, billing_app};
 use crate::live::{TALLY, TRANSPORT, Ws, create_poll};
-
-const SERVER_KEY: &str = "SB-Mid-server-test-key";
 
 /// Suspends or resumes `slug` the way `klustera tenant suspend|resume` does: from a
 /// database connection of no gateway.
@@ -81,18 +80,7 @@ async fn a_suspended_tenant_is_refused_and_its_open_connections_close_on_every_i
 
 #[tokio::test]
 async fn midtrans_notifications_of_a_suspended_tenant_are_refused_until_it_is_resumed() {
-    // The fake needs the app's address and the app the fake's: reserve the fake's port.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let fake_addr = probe.local_addr().unwrap();
-    drop(probe);
-    let app = TestApp::spawn_with(|c| {
-        c.midtrans_server_key = Some(SERVER_KEY.into());
-        c.midtrans_base_url = format!("http://{fake_addr}");
-    })
-    .await;
-    let _fake = FakeMidtrans::start(fake_addr, SERVER_KEY, &app.url("/webhooks/midtrans"))
-        .await
-        .unwrap();
+    let (app, _fake, _sink) = billing_app().await;
     app.tenant("alpha", 2, 2).await;
     let token = app.manager_token("alpha").await;
     let job = app.generate_bills("alpha", &token, "2026-10").await;
