@@ -7,15 +7,14 @@ use anyhow::Context;
 use axum::Router;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-use klustera_graphql::auth::TokenKeys;
-use klustera_graphql::billing::midtrans::SnapClient;
-use klustera_graphql::billing::notify::Channel;
-use klustera_graphql::live::TenantDb;
-use klustera_graphql::tx::{IDLE_CHECK, TxPool};
-use klustera_graphql::{AppSchema, ControlPlane, Services};
+use klustera_graphql::common::tx::{IDLE_CHECK, TxPool};
+use klustera_graphql::domains::auth::TokenKeys;
+use klustera_graphql::domains::billing::midtrans::SnapClient;
+use klustera_graphql::domains::billing::notify::Channel;
+use klustera_graphql::{ControlPlane, Services};
 
 use crate::config::Config;
-use crate::http::documents::Documents;
+use crate::http::state::AppState;
 use crate::jobs::{self, JobEnv};
 use crate::notify::{LogChannel, SmtpChannel};
 use crate::pubsub::PubSub;
@@ -23,32 +22,6 @@ use crate::telemetry::Metrics;
 use crate::tenancy::bind::LiveDb;
 use crate::tenancy::provision;
 use crate::tenancy::suspension::Suspensions;
-
-/// Everything a request handler needs; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    /// Queries (and, later, subscriptions): no per-field hooks.
-    pub schema: AppSchema,
-    /// Mutations: the same types, with the audit extension.
-    pub mutation_schema: AppSchema,
-    /// Pool for API operations (one connection, one transaction per running operation).
-    pub tx_pool: TxPool,
-    /// Pool for the rest of the tenant-side work: jobs, subscriptions, provisioning.
-    pub db: DatabaseConnection,
-    pub keys: TokenKeys,
-    pub config: Arc<Config>,
-    pub metrics: Arc<Metrics>,
-    /// Domain events: published after commits, read by subscriptions.
-    pub events: Arc<PubSub>,
-    /// Short tenant-bound transactions for subscriptions.
-    pub live_db: Arc<dyn TenantDb>,
-    /// Tenants suspended while connections of theirs are open (from every process).
-    pub suspensions: Arc<Suspensions>,
-    /// Notification channel for the job workers.
-    pub channel: Arc<dyn Channel>,
-    /// Parsed documents, shared by HTTP and WebSocket operations.
-    pub documents: Arc<Documents>,
-}
 
 /// How long an operation waits for a database connection before it fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -97,7 +70,7 @@ pub async fn connect(
     Ok(db)
 }
 
-/// The operations' own pool (see `klustera_graphql::tx`), its statements counted in
+/// The operations' own pool (see `klustera_graphql::common::tx`), its statements counted in
 /// `metrics` like the SeaORM pools'.
 fn operation_pool(url: &str, size: u32, metrics: &Arc<Metrics>) -> anyhow::Result<TxPool> {
     TxPool::new(url, size as usize, ACQUIRE_TIMEOUT, metrics.clone())

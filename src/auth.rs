@@ -1,10 +1,10 @@
 //! Bearer tokens off HTTP headers. Verification itself lives with the token rules in
-//! `klustera_graphql::auth::tokens`.
+//! `klustera_graphql::domains::auth::tokens`.
 
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 
-use klustera_graphql::auth::TokenKeys;
+use klustera_graphql::domains::auth::TokenKeys;
 use klustera_graphql::{ApiError, Principal};
 
 /// The caller named by `Authorization: Bearer <jwt>`; `Ok(None)` when there is no header.

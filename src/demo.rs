@@ -7,8 +7,8 @@
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use klustera_graphql::Role;
-use klustera_graphql::auth::accounts::{self, NewAccount};
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::domains::auth::accounts::{self, NewAccount};
 use klustera_migration::tenant::Migrator as TenantMigrator;
 
 use crate::tenancy::bind::begin_bound;

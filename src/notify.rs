@@ -3,7 +3,7 @@
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use klustera_graphql::billing::notify::Channel;
+use klustera_graphql::domains::billing::notify::Channel;
 
 /// Writes notifications to the log: the default, so nothing is sent by accident.
 pub struct LogChannel;

@@ -1,77 +1,59 @@
 //! The GraphQL API: schema, resolvers, dataloaders and the domain services under them.
 //!
-//! # Layout
-//! - [`context`]: per-request state (caller, tenant scope with its transaction).
-//! - [`error`]: [`ApiError`], the one error type, mapped once to `extensions.code`.
-//! - [`types`]: parsing newtypes (`Phone`, `TenantSlug`).
-//! - [`auth`], [`property`], [`billing`], [`polls`], [`announcements`], [`complaints`]: one
-//!   folder per domain: `service` (rules + SQL), `schema` (thin resolvers), `model`
-//!   (GraphQL objects), `loaders` (batching).
-//! - [`audit`]: the audit extension of the mutation schema; [`limits`]: document checks.
-//! - [`events`]: domain events; [`live`]: what subscriptions get instead of a transaction.
+//! # Layout: two layers
+//! - [`common`]: the shared machinery, knowing no domain: the request's context and its
+//!   tenant transaction, [`ApiError`] (mapped once to `extensions.code`), ids and parsing
+//!   newtypes, batching and loading, live events, jobs, limits, the audit extension.
+//! - [`domains`]: one folder per domain (`auth`, `property`, `billing`, `polls`,
+//!   `announcements`, `complaints`), each on the same template: `model` (GraphQL objects),
+//!   `service` (access rules + SQL), `schema` (thin resolvers), `loaders` (batching).
+//!   Domains depend on `common`, never the other way round.
 //!
 //! This crate knows nothing about HTTP: the server builds a [`RequestContext`], hands it
 //! to [`attach_request_data`], executes, and commits or rolls back the tenant transaction.
-//! Subscriptions get a [`live::Live`] as well.
+//! Subscriptions get a [`common::live::Live`] as well.
 
-pub mod announcements;
-pub mod audit;
-pub mod auth;
-pub mod batch;
-pub mod billing;
-pub mod complaints;
-pub mod context;
-pub mod error;
-pub mod events;
-pub mod guard;
-pub mod inline;
-pub mod jobs;
-pub mod limits;
-pub mod live;
-pub mod loader;
-pub mod pagination;
-pub mod polls;
-pub mod property;
-mod rows;
-pub mod tx;
-pub mod types;
+pub mod common;
+pub mod domains;
+pub mod node;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
-pub use context::{ContextExt, Principal, RequestContext, Role, TenantScope};
-pub use error::{ApiError, ApiResult, Reportable};
+pub use common::context::{ContextExt, Principal, RequestContext, Role, TenantScope};
+pub use common::error::{ApiError, ApiResult, Reportable};
 
-use loader::TenantLoader;
+use common::loader::TenantLoader;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
-    auth::schema::AuthQuery,
-    property::schema::PropertyQuery,
-    billing::schema::BillingQuery,
-    polls::schema::PollQuery,
-    announcements::schema::AnnouncementQuery,
-    complaints::schema::ComplaintQuery,
+    node::NodeQuery,
+    domains::auth::schema::AuthQuery,
+    domains::property::schema::PropertyQuery,
+    domains::billing::schema::BillingQuery,
+    domains::polls::schema::PollQuery,
+    domains::announcements::schema::AnnouncementQuery,
+    domains::complaints::schema::ComplaintQuery,
 );
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    auth::schema::AuthMutation,
-    auth::schema::AccountMutation,
-    property::schema::PropertyMutation,
-    billing::schema::BillingMutation,
-    polls::schema::PollMutation,
-    announcements::schema::AnnouncementMutation,
-    complaints::schema::ComplaintMutation,
+    domains::auth::schema::AuthMutation,
+    domains::auth::schema::AccountMutation,
+    domains::property::schema::PropertyMutation,
+    domains::billing::schema::BillingMutation,
+    domains::polls::schema::PollMutation,
+    domains::announcements::schema::AnnouncementMutation,
+    domains::complaints::schema::ComplaintMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
-    polls::schema::PollSubscription,
-    announcements::schema::AnnouncementSubscription,
-    complaints::schema::ComplaintSubscription,
-    billing::schema::BillingSubscription,
+    domains::polls::schema::PollSubscription,
+    domains::announcements::schema::AnnouncementSubscription,
+    domains::complaints::schema::ComplaintSubscription,
+    domains::billing::schema::BillingSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
@@ -116,9 +98,9 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 #[derive(Clone)]
 pub struct Services {
     pub control: ControlPlane,
-    pub keys: auth::TokenKeys,
+    pub keys: domains::auth::TokenKeys,
     /// Midtrans Snap, when a server key is configured.
-    pub snap: Option<billing::midtrans::SnapClient>,
+    pub snap: Option<domains::billing::midtrans::SnapClient>,
 }
 
 /// Builds the executable schema. No side effects: connections are made by the caller.
@@ -131,7 +113,7 @@ pub fn build_schema(services: Services, limits: &Limits, audited: bool) -> AppSc
         b = b.data(snap);
     }
     if audited {
-        b = b.extension(audit::AuditLog);
+        b = b.extension(common::audit::AuditLog);
     }
     b = b
         .limit_depth(limits.max_depth)
@@ -159,7 +141,7 @@ pub fn attach_request_data(
         let loader = DataLoader::with_cache(
             TenantLoader::new(scope.tx()),
             tokio::spawn,
-            HashMapCache::<batch::IdHasher>::new(),
+            HashMapCache::<common::batch::IdHasher>::new(),
         );
         request = request.data(loader);
     }

@@ -6,8 +6,8 @@ use anyhow::{Context, anyhow};
 use clap::Subcommand;
 use serde_json::json;
 
-use klustera_graphql::jobs::{self, kind};
-use klustera_graphql::types::{Period, TenantSlug};
+use klustera_graphql::common::jobs::{self, kind};
+use klustera_graphql::common::types::{Period, TenantSlug};
 
 use crate::config::Config;
 

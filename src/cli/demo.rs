@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 
 use crate::config::Config;
 use crate::demo::{PASSWORD, provision_demo};

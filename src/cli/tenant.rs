@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use sea_orm::{Database, DatabaseConnection};
 
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 use klustera_migration::tenant::Migrator as TenantMigrator;
 
 use crate::tenancy::provision::{self, NewTenant};

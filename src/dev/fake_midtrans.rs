@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use base64::Engine;
 use serde_json::{Value, json};
 
-use klustera_graphql::billing::midtrans::signature;
+use klustera_graphql::domains::billing::midtrans::signature;
 
 #[derive(Debug, Clone)]
 pub struct FakeOrder {

@@ -15,7 +15,7 @@ use async_graphql::ServerError;
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
 
-use klustera_graphql::limits::{self, Size};
+use klustera_graphql::common::limits::{self, Size};
 
 /// Distinct documents kept (least recently used first out).
 pub const CAPACITY: NonZeroUsize = match NonZeroUsize::new(512) {

@@ -16,16 +16,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
-use klustera_graphql::limits;
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::limits;
+use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
 
-use klustera_graphql::events::EventBus;
+use klustera_graphql::common::events::EventBus;
 
 use super::documents::Refused;
-use crate::app::AppState;
+use super::state::AppState;
 use crate::tenancy::{bind, resolve};
 
 const APPLICATION_JSON: &str = "application/json";

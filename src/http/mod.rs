@@ -4,12 +4,14 @@
 //! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
 //! - [`documents`]: parsed documents kept by their text (parse once).
 //! - [`ops`]: `GET /health`, `GET /metrics`.
+//! - [`state`]: [`state::AppState`], what every handler gets.
 //! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
 
 pub mod documents;
 pub mod graphql;
 pub mod ops;
+pub mod state;
 pub mod webhooks;
 pub mod ws;
 
@@ -21,7 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::app::AppState;
+use state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let cors = CorsLayer::new()

@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
+use super::state::AppState;
 
 /// `GET /health`: 200 when the database (and Redis, when configured) answer, 503 otherwise.
 pub async fn health(State(app): State<AppState>) -> impl IntoResponse {

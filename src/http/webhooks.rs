@@ -16,11 +16,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use klustera_graphql::ApiError;
-use klustera_graphql::billing::midtrans::{self, Notification, Outcome};
+use klustera_graphql::domains::billing::midtrans::{self, Notification, Outcome};
 
-use klustera_graphql::events::EventBus;
+use klustera_graphql::common::events::EventBus;
 
-use crate::app::AppState;
+use super::state::AppState;
 use crate::tenancy::bind::begin_active;
 
 fn reply(status: StatusCode, outcome: &str) -> Response {

@@ -9,7 +9,7 @@
 //! token>"}` (optionally `"X-Tenant"`; Host and `X-Tenant` headers of the upgrade work as
 //! on HTTP) -> the token is verified and its tenant checked as for HTTP (failure: 4403, or
 //! `connection_error` + 4401 on the legacy protocol) -> `connection_ack` -> subscriptions,
-//! each an async-graphql stream over the tenant's events ([`klustera_graphql::live`]);
+//! each an async-graphql stream over the tenant's events ([`klustera_graphql::common::live`]);
 //! queries and mutations sent over the socket run like HTTP ones, in their own tenant
 //! transaction. The server pings every `ws_keepalive_secs`. The connection closes (4403)
 //! when the access token expires, unless the client sent a fresh one first in a `ping`
@@ -35,12 +35,12 @@ use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::{Instant, sleep_until};
 use tokio_stream::StreamMap;
 
-use klustera_graphql::live::Live;
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::live::Live;
+use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{ApiError, Principal, RequestContext, Role};
 
 use super::graphql::{classify, ensure_code, run, tenant_for, to_server_error};
-use crate::app::AppState;
+use super::state::AppState;
 use crate::tenancy::{bind, resolve};
 
 const TRANSPORT_WS: &str = "graphql-transport-ws";

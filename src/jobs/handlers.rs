@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use klustera_graphql::Reportable;
-use klustera_graphql::announcements;
-use klustera_graphql::billing::{notify, service};
-use klustera_graphql::complaints;
-use klustera_graphql::events::DomainEvent;
-use klustera_graphql::jobs::kind;
-use klustera_graphql::types::{Period, TenantSlug};
+use klustera_graphql::common::events::DomainEvent;
+use klustera_graphql::common::jobs::kind;
+use klustera_graphql::common::types::{Period, TenantSlug};
+use klustera_graphql::domains::announcements;
+use klustera_graphql::domains::billing::{notify, service};
+use klustera_graphql::domains::complaints;
 
 use super::JobRun;
 use crate::tenancy::bind::begin_active;

@@ -26,8 +26,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, S
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use klustera_graphql::billing::notify::Channel;
-use klustera_graphql::events::EventBus;
+use klustera_graphql::common::events::EventBus;
+use klustera_graphql::domains::billing::notify::Channel;
 use klustera_graphql::{ApiError, Reportable};
 
 /// What handlers need from the process.

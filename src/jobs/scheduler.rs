@@ -16,7 +16,7 @@ use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use serde_json::json;
 use tokio::sync::watch;
 
-use klustera_graphql::jobs::{self, kind};
+use klustera_graphql::common::jobs::{self, kind};
 
 #[derive(FromQueryResult)]
 struct Due {
@@ -107,7 +107,7 @@ async fn billing_day_reached(
 ) -> Result<bool, klustera_graphql::ApiError> {
     use chrono::Datelike;
     use sea_orm::ConnectionTrait;
-    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else {
+    let Ok(slug) = klustera_graphql::common::types::TenantSlug::parse(slug) else {
         return Ok(false);
     };
     let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
@@ -140,15 +140,15 @@ async fn sweeps_due(
     db: &DatabaseConnection,
     slug: &str,
 ) -> Result<SweepsDue, klustera_graphql::ApiError> {
-    let Ok(slug) = klustera_graphql::types::TenantSlug::parse(slug) else {
+    let Ok(slug) = klustera_graphql::common::types::TenantSlug::parse(slug) else {
         return Ok(SweepsDue::default());
     };
     let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
         return Ok(SweepsDue::default());
     };
     let due = SweepsDue {
-        announcements: klustera_graphql::announcements::service::any_due(&tx).await?,
-        sla_breaches: klustera_graphql::complaints::service::any_sla_due(&tx).await?,
+        announcements: klustera_graphql::domains::announcements::service::any_due(&tx).await?,
+        sla_breaches: klustera_graphql::domains::complaints::service::any_sla_due(&tx).await?,
     };
     tx.rollback().await?;
     Ok(due)

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
-use klustera_graphql::events::{DomainEvent, EventBus};
-use klustera_graphql::live::EventSource;
+use klustera_graphql::common::events::{DomainEvent, EventBus};
+use klustera_graphql::common::live::EventSource;
 
 /// Events a tenant's topic holds for a slow subscriber before it lags.
 pub const TOPIC_CAPACITY: usize = 256;

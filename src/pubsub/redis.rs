@@ -21,7 +21,7 @@ use futures::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{mpsc, oneshot};
 
-use klustera_graphql::events::DomainEvent;
+use klustera_graphql::common::events::DomainEvent;
 
 use super::Hub;
 

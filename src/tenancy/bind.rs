@@ -8,9 +8,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use klustera_graphql::live::TenantDb;
-use klustera_graphql::tx::{Tx, TxPool};
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::live::TenantDb;
+use klustera_graphql::common::tx::{Tx, TxPool};
+use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{ApiError, TenantScope};
 
 /// Looks the tenant up and binds the transaction to its schema in one round trip.

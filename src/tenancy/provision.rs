@@ -9,8 +9,8 @@ use futures::StreamExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use sea_orm_migration::{MigrationStatus, MigratorTrait};
 
-use klustera_graphql::auth::{accounts, password};
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::domains::auth::{accounts, password};
 use klustera_graphql::{ApiError, Role};
 use klustera_migration::tenant::version_of as tenant_version_of;
 use klustera_migration::{control, sea_orm_migration};
@@ -312,7 +312,7 @@ pub async fn create_super_admin(
     email: &str,
     password_plain: String,
 ) -> Result<()> {
-    let email = klustera_graphql::types::Email::parse("email", email)?.into_string();
+    let email = klustera_graphql::common::types::Email::parse("email", email)?.into_string();
     let hash = password::hash(password_plain).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -4,7 +4,7 @@ use axum::http::HeaderMap;
 use axum::http::header::HOST;
 
 use klustera_graphql::ApiError;
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 
 pub const TENANT_HEADER: &str = "x-tenant";
 

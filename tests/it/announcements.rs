@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use klustera_graphql::events::DomainEvent;
-use klustera_graphql::jobs::{self, kind};
-use klustera_graphql::live::EventSource;
+use klustera_graphql::common::events::DomainEvent;
+use klustera_graphql::common::jobs::{self, kind};
+use klustera_graphql::common::live::EventSource;
 
 use crate::app::{PASSWORD, TestApp, code};
 use crate::live::{Ws, resident_tokens};

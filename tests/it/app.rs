@@ -4,11 +4,12 @@ use std::net::SocketAddr;
 
 use serde_json::{Value, json};
 
-use klustera::app::{self, AppState};
+use klustera::app;
 use klustera::config::Config;
 use klustera::demo;
+use klustera::http::state::AppState;
 use klustera::tenancy::bind::execute_in_tenant;
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret!";
 pub const PASSWORD: &str = demo::PASSWORD;

@@ -8,9 +8,9 @@ use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 
 use klustera::dev::fake_midtrans::{FakeMidtrans, notification};
-use klustera_graphql::events::DomainEvent;
-use klustera_graphql::jobs;
-use klustera_graphql::live::EventSource;
+use klustera_graphql::common::events::DomainEvent;
+use klustera_graphql::common::jobs;
+use klustera_graphql::common::live::EventSource;
 
 use crate::app::{TestApp, code};
 use crate::smtp_sink::SmtpSink;
@@ -292,13 +292,13 @@ async fn reminders_and_late_fees_happen_once() {
         .await;
     assert_eq!(rows, vec![format!("OVERDUE|{0}|{0}", fee[0])]);
     // Running the overdue sweep again (say, tomorrow) never charges twice.
-    let slug = klustera_graphql::types::TenantSlug::parse("alpha").unwrap();
+    let slug = klustera_graphql::common::types::TenantSlug::parse("alpha").unwrap();
     let (tx, _) = klustera::tenancy::bind::begin_bound(&app.state.db, &slug, "0")
         .await
         .unwrap()
         .unwrap();
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
-    let again = klustera_graphql::billing::service::overdue_sweep(&tx, tomorrow)
+    let again = klustera_graphql::domains::billing::service::overdue_sweep(&tx, tomorrow)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -8,7 +8,7 @@ use sea_orm_migration::prelude::*;
 use serde_json::json;
 
 use klustera::tenancy::provision::{self, NewTenant};
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 use klustera_migration::{sea_orm_migration, tenant};
 
 use crate::app::{TestApp, TestDb, code};

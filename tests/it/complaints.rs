@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use klustera_graphql::events::DomainEvent;
-use klustera_graphql::jobs;
-use klustera_graphql::live::EventSource;
+use klustera_graphql::common::events::DomainEvent;
+use klustera_graphql::common::jobs;
+use klustera_graphql::common::live::EventSource;
 
 use crate::app::{TestApp, code};
 use crate::live::Ws;

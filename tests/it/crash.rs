@@ -8,7 +8,7 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use klustera_graphql::jobs;
+use klustera_graphql::common::jobs;
 
 use crate::app::TestApp;
 use crate::jobs::{eventually, holder, lock_waiters};

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use klustera_graphql::events::{DomainEvent, EventBus};
-use klustera_graphql::live::EventSource;
+use klustera_graphql::common::events::{DomainEvent, EventBus};
+use klustera_graphql::common::live::EventSource;
 
 use crate::app::{TestApp, code};
 use crate::live::{PATIENCE, TALLY, Ws, create_poll, resident_tokens, vote};

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use klustera::dev::fake_midtrans::{FakeMidtrans, notification};
-use klustera_graphql::jobs;
+use klustera_graphql::common::jobs;
 
 use crate::app::TestApp;
 use crate::billing::{PERIOD, SERVER_KEY, billing_app, checkout};

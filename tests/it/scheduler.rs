@@ -9,8 +9,8 @@ use serde_json::json;
 
 use klustera::jobs::scheduler::tick_at;
 use klustera::tenancy::provision::set_status;
-use klustera_graphql::jobs::{self, kind};
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::jobs::{self, kind};
+use klustera_graphql::common::types::TenantSlug;
 
 use crate::app::TestApp;
 use crate::jobs::{eventually, holder, lock_waiters};

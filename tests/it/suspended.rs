@@ -7,7 +7,7 @@ use serde_json::json;
 
 use klustera::dev::fake_midtrans::notification;
 use klustera::tenancy::provision;
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 
 use crate::app::TestApp;
 use crate::billing::{SERVER_KEY, billing_app};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
-use klustera_graphql::types::TenantSlug;
+use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{Principal, Role};
 
 use crate::app::{TestApp, code};

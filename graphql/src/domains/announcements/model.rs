@@ -1,0 +1,147 @@
+//! GraphQL objects of announcements, built from entities. Only `Announcement.targets`
+//! reaches for the request's loader; [`PublishedAnnouncement`], the subscription payload,
+//! is a plain value.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+
+use klustera_entities::tenant::{announcement, announcement_target};
+
+use super::loaders::TargetsOf;
+use crate::common::context::{ContextExt, Role};
+use crate::common::error::ApiError;
+
+/// Who an announcement addresses.
+#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "AnnouncementAudience")]
+pub enum AudienceKind {
+    /// Every resident.
+    #[default]
+    All,
+    /// Residents of units in the named blocks.
+    Blocks,
+    /// Residents of the named units.
+    Units,
+    /// The named residents.
+    Residents,
+}
+
+impl AudienceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "ALL",
+            Self::Blocks => "BLOCKS",
+            Self::Units => "UNITS",
+            Self::Residents => "RESIDENTS",
+        }
+    }
+
+    /// The column carries a CHECK listing exactly these values; anything else is a
+    /// migration bug, logged and shown as ALL rather than a panic.
+    pub(crate) fn from_db(raw: &str) -> Self {
+        match raw {
+            "ALL" => Self::All,
+            "BLOCKS" => Self::Blocks,
+            "UNITS" => Self::Units,
+            "RESIDENTS" => Self::Residents,
+            other => {
+                tracing::error!(value = other, "unexpected announcement audience");
+                Self::All
+            }
+        }
+    }
+}
+
+/// An announcement as its readers see it.
+pub struct Announcement(pub announcement::Model);
+
+#[Object]
+impl Announcement {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn audience(&self) -> AudienceKind {
+        AudienceKind::from_db(&self.0.audience)
+    }
+    /// From when its audience sees it.
+    async fn publish_at(&self) -> DateTime<FixedOffset> {
+        self.0.publish_at
+    }
+    /// When its publication went out to subscribers; null while that has not happened.
+    async fn published_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.0.published_event_at
+    }
+    /// Whether `publishAt` is still to come (only staff see such announcements).
+    async fn scheduled(&self) -> bool {
+        self.0.publish_at > Utc::now()
+    }
+    async fn archived(&self) -> bool {
+        self.0.archived_at.is_some()
+    }
+    async fn created_at(&self) -> DateTime<FixedOffset> {
+        self.0.created_at
+    }
+    /// Whom it addresses (staff only; residents would learn who else was named).
+    async fn targets(&self, ctx: &Context<'_>) -> Result<AnnouncementTargets> {
+        if ctx.request()?.principal()?.role == Role::Resident {
+            return Err(ApiError::Forbidden("only staff see an announcement's targets").into());
+        }
+        let rows = ctx
+            .loader()?
+            .load_one(TargetsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(AnnouncementTargets::from(&*rows))
+    }
+}
+
+/// The blocks, units or residents an announcement names: one list is filled, the one its
+/// audience names; all are empty for ALL.
+#[derive(SimpleObject, Debug, Default)]
+pub struct AnnouncementTargets {
+    pub block_ids: Vec<ID>,
+    pub unit_ids: Vec<ID>,
+    pub resident_ids: Vec<ID>,
+}
+
+impl From<&[announcement_target::Model]> for AnnouncementTargets {
+    fn from(rows: &[announcement_target::Model]) -> Self {
+        let mut targets = Self::default();
+        for row in rows {
+            let id = |n: i64| ID(n.to_string());
+            targets.block_ids.extend(row.block_id.map(id));
+            targets.unit_ids.extend(row.unit_id.map(id));
+            targets.resident_ids.extend(row.resident_id.map(id));
+        }
+        targets
+    }
+}
+
+/// What `announcementPublished` delivers: an announcement that now addresses the
+/// subscriber.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PublishedAnnouncement {
+    pub id: ID,
+    pub title: String,
+    pub body: String,
+    pub audience: AudienceKind,
+    pub published_at: DateTime<FixedOffset>,
+}
+
+impl From<announcement::Model> for PublishedAnnouncement {
+    fn from(a: announcement::Model) -> Self {
+        Self {
+            id: ID(a.id.to_string()),
+            audience: AudienceKind::from_db(&a.audience),
+            published_at: a.published_event_at.unwrap_or(a.publish_at),
+            title: a.title,
+            body: a.body,
+        }
+    }
+}

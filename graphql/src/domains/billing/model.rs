@@ -1,0 +1,324 @@
+//! GraphQL objects of billing, built from entities.
+
+use async_graphql::resolver_utils::enum_value;
+use async_graphql::{Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use klustera_entities::tenant::bill;
+
+use super::loaders::{ItemColumn, ItemsOfBill, PaymentColumn, PaymentsOfBill, UnitById};
+use crate::common::batch::Row;
+use crate::common::context::ContextExt;
+use crate::common::error::ApiError;
+use crate::common::inline::{Inline, PlainFields};
+use crate::common::rows::Kept;
+use crate::common::types::{RowId, Rupiah};
+use crate::domains::property::model::Unit;
+
+/// `Unit.bills` without `last`.
+pub const DEFAULT_RECENT_BILLS: u8 = 3;
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillStatus {
+    Unpaid,
+    PartiallyPaid,
+    Paid,
+    Overdue,
+    Void,
+}
+
+impl BillStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unpaid => "UNPAID",
+            Self::PartiallyPaid => "PARTIALLY_PAID",
+            Self::Paid => "PAID",
+            Self::Overdue => "OVERDUE",
+            Self::Void => "VOID",
+        }
+    }
+
+    pub fn from_db(raw: &str) -> Self {
+        match raw {
+            "PARTIALLY_PAID" => Self::PartiallyPaid,
+            "PAID" => Self::Paid,
+            "OVERDUE" => Self::Overdue,
+            "VOID" => Self::Void,
+            _ => Self::Unpaid,
+        }
+    }
+}
+
+/// How a tariff charges: a fixed amount, per m², per metered unit, or per one-off charge.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "TariffKind")]
+pub enum TariffKindGql {
+    Fixed,
+    PerArea,
+    Metered,
+    OneOff,
+}
+
+/// A monthly bill of one unit.
+pub struct Bill(pub Row<bill::Model>);
+
+#[Object]
+impl Bill {
+    async fn id(&self) -> RowId {
+        RowId(self.0.id)
+    }
+    /// `YYYY-MM`.
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn due_on(&self) -> NaiveDate {
+        self.0.due_on
+    }
+    async fn status(&self) -> BillStatus {
+        BillStatus::from_db(&self.0.status)
+    }
+    async fn subtotal(&self) -> Rupiah {
+        Rupiah(self.0.subtotal)
+    }
+    async fn ppn(&self) -> Rupiah {
+        Rupiah(self.0.ppn)
+    }
+    async fn late_fee(&self) -> Rupiah {
+        Rupiah(self.0.late_fee)
+    }
+    /// subtotal + ppn + lateFee.
+    async fn total(&self) -> Rupiah {
+        Rupiah(self.0.total)
+    }
+    async fn paid(&self) -> Rupiah {
+        Rupiah(self.0.paid)
+    }
+    async fn outstanding(&self) -> Rupiah {
+        Rupiah(self.0.total - self.0.paid)
+    }
+    async fn void_reason(&self) -> Option<&str> {
+        self.0.void_reason.as_deref()
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
+        unit.map(Unit)
+            .ok_or_else(|| ApiError::NotFound("unit").into())
+    }
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<Inline<BillItem>>> {
+        let items = ctx
+            .loader()?
+            .load_one(ItemsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(items.rows().map(|i| Inline(BillItem(i))).collect())
+    }
+    async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Payment>>> {
+        let payments = ctx
+            .loader()?
+            .load_one(PaymentsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(payments.rows().map(|p| Inline(Payment(p))).collect())
+    }
+}
+
+impl PlainFields for Bill {
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let b = &*self.0;
+        Some(match name {
+            "id" => RowId(b.id).into(),
+            "period" => b.period.as_str().into(),
+            "dueOn" => b.due_on.to_value(),
+            "status" => enum_value(BillStatus::from_db(&b.status)),
+            "subtotal" => Rupiah(b.subtotal).to_value(),
+            "ppn" => Rupiah(b.ppn).to_value(),
+            "lateFee" => Rupiah(b.late_fee).to_value(),
+            "total" => Rupiah(b.total).to_value(),
+            "paid" => Rupiah(b.paid).to_value(),
+            "outstanding" => Rupiah(b.total - b.paid).to_value(),
+            "voidReason" => b.void_reason.as_deref().into(),
+            _ => return None,
+        })
+    }
+}
+
+/// One line of a bill, answered from its row as PostgreSQL sent it.
+pub struct BillItem(pub Row<Kept<ItemColumn>>);
+
+#[Object]
+impl BillItem {
+    async fn id(&self) -> Result<RowId> {
+        Ok(RowId(self.0.get(ItemColumn::Id)?))
+    }
+    /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
+    async fn kind(&self) -> Result<&str> {
+        Ok(self.0.get(ItemColumn::Kind)?)
+    }
+    async fn description(&self) -> Result<&str> {
+        Ok(self.0.get(ItemColumn::Description)?)
+    }
+    async fn quantity(&self) -> Result<Decimal> {
+        Ok(self.0.get(ItemColumn::Quantity)?)
+    }
+    async fn unit_price(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::UnitPrice)?))
+    }
+    async fn amount(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::Amount)?))
+    }
+    /// PPN rate in basis points (1100 = 11%).
+    async fn ppn_rate_bp(&self) -> Result<i32> {
+        Ok(self.0.get(ItemColumn::PpnRateBp)?)
+    }
+    async fn ppn(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(ItemColumn::Ppn)?))
+    }
+}
+
+impl PlainFields for BillItem {
+    /// `None` also when a column does not decode: the resolver then reports the error.
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        use ItemColumn as C;
+        let i = &*self.0;
+        Some(match name {
+            "id" => RowId(i.get(C::Id).ok()?).into(),
+            "kind" => i.get::<&str>(C::Kind).ok()?.into(),
+            "description" => i.get::<&str>(C::Description).ok()?.into(),
+            "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
+            "unitPrice" => Rupiah(i.get(C::UnitPrice).ok()?).to_value(),
+            "amount" => Rupiah(i.get(C::Amount).ok()?).to_value(),
+            "ppnRateBp" => i.get::<i32>(C::PpnRateBp).ok()?.into(),
+            "ppn" => Rupiah(i.get(C::Ppn).ok()?).to_value(),
+            _ => return None,
+        })
+    }
+}
+
+/// Money received for a bill, answered from its row as PostgreSQL sent it.
+pub struct Payment(pub Row<Kept<PaymentColumn>>);
+
+type Timestamp = chrono::DateTime<chrono::FixedOffset>;
+
+#[Object]
+impl Payment {
+    async fn id(&self) -> Result<RowId> {
+        Ok(RowId(self.0.get(PaymentColumn::Id)?))
+    }
+    /// CASH, TRANSFER or MIDTRANS.
+    async fn method(&self) -> Result<&str> {
+        Ok(self.0.get(PaymentColumn::Method)?)
+    }
+    async fn amount(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(PaymentColumn::Amount)?))
+    }
+    async fn reference(&self) -> Result<Option<&str>> {
+        Ok(self.0.get(PaymentColumn::Reference)?)
+    }
+    async fn paid_at(&self) -> Result<Timestamp> {
+        Ok(self.0.get(PaymentColumn::PaidAt)?)
+    }
+    async fn refunded(&self) -> Result<bool> {
+        let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
+        Ok(at.is_some())
+    }
+}
+
+impl PlainFields for Payment {
+    /// `None` also when a column does not decode: the resolver then reports the error.
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        use PaymentColumn as C;
+        let p = &*self.0;
+        Some(match name {
+            "id" => RowId(p.get(C::Id).ok()?).into(),
+            "method" => p.get::<&str>(C::Method).ok()?.into(),
+            "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
+            "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
+            "paidAt" => p.get::<Timestamp>(C::PaidAt).ok()?.to_value(),
+            "refunded" => p
+                .get::<Option<Timestamp>>(C::RefundedAt)
+                .ok()?
+                .is_some()
+                .into(),
+            _ => return None,
+        })
+    }
+}
+
+/// A Midtrans Snap checkout: open `redirectUrl` or use `token` with Snap.js.
+#[derive(SimpleObject)]
+pub struct Checkout {
+    pub order_id: String,
+    pub gross_amount: Rupiah,
+    pub token: String,
+    pub redirect_url: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Aging {
+    /// Not yet due.
+    pub current: Rupiah,
+    pub days_1_to_30: Rupiah,
+    pub days_31_to_60: Rupiah,
+    pub days_61_to_90: Rupiah,
+    pub over_90_days: Rupiah,
+}
+
+#[derive(SimpleObject)]
+pub struct CollectionReport {
+    pub period: String,
+    pub bills: i64,
+    pub billed: Rupiah,
+    pub collected: Rupiah,
+    /// collected / billed in percent, two decimals (exact decimal, no float).
+    pub collection_rate: Decimal,
+    /// Outstanding amounts of all periods up to this one, by days past due, as of today.
+    pub arrears: Aging,
+}
+
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// A file, inline: decode `base64` and save it as `filename`.
+#[derive(SimpleObject)]
+pub struct ExportFile {
+    pub filename: String,
+    pub content_type: String,
+    pub base64: String,
+}
+
+/// A bill's state as a `billUpdated` subscription streams it (self-contained: no loaders).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct BillUpdate {
+    pub id: ID,
+    pub status: BillStatus,
+    pub total: Rupiah,
+    pub paid: Rupiah,
+    pub outstanding: Rupiah,
+}
+
+impl From<&bill::Model> for BillUpdate {
+    fn from(b: &bill::Model) -> Self {
+        Self {
+            id: ID(b.id.to_string()),
+            status: BillStatus::from_db(&b.status),
+            total: Rupiah(b.total),
+            paid: Rupiah(b.paid),
+            outstanding: Rupiah(b.total - b.paid),
+        }
+    }
+}
+
+/// A period's collection as managers watch it live (`collectionCounters`).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct CollectionCounters {
+    pub period: String,
+    pub bills: i64,
+    pub billed: Rupiah,
+    pub collected: Rupiah,
+    /// collected / billed in percent, two decimals.
+    pub collection_rate: Decimal,
+}

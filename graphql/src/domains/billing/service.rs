@@ -1,0 +1,713 @@
+//! Billing rules and SQL: tariffs, bill generation, payments, sweeps, reports.
+//!
+//! Every function takes the connection it must use: in the API the request's tenant
+//! transaction, in jobs a transaction bound by the worker. Multi-row changes happen in
+//! the caller's one transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+
+use klustera_entities::tenant::bill;
+
+use super::factory::{self, Tariff, TariffKind, UnitFacts};
+use crate::common::error::{ApiError, ApiResult};
+use crate::common::events::DomainEvent;
+use crate::common::types::{Period, Rupiah};
+
+fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+// ---- settings and tariffs -------------------------------------------------------------
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Settings {
+    pub billing_day: i16,
+    pub due_day: i16,
+    pub late_fee_kind: String,
+    pub late_fee_value: i64,
+}
+
+pub async fn settings(db: &impl ConnectionTrait) -> ApiResult<Settings> {
+    Settings::find_by_statement(stmt(
+        "SELECT billing_day, due_day, late_fee_kind, late_fee_value FROM settings",
+        [],
+    ))
+    .one(db)
+    .await?
+    .ok_or(ApiError::NotFound("settings"))
+}
+
+pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResult<Settings> {
+    if !(1..=28).contains(&s.billing_day) {
+        return Err(ApiError::bad_input(
+            "billingDay",
+            "must be between 1 and 28",
+        ));
+    }
+    if !(1..=28).contains(&s.due_day) {
+        return Err(ApiError::bad_input("dueDay", "must be between 1 and 28"));
+    }
+    if !["NONE", "FLAT", "PERCENT"].contains(&s.late_fee_kind.as_str()) {
+        return Err(ApiError::bad_input(
+            "lateFeeKind",
+            "must be NONE, FLAT or PERCENT",
+        ));
+    }
+    if s.late_fee_value < 0 || (s.late_fee_kind == "PERCENT" && s.late_fee_value > 10_000) {
+        return Err(ApiError::bad_input(
+            "lateFeeValue",
+            "rupiah for FLAT, basis points (<= 10000) for PERCENT",
+        ));
+    }
+    db.execute_raw(stmt(
+        "UPDATE settings SET billing_day = $1, due_day = $2, late_fee_kind = $3, late_fee_value = $4",
+        [s.billing_day.into(), s.due_day.into(), s.late_fee_kind.clone().into(), s.late_fee_value.into()],
+    ))
+    .await?;
+    settings(db).await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct TariffRow {
+    id: i64,
+    name: String,
+    kind: String,
+    rate: i64,
+    ppn_rate_bp: i32,
+    unit_type: Option<String>,
+}
+
+pub async fn active_tariffs(db: &impl ConnectionTrait) -> ApiResult<Vec<Tariff>> {
+    let rows = TariffRow::find_by_statement(stmt(
+        "SELECT id, name, kind, rate, ppn_rate_bp, unit_type FROM tariffs WHERE active ORDER BY id",
+        [],
+    ))
+    .all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Tariff {
+                id: r.id,
+                name: r.name,
+                kind: TariffKind::parse(&r.kind)?,
+                rate: r.rate,
+                ppn_rate_bp: u32::try_from(r.ppn_rate_bp).ok()?,
+                unit_type: r.unit_type,
+            })
+        })
+        .collect())
+}
+
+pub struct NewTariff {
+    pub name: String,
+    pub kind: TariffKind,
+    pub rate: i64,
+    pub ppn_rate_bp: i32,
+    pub unit_type: Option<String>,
+}
+
+pub async fn create_tariff(db: &impl ConnectionTrait, t: NewTariff) -> ApiResult<i64> {
+    let name = t.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::bad_input("name", "1 to 100 characters"));
+    }
+    if t.rate < 0 {
+        return Err(ApiError::bad_input("rate", "must not be negative"));
+    }
+    if !(0..=10_000).contains(&t.ppn_rate_bp) {
+        return Err(ApiError::bad_input(
+            "ppnRateBp",
+            "basis points between 0 and 10000 (1100 = 11%)",
+        ));
+    }
+    let row = db
+        .query_one_raw(stmt(
+            "INSERT INTO tariffs (name, kind, rate, ppn_rate_bp, unit_type) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            [name.into(), t.kind.as_str().into(), t.rate.into(), t.ppn_rate_bp.into(), t.unit_type.into()],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("tariff"))?;
+    Ok(row.try_get("", "id")?)
+}
+
+pub async fn set_tariff_active(db: &impl ConnectionTrait, id: i64, active: bool) -> ApiResult<()> {
+    let res = db
+        .execute_raw(stmt(
+            "UPDATE tariffs SET active = $2 WHERE id = $1",
+            [id.into(), active.into()],
+        ))
+        .await?;
+    if res.rows_affected() == 0 {
+        return Err(ApiError::NotFound("tariff"));
+    }
+    Ok(())
+}
+
+async fn tariff_kind(db: &impl ConnectionTrait, id: i64) -> ApiResult<TariffKind> {
+    let row = db
+        .query_one_raw(stmt("SELECT kind FROM tariffs WHERE id = $1", [id.into()]))
+        .await?
+        .ok_or(ApiError::bad_input("tariffId", "no such tariff"))?;
+    TariffKind::parse(&row.try_get::<String>("", "kind")?).ok_or(ApiError::NotFound("tariff"))
+}
+
+async fn ensure_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<()> {
+    db.query_one_raw(stmt(
+        "SELECT 1 AS one FROM units WHERE id = $1",
+        [id.into()],
+    ))
+    .await?
+    .map(|_| ())
+    .ok_or(ApiError::bad_input("unitId", "no such unit"))
+}
+
+/// Records (or corrects) a unit's meter usage for a METERED tariff and period.
+pub async fn record_reading(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    tariff_id: i64,
+    period: Period,
+    usage: Decimal,
+) -> ApiResult<()> {
+    if usage < Decimal::ZERO {
+        return Err(ApiError::bad_input("usage", "must not be negative"));
+    }
+    if tariff_kind(db, tariff_id).await? != TariffKind::Metered {
+        return Err(ApiError::bad_input("tariffId", "not a METERED tariff"));
+    }
+    ensure_unit(db, unit_id).await?;
+    db.execute_raw(stmt(
+        "INSERT INTO meter_readings (unit_id, tariff_id, period, usage) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (unit_id, tariff_id, period) DO UPDATE SET usage = EXCLUDED.usage",
+        [
+            unit_id.into(),
+            tariff_id.into(),
+            period.to_string().into(),
+            usage.round_dp(2).into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn add_one_off(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    tariff_id: i64,
+    period: Period,
+    quantity: i32,
+    note: Option<String>,
+) -> ApiResult<()> {
+    if quantity <= 0 {
+        return Err(ApiError::bad_input("quantity", "must be positive"));
+    }
+    if tariff_kind(db, tariff_id).await? != TariffKind::OneOff {
+        return Err(ApiError::bad_input("tariffId", "not a ONE_OFF tariff"));
+    }
+    ensure_unit(db, unit_id).await?;
+    db.execute_raw(stmt(
+        "INSERT INTO one_off_charges (unit_id, tariff_id, period, quantity, note) VALUES ($1, $2, $3, $4, $5)",
+        [unit_id.into(), tariff_id.into(), period.to_string().into(), quantity.into(), note.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+// ---- bill generation ------------------------------------------------------------------
+
+/// What one generation batch did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Batch {
+    pub units: usize,
+    pub bills_created: usize,
+    /// The last unit id seen; the next batch starts after it. `None`: no units were left.
+    pub last_unit: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct UnitRow {
+    id: i64,
+    unit_type: String,
+    area_m2: Decimal,
+}
+
+#[derive(FromQueryResult)]
+struct UsageRow {
+    unit_id: i64,
+    tariff_id: i64,
+    usage: Decimal,
+}
+
+#[derive(FromQueryResult)]
+struct OneOffRow {
+    unit_id: i64,
+    tariff_id: i64,
+    quantity: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CreatedBill {
+    id: i64,
+    unit_id: i64,
+}
+
+/// Generates the bills of up to `limit` units after `after_unit` (by id) for `period`.
+///
+/// Idempotent: a unit that already has a bill for the period is skipped by the database's
+/// `UNIQUE (unit_id, period)` (`ON CONFLICT DO NOTHING`), and items are inserted only for
+/// the bills this call created. Memory is bounded by `limit`.
+pub async fn generate_batch(
+    db: &impl ConnectionTrait,
+    tariffs: &[Tariff],
+    period: Period,
+    due_on: NaiveDate,
+    after_unit: i64,
+    limit: u64,
+) -> ApiResult<Batch> {
+    let units = UnitRow::find_by_statement(stmt(
+        "SELECT id, unit_type, area_m2 FROM units WHERE archived_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
+        [after_unit.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    ))
+    .all(db)
+    .await?;
+    let Some(last) = units.last().map(|u| u.id) else {
+        return Ok(Batch::default());
+    };
+    let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let p = period.to_string();
+    let mut facts: HashMap<i64, UnitFacts> = units
+        .iter()
+        .map(|u| {
+            (
+                u.id,
+                UnitFacts {
+                    unit_type: u.unit_type.clone(),
+                    area_m2: u.area_m2,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    if tariffs.iter().any(|t| t.kind == TariffKind::Metered) {
+        let usages = UsageRow::find_by_statement(stmt(
+            "SELECT unit_id, tariff_id, usage FROM meter_readings WHERE period = $1 AND unit_id = ANY($2)",
+            [p.clone().into(), ids.clone().into()],
+        ))
+        .all(db)
+        .await?;
+        for u in usages {
+            if let Some(f) = facts.get_mut(&u.unit_id) {
+                f.usage.insert(u.tariff_id, u.usage);
+            }
+        }
+    }
+    if tariffs.iter().any(|t| t.kind == TariffKind::OneOff) {
+        let charges = OneOffRow::find_by_statement(stmt(
+            "SELECT unit_id, tariff_id, sum(quantity)::bigint AS quantity FROM one_off_charges \
+             WHERE period = $1 AND unit_id = ANY($2) GROUP BY unit_id, tariff_id",
+            [p.clone().into(), ids.into()],
+        ))
+        .all(db)
+        .await?;
+        for c in charges {
+            if let Some(f) = facts.get_mut(&c.unit_id) {
+                f.one_offs.insert(c.tariff_id, c.quantity);
+            }
+        }
+    }
+
+    let mut items_of: HashMap<i64, Vec<factory::Item>> = HashMap::new();
+    let (mut b_unit, mut b_sub, mut b_ppn, mut b_total) = (vec![], vec![], vec![], vec![]);
+    for u in &units {
+        let Some(f) = facts.get(&u.id) else { continue };
+        let items = factory::items_for(f, tariffs)
+            .map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
+        if items.is_empty() {
+            continue;
+        }
+        let t =
+            factory::totals(&items).map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
+        b_unit.push(u.id);
+        b_sub.push(t.subtotal);
+        b_ppn.push(t.ppn);
+        b_total.push(t.total);
+        items_of.insert(u.id, items);
+    }
+    if b_unit.is_empty() {
+        return Ok(Batch {
+            units: units.len(),
+            bills_created: 0,
+            last_unit: Some(last),
+        });
+    }
+    let created = CreatedBill::find_by_statement(stmt(
+        "INSERT INTO bills (unit_id, period, due_on, subtotal, ppn, total) \
+         SELECT u, $2, $3, s, p, t FROM UNNEST($1::bigint[], $4::bigint[], $5::bigint[], $6::bigint[]) AS x(u, s, p, t) \
+         ON CONFLICT (unit_id, period) DO NOTHING RETURNING id, unit_id",
+        [b_unit.into(), p.into(), due_on.into(), b_sub.into(), b_ppn.into(), b_total.into()],
+    ))
+    .all(db)
+    .await?;
+
+    let mut cols = ItemColumns::default();
+    for bill in &created {
+        for item in items_of.remove(&bill.unit_id).unwrap_or_default() {
+            cols.push(bill.id, item);
+        }
+    }
+    if !cols.bill.is_empty() {
+        db.execute_raw(stmt(
+            "INSERT INTO bill_items (bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn) \
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], \
+                                  $7::bigint[], $8::int[], $9::bigint[])",
+            cols.into_values(),
+        ))
+        .await?;
+    }
+    Ok(Batch {
+        units: units.len(),
+        bills_created: created.len(),
+        last_unit: Some(last),
+    })
+}
+
+/// Bill items as column arrays, for one `INSERT ... SELECT FROM UNNEST(...)`.
+#[derive(Default)]
+struct ItemColumns {
+    bill: Vec<i64>,
+    tariff: Vec<i64>,
+    kind: Vec<String>,
+    description: Vec<String>,
+    quantity: Vec<Decimal>,
+    unit_price: Vec<i64>,
+    amount: Vec<i64>,
+    ppn_rate_bp: Vec<i32>,
+    ppn: Vec<i64>,
+}
+
+impl ItemColumns {
+    fn push(&mut self, bill_id: i64, i: factory::Item) {
+        self.bill.push(bill_id);
+        self.tariff.push(i.tariff_id);
+        self.kind.push(i.kind.as_str().to_owned());
+        self.description.push(i.description);
+        self.quantity.push(i.quantity);
+        self.unit_price.push(i.unit_price);
+        self.amount.push(i.amount);
+        self.ppn_rate_bp
+            .push(i32::try_from(i.ppn_rate_bp).unwrap_or(i32::MAX));
+        self.ppn.push(i.ppn);
+    }
+
+    fn into_values(self) -> [sea_orm::Value; 9] {
+        [
+            self.bill.into(),
+            self.tariff.into(),
+            self.kind.into(),
+            self.description.into(),
+            self.quantity.into(),
+            self.unit_price.into(),
+            self.amount.into(),
+            self.ppn_rate_bp.into(),
+            self.ppn.into(),
+        ]
+    }
+}
+
+/// The due date of `period`'s bills under `settings`.
+pub fn due_on(settings: &Settings, period: Period) -> ApiResult<NaiveDate> {
+    period
+        .day(u32::try_from(settings.due_day).unwrap_or(10))
+        .ok_or(ApiError::bad_input("period", "no such day in this period"))
+}
+
+// ---- payments -------------------------------------------------------------------------
+
+/// Locks a bill for a payment decision.
+pub async fn lock_bill(db: &impl ConnectionTrait, id: i64) -> ApiResult<bill::Model> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    bill::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("bill"))
+}
+
+/// The status a bill has once `paid` of its `total` is paid.
+pub fn status_after(current: &str, paid: i64, total: i64) -> &'static str {
+    match current {
+        "VOID" => "VOID",
+        _ if paid >= total => "PAID",
+        "OVERDUE" => "OVERDUE",
+        _ if paid > 0 => "PARTIALLY_PAID",
+        _ => "UNPAID",
+    }
+}
+
+pub struct NewPayment {
+    pub method: &'static str,
+    pub amount: Rupiah,
+    pub reference: Option<String>,
+    pub midtrans_order_id: Option<String>,
+    pub recorded_by: Option<i64>,
+}
+
+/// A payment settled on a bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub payment_id: i64,
+    pub amount: i64,
+    /// The bill as the payment left it.
+    pub bill: bill::Model,
+}
+
+impl Settled {
+    /// What subscribers hear once the settling transaction committed.
+    pub fn event(&self) -> DomainEvent {
+        DomainEvent::BillPaid {
+            bill_id: self.bill.id,
+            unit_id: self.bill.unit_id,
+            amount: self.amount,
+            status: self.bill.status.clone(),
+        }
+    }
+}
+
+/// Settles a payment from any source (cash, transfer, Midtrans) on a bill locked with
+/// [`lock_bill`]: never above the outstanding amount, never on a void bill. Writes the
+/// payment, the bill's new `paid` and status, and the receipt with its delivery job, all
+/// in the caller's transaction; the caller publishes [`Settled::event`] after commit.
+/// The one way money reaches a bill.
+pub async fn settle(
+    db: &impl ConnectionTrait,
+    tenant: &str,
+    locked: &bill::Model,
+    p: NewPayment,
+) -> ApiResult<Settled> {
+    if locked.status == "VOID" {
+        return Err(ApiError::bad_input("billId", "the bill is void"));
+    }
+    let outstanding = locked.total - locked.paid;
+    if p.amount.0 > outstanding {
+        return Err(ApiError::bad_input(
+            "amount",
+            format!("exceeds the outstanding Rp {outstanding}"),
+        ));
+    }
+    let row = db
+        .query_one_raw(stmt(
+            "INSERT INTO payments (bill_id, method, amount, reference, midtrans_order_id, recorded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            [
+                locked.id.into(),
+                p.method.into(),
+                p.amount.0.into(),
+                p.reference.into(),
+                p.midtrans_order_id.into(),
+                p.recorded_by.into(),
+            ],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("payment"))?;
+    let payment_id: i64 = row.try_get("", "id")?;
+    let paid = locked.paid + p.amount.0;
+    let status = status_after(&locked.status, paid, locked.total);
+    db.execute_raw(stmt(
+        "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
+        [locked.id.into(), paid.into(), status.into()],
+    ))
+    .await?;
+    super::notify::queue_receipt(db, locked, payment_id, p.amount).await?;
+    super::notify::schedule_delivery(db, tenant).await?;
+    let mut bill = locked.clone();
+    bill.paid = paid;
+    bill.status = status.to_owned();
+    Ok(Settled {
+        payment_id,
+        amount: p.amount.0,
+        bill,
+    })
+}
+
+pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiResult<bill::Model> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::bad_input("reason", "a void needs a reason"));
+    }
+    let locked = lock_bill(db, id).await?;
+    if locked.status == "VOID" {
+        return Err(ApiError::Conflict("the bill is already void".into()));
+    }
+    if locked.paid > 0 {
+        return Err(ApiError::Conflict(
+            "a bill with payments cannot be voided".into(),
+        ));
+    }
+    db.execute_raw(stmt(
+        "UPDATE bills SET status = 'VOID', void_reason = $2 WHERE id = $1",
+        [id.into(), reason.into()],
+    ))
+    .await?;
+    let mut bill = locked;
+    bill.status = "VOID".into();
+    bill.void_reason = Some(reason.to_owned());
+    Ok(bill)
+}
+
+// ---- sweeps ---------------------------------------------------------------------------
+
+/// Marks bills past their due date OVERDUE and applies the tenant's late fee, once: only
+/// UNPAID and PARTIALLY_PAID bills move, and OVERDUE never moves back. Returns how many.
+pub async fn overdue_sweep(db: &impl ConnectionTrait, today: NaiveDate) -> ApiResult<u64> {
+    let res = db
+        .execute_raw(stmt(
+            "WITH s AS (SELECT late_fee_kind AS k, late_fee_value AS v FROM settings), \
+             due AS ( \
+                UPDATE bills b SET status = 'OVERDUE', \
+                       late_fee = CASE s.k WHEN 'FLAT' THEN s.v \
+                                           WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END, \
+                       total = b.total + CASE s.k WHEN 'FLAT' THEN s.v \
+                                                  WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END \
+                FROM s \
+                WHERE b.status IN ('UNPAID', 'PARTIALLY_PAID') AND b.due_on < $1 \
+                RETURNING b.id, b.late_fee) \
+             INSERT INTO bill_items (bill_id, kind, description, quantity, unit_price, amount) \
+             SELECT id, 'LATE_FEE', 'Denda keterlambatan', 1, late_fee, late_fee FROM due WHERE late_fee > 0",
+            [today.into()],
+        ))
+        .await?;
+    Ok(res.rows_affected())
+}
+
+// ---- reports --------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, FromQueryResult)]
+pub struct CollectionRow {
+    pub bills: i64,
+    pub billed: i64,
+    pub collected: i64,
+    pub current: i64,
+    pub days_1_30: i64,
+    pub days_31_60: i64,
+    pub days_61_90: i64,
+    pub days_over_90: i64,
+}
+
+/// Billed and collected for `period` (void bills excluded), and the arrears of every
+/// period up to it, aged by days past due as of `today`.
+pub async fn collection_report(
+    db: &impl ConnectionTrait,
+    period: Period,
+    today: NaiveDate,
+) -> ApiResult<CollectionRow> {
+    Ok(CollectionRow::find_by_statement(stmt(
+        "SELECT count(*) FILTER (WHERE period = $1)::bigint AS bills, \
+                coalesce(sum(total) FILTER (WHERE period = $1), 0)::bigint AS billed, \
+                coalesce(sum(paid) FILTER (WHERE period = $1), 0)::bigint AS collected, \
+                coalesce(sum(total - paid) FILTER (WHERE due_on >= $2), 0)::bigint AS current, \
+                coalesce(sum(total - paid) FILTER (WHERE $2 - due_on BETWEEN 1 AND 30), 0)::bigint AS days_1_30, \
+                coalesce(sum(total - paid) FILTER (WHERE $2 - due_on BETWEEN 31 AND 60), 0)::bigint AS days_31_60, \
+                coalesce(sum(total - paid) FILTER (WHERE $2 - due_on BETWEEN 61 AND 90), 0)::bigint AS days_61_90, \
+                coalesce(sum(total - paid) FILTER (WHERE $2 - due_on > 90), 0)::bigint AS days_over_90 \
+         FROM bills WHERE status <> 'VOID' AND period <= $1",
+        [period.to_string().into(), today.into()],
+    ))
+    .one(db)
+    .await?
+    .unwrap_or_default())
+}
+
+/// `collected / billed` in percent with two decimals (exact decimal arithmetic); zero
+/// when nothing was billed.
+pub fn collection_rate(collected: i64, billed: i64) -> Decimal {
+    if billed == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(collected) * Decimal::ONE_HUNDRED / Decimal::from(billed)).round_dp(2)
+    }
+}
+
+/// Today in the tenant's time zone.
+pub async fn tenant_today(db: &impl ConnectionTrait, time_zone: &str) -> ApiResult<NaiveDate> {
+    let row = db
+        .query_one_raw(stmt(
+            "SELECT (now() AT TIME ZONE $1)::date AS today",
+            [time_zone.into()],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("today"))?;
+    Ok(row.try_get("", "today")?)
+}
+
+/// Reverses the payment of a refunded Midtrans order: the bill owes it again. Returns the
+/// event to publish after commit (none when the order's payment was already refunded).
+pub async fn refund_order_payment(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> ApiResult<Option<DomainEvent>> {
+    let row = db
+        .query_one_raw(stmt(
+            "UPDATE payments SET refunded_at = now() WHERE midtrans_order_id = $1 AND refunded_at IS NULL \
+             RETURNING bill_id, amount",
+            [order_id.into()],
+        ))
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let bill_id: i64 = row.try_get("", "bill_id")?;
+    let amount: i64 = row.try_get("", "amount")?;
+    let locked = lock_bill(db, bill_id).await?;
+    let paid = locked.paid - amount;
+    let status = status_after(
+        if locked.status == "PAID" {
+            "UNPAID"
+        } else {
+            &locked.status
+        },
+        paid,
+        locked.total,
+    );
+    db.execute_raw(stmt(
+        "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
+        [bill_id.into(), paid.into(), status.into()],
+    ))
+    .await?;
+    Ok(Some(DomainEvent::BillChanged {
+        bill_id,
+        unit_id: locked.unit_id,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_after;
+
+    #[test]
+    fn a_bill_is_paid_exactly_when_nothing_is_owed() {
+        for (current, paid, total, after) in [
+            ("UNPAID", 0, 100, "UNPAID"),
+            ("UNPAID", 1, 100, "PARTIALLY_PAID"),
+            ("UNPAID", 99, 100, "PARTIALLY_PAID"),
+            ("UNPAID", 100, 100, "PAID"),
+            ("PARTIALLY_PAID", 0, 100, "UNPAID"),
+            ("PARTIALLY_PAID", 100, 100, "PAID"),
+            ("PAID", 40, 100, "PARTIALLY_PAID"),
+            // OVERDUE stays so until it is paid in full; a late fee keeps it owed.
+            ("OVERDUE", 0, 100, "OVERDUE"),
+            ("OVERDUE", 99, 100, "OVERDUE"),
+            ("OVERDUE", 100, 100, "PAID"),
+            ("VOID", 0, 100, "VOID"),
+            ("VOID", 100, 100, "VOID"),
+        ] {
+            assert_eq!(
+                status_after(current, paid, total),
+                after,
+                "{current} with {paid} of {total} paid"
+            );
+        }
+    }
+}

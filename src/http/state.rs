@@ -1,0 +1,44 @@
+//! What every handler gets: the application's state, built once at start-up by
+//! [`crate::app::build`].
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use klustera_graphql::AppSchema;
+use klustera_graphql::common::live::TenantDb;
+use klustera_graphql::common::tx::TxPool;
+use klustera_graphql::domains::auth::TokenKeys;
+use klustera_graphql::domains::billing::notify::Channel;
+
+use super::documents::Documents;
+use crate::config::Config;
+use crate::pubsub::PubSub;
+use crate::telemetry::Metrics;
+use crate::tenancy::suspension::Suspensions;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Queries (and, later, subscriptions): no per-field hooks.
+    pub schema: AppSchema,
+    /// Mutations: the same types, with the audit extension.
+    pub mutation_schema: AppSchema,
+    /// Pool for API operations (one connection, one transaction per running operation).
+    pub tx_pool: TxPool,
+    /// Pool for the rest of the tenant-side work: jobs, subscriptions, provisioning.
+    pub db: DatabaseConnection,
+    pub keys: TokenKeys,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+    /// Domain events: published after commits, read by subscriptions.
+    pub events: Arc<PubSub>,
+    /// Short tenant-bound transactions for subscriptions.
+    pub live_db: Arc<dyn TenantDb>,
+    /// Tenants suspended while connections of theirs are open (from every process).
+    pub suspensions: Arc<Suspensions>,
+    /// Notification channel for the job workers.
+    pub channel: Arc<dyn Channel>,
+    /// Parsed documents, shared by HTTP and WebSocket operations.
+    pub documents: Arc<Documents>,
+}
