@@ -381,3 +381,17 @@ pub fn code(body: &Value) -> &str {
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {body}"))
 }
+
+/// The global id clients see for row `row` of GraphQL type `kind` (e.g. `gid("Bill", 7)`),
+/// for tests that take a row id from SQL.
+pub fn gid(kind: &str, row: i64) -> String {
+    klustera_graphql::common::ids::encode(kind, row)
+}
+
+/// The row id inside a global id the API returned (for tests that go on in SQL).
+pub fn row_of(id: &Value) -> i64 {
+    let raw = id.as_str().expect("an id is a string");
+    klustera_graphql::common::ids::decode(raw)
+        .expect("a global id")
+        .1
+}
