@@ -7,7 +7,7 @@ use anyhow::Context;
 use axum::Router;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
-use klustera_graphql::common::tx::{IDLE_CHECK, TxPool};
+use klustera_graphql::common::tenancy::{Binder, IDLE_CHECK, TxPool};
 use klustera_graphql::domains::auth::TokenKeys;
 use klustera_graphql::domains::billing::midtrans::SnapClient;
 use klustera_graphql::domains::billing::notify::Channel;
@@ -19,7 +19,6 @@ use crate::jobs::{self, JobEnv};
 use crate::notify::{LogChannel, SmtpChannel};
 use crate::pubsub::PubSub;
 use crate::telemetry::Metrics;
-use crate::tenancy::bind::LiveDb;
 use crate::tenancy::provision;
 use crate::tenancy::suspension::Suspensions;
 
@@ -127,19 +126,15 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
             .context("REDIS_URL")?,
         None => PubSub::in_process(),
     });
-    let live_db = Arc::new(LiveDb {
-        db: db.clone(),
-        statement_timeout: config.statement_timeout.clone(),
-    });
+    let binder = Binder::new(tx_pool, &config.statement_timeout);
     let suspensions = Suspensions::listen(database_url, db.clone())
         .await
         .context("listening for tenant suspensions")?;
     Ok(AppState {
         schema,
         mutation_schema,
-        live_db,
         suspensions,
-        tx_pool,
+        binder,
         db,
         keys,
         config: Arc::new(config),
@@ -154,6 +149,7 @@ impl AppState {
     pub fn job_env(&self) -> JobEnv {
         JobEnv {
             db: self.db.clone(),
+            binder: self.binder.without_timeout(),
             channel: self.channel.clone(),
             events: self.events.clone(),
             lease: Duration::from_secs(self.config.job_lease_secs),

@@ -11,8 +11,8 @@ use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::domains::auth::accounts::{self, NewAccount};
 use klustera_migration::tenant::Migrator as TenantMigrator;
 
-use crate::tenancy::bind::begin_bound;
 use crate::tenancy::provision::{self, NewTenant, ProvisionError};
+use klustera_graphql::common::tenancy::bind;
 
 pub const PASSWORD: &str = "demo-pass-2024";
 
@@ -53,7 +53,7 @@ pub async fn provision_demo(
         },
     )
     .await?;
-    let (tx, _) = begin_bound(db, slug, "0")
+    let tx = bind::as_it_is(db, slug)
         .await?
         .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
     seed_property(&tx, units, residents).await?;

@@ -100,7 +100,7 @@ impl Metrics {
     }
 }
 
-impl klustera_graphql::common::tx::TxObserver for Metrics {
+impl klustera_graphql::common::tenancy::TxObserver for Metrics {
     fn statement(&self, elapsed: std::time::Duration) {
         self.record_statement(elapsed);
     }

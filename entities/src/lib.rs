@@ -3,8 +3,8 @@
 //! # Layout
 //! - [`control`]: tables of the `control` schema (schema-qualified in their definitions).
 //! - [`tenant`]: tables of a tenant schema. They carry no schema name on purpose: they
-//!   resolve through the request transaction's `search_path`, which is the only thing
-//!   that decides which tenant a statement touches.
+//!   resolve in the schema the transaction was bound to (`klustera_graphql::common::tenancy`),
+//!   which is the only thing that decides which tenant a statement touches.
 //!
 //! Entities are not API types: the GraphQL objects in `klustera-graphql` are built from
 //! them, so a column added here is not exposed until someone decides to expose it.

@@ -3,14 +3,15 @@
 //!
 //! # Layout
 //! - [`control::Migrator`]: tenant registry, super admins, refresh tokens, platform audit
-//!   log. Runs with `search_path` set to `control`, so its `seaql_migrations` table lives there.
+//!   log. Runs in a transaction bound to the `control` schema, so its `seaql_migrations`
+//!   table lives there.
 //! - [`tenant::Migrator`]: every domain table. Runs inside the tenant's provisioning or
-//!   migration transaction with a transaction-local `search_path` of the tenant schema, so
+//!   migration transaction, bound to the tenant schema (`klustera_graphql::common::tenancy`), so
 //!   each tenant keeps its own `seaql_migrations` table and its own migration status.
 //!
 //! Migrations are plain SQL: PostgreSQL is the only backend, and constraints, partial
 //! indexes and triggers read best as the DDL they are. They never name a schema for
-//! tenant tables: the caller's `search_path` decides where they land.
+//! tenant tables: the schema the caller's transaction is bound to decides where they land.
 
 pub use sea_orm_migration;
 

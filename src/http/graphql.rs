@@ -1,7 +1,7 @@
 //! GraphQL over HTTP: one operation, one tenant transaction.
 //!
 //! Life of a request: content-type check -> parse -> caller from the bearer token ->
-//! tenant from Host / `X-Tenant` (or the token) -> `tenancy::bind::bind_request` opens the
+//! tenant from Host / `X-Tenant` (or the token) -> `Binder::begin` opens the
 //! transaction -> execute with a fresh `RequestContext` and dataloaders -> commit when the
 //! operation has no error, roll back otherwise -> every error carries `extensions.code`.
 
@@ -26,7 +26,7 @@ use klustera_graphql::common::events::EventBus;
 
 use super::documents::Refused;
 use super::state::AppState;
-use crate::tenancy::{bind, resolve};
+use crate::tenancy::resolve;
 
 const APPLICATION_JSON: &str = "application/json";
 
@@ -244,9 +244,13 @@ pub(crate) async fn run(
         .execute(attach_request_data(request, ctx))
         .instrument(span.clone())
         .await;
-    if let Some(tx) = tx
-        && let Err(err) = bind::finish(tx, response.is_ok()).await
-    {
+    let ended = match &tx {
+        Some(tx) if response.is_ok() => tx.commit().await,
+        Some(tx) => tx.rollback().await,
+        None => Ok(()),
+    };
+    if let Err(err) = ended {
+        let err = ApiError::from(err);
         let _guard = span.enter();
         response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
     }
@@ -279,9 +283,7 @@ async fn prepare(
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
     let slug = tenant_for(named, principal.as_ref().ok().and_then(Option::as_ref))?;
     let scope = match slug {
-        Some(slug) => {
-            Some(bind::bind_request(&app.tx_pool, slug, &app.config.statement_timeout).await?)
-        }
+        Some(slug) => Some(TenantScope::new(app.binder.begin(&slug).await?)),
         None => None,
     };
     Ok((principal, scope))

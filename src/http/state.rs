@@ -6,8 +6,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use klustera_graphql::AppSchema;
-use klustera_graphql::common::live::TenantDb;
-use klustera_graphql::common::tx::TxPool;
+use klustera_graphql::common::tenancy::Binder;
 use klustera_graphql::domains::auth::TokenKeys;
 use klustera_graphql::domains::billing::notify::Channel;
 
@@ -24,8 +23,9 @@ pub struct AppState {
     pub schema: AppSchema,
     /// Mutations: the same types, with the audit extension.
     pub mutation_schema: AppSchema,
-    /// Pool for API operations (one connection, one transaction per running operation).
-    pub tx_pool: TxPool,
+    /// Binds operations, subscriptions' reads and webhooks to their tenant, on the
+    /// operations' own pool (one connection, one transaction per running operation).
+    pub binder: Binder,
     /// Pool for the rest of the tenant-side work: jobs, subscriptions, provisioning.
     pub db: DatabaseConnection,
     pub keys: TokenKeys,
@@ -33,8 +33,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Domain events: published after commits, read by subscriptions.
     pub events: Arc<PubSub>,
-    /// Short tenant-bound transactions for subscriptions.
-    pub live_db: Arc<dyn TenantDb>,
     /// Tenants suspended while connections of theirs are open (from every process).
     pub suspensions: Arc<Suspensions>,
     /// Notification channel for the job workers.

@@ -21,7 +21,6 @@ use klustera_graphql::domains::billing::midtrans::{self, Notification, Outcome};
 use klustera_graphql::common::events::EventBus;
 
 use super::state::AppState;
-use crate::tenancy::bind::begin_active;
 
 fn reply(status: StatusCode, outcome: &str) -> Response {
     (status, Json(json!({ "status": outcome }))).into_response()
@@ -42,7 +41,7 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
         return reply(StatusCode::NOT_FOUND, "unknown order");
     };
     let result = async {
-        let (tx, _) = begin_active(&app.db, &slug, &app.config.statement_timeout).await?;
+        let tx = app.binder.begin(&slug).await?;
         let outcome = midtrans::apply_notification(&tx, &slug, &n).await?;
         tx.commit().await?;
         Ok::<_, ApiError>(outcome)

@@ -37,11 +37,11 @@ use tokio_stream::StreamMap;
 
 use klustera_graphql::common::live::Live;
 use klustera_graphql::common::types::TenantSlug;
-use klustera_graphql::{ApiError, Principal, RequestContext, Role};
+use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope};
 
 use super::graphql::{classify, ensure_code, run, tenant_for, to_server_error};
 use super::state::AppState;
-use crate::tenancy::{bind, resolve};
+use crate::tenancy::resolve;
 
 const TRANSPORT_WS: &str = "graphql-transport-ws";
 /// How long a write may wait for a client that does not read.
@@ -352,9 +352,8 @@ impl Connection {
         let (Suspension::Unsure, Some(session)) = (news, &self.session) else {
             return suspended;
         };
-        let timeout = &self.app.config.statement_timeout;
-        match bind::begin_active(&self.app.db, &session.live.tenant, timeout).await {
-            Ok((tx, _)) => {
+        match self.app.binder.begin(&session.live.tenant).await {
+            Ok(tx) => {
                 let _ = tx.rollback().await;
                 Step::send(vec![])
             }
@@ -450,10 +449,9 @@ impl Connection {
                         &app.schema
                     };
                     let started = std::time::Instant::now();
-                    let scope =
-                        bind::bind_request(&app.tx_pool, tenant, &app.config.statement_timeout);
-                    let response = match scope.await {
-                        Ok(scope) => {
+                    let response = match app.binder.begin(&tenant).await {
+                        Ok(tx) => {
+                            let scope = TenantScope::new(tx);
                             let principal = Ok(Some(principal));
                             run(&app, schema, principal, Some(scope), request, &request_id).await
                         }
@@ -560,12 +558,12 @@ async fn authenticate(
     };
     let tenant = tenant_for(named, Some(&principal))?.ok_or(ApiError::TenantNotFound)?;
     // Refuse unknown and suspended tenants now rather than on the first subscription.
-    let (tx, bound) = bind::begin_active(&app.db, &tenant, &app.config.statement_timeout).await?;
+    let tx = app.binder.begin(&tenant).await?;
     tx.rollback().await?;
     let live = Live {
         tenant,
-        time_zone: bound.time_zone,
-        db: app.live_db.clone(),
+        time_zone: tx.tenant().time_zone.clone(),
+        db: app.binder.clone(),
         events: app.events.clone(),
     };
     Ok(Session {

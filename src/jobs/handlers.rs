@@ -8,13 +8,13 @@ use serde_json::json;
 use klustera_graphql::Reportable;
 use klustera_graphql::common::events::DomainEvent;
 use klustera_graphql::common::jobs::kind;
+use klustera_graphql::common::tenancy::TenantTx;
 use klustera_graphql::common::types::{Period, TenantSlug};
 use klustera_graphql::domains::announcements;
 use klustera_graphql::domains::billing::{notify, service};
 use klustera_graphql::domains::complaints;
 
 use super::JobRun;
-use crate::tenancy::bind::begin_active;
 
 pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
     match run.job.kind.as_str() {
@@ -35,20 +35,20 @@ fn slug(run: &JobRun<'_>) -> anyhow::Result<TenantSlug> {
 /// A transaction bound to the job's tenant, and the tenant's time zone. A tenant suspended
 /// since the job was claimed is refused (`TENANT_SUSPENDED`): the worker puts the job back
 /// in the queue until the tenant is resumed.
-async fn bound(run: &JobRun<'_>) -> anyhow::Result<(sea_orm::DatabaseTransaction, String)> {
-    let (tx, tenant) = begin_active(&run.env.db, &slug(run)?, "0")
+async fn bound(run: &JobRun<'_>) -> anyhow::Result<(TenantTx, String)> {
+    let tx = run
+        .env
+        .binder
+        .begin(&slug(run)?)
         .await
         .map_err(Reportable)?;
-    Ok((tx, tenant.time_zone))
+    let time_zone = tx.tenant().time_zone.clone();
+    Ok((tx, time_zone))
 }
 
 /// The day a daily sweep is for: the tenant's local date the scheduler enqueued it for
 /// (`payload.day`), else today in the tenant's time zone (a sweep enqueued by hand).
-async fn sweep_day(
-    run: &JobRun<'_>,
-    tx: &sea_orm::DatabaseTransaction,
-    time_zone: &str,
-) -> anyhow::Result<NaiveDate> {
+async fn sweep_day(run: &JobRun<'_>, tx: &TenantTx, time_zone: &str) -> anyhow::Result<NaiveDate> {
     match run.job.payload["day"].as_str() {
         Some(day) => Ok(day.parse().context("payload.day")?),
         None => Ok(service::tenant_today(tx, time_zone)
@@ -176,7 +176,7 @@ async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
 /// never hear of a change that did not commit.
 async fn commit_then_publish(
     run: &JobRun<'_>,
-    tx: sea_orm::DatabaseTransaction,
+    tx: TenantTx,
     progress: serde_json::Value,
     events: impl IntoIterator<Item = DomainEvent>,
 ) -> anyhow::Result<()> {

@@ -27,13 +27,17 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use klustera_graphql::common::events::EventBus;
+use klustera_graphql::common::tenancy::Binder;
 use klustera_graphql::domains::billing::notify::Channel;
 use klustera_graphql::{ApiError, Reportable};
 
 /// What handlers need from the process.
 #[derive(Clone)]
 pub struct JobEnv {
+    /// The job queue's (control plane) pool.
     pub db: DatabaseConnection,
+    /// Binds a job's work to its tenant (no statement timeout).
+    pub binder: Binder,
     pub channel: Arc<dyn Channel>,
     pub events: Arc<dyn EventBus>,
     pub lease: Duration,

@@ -110,7 +110,7 @@ async fn billing_day_reached(
     let Ok(slug) = klustera_graphql::common::types::TenantSlug::parse(slug) else {
         return Ok(false);
     };
-    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
+    let Some(tx) = klustera_graphql::common::tenancy::bind::as_it_is(db, &slug).await? else {
         return Ok(false);
     };
     let row = tx
@@ -143,7 +143,7 @@ async fn sweeps_due(
     let Ok(slug) = klustera_graphql::common::types::TenantSlug::parse(slug) else {
         return Ok(SweepsDue::default());
     };
-    let Some((tx, _)) = crate::tenancy::bind::begin_bound(db, &slug, "0").await? else {
+    let Some(tx) = klustera_graphql::common::tenancy::bind::as_it_is(db, &slug).await? else {
         return Ok(SweepsDue::default());
     };
     let due = SweepsDue {

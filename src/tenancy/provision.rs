@@ -15,7 +15,7 @@ use klustera_graphql::{ApiError, Role};
 use klustera_migration::tenant::version_of as tenant_version_of;
 use klustera_migration::{control, sea_orm_migration};
 
-use super::bind::begin_bound;
+use klustera_graphql::common::tenancy::bind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
@@ -46,11 +46,9 @@ pub async fn ensure_control_plane(db: &DatabaseConnection) -> Result<()> {
     // Serialises concurrent start-ups of several gateway processes.
     tx.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('klustera.control'))")
         .await?;
-    tx.execute_unprepared(&format!(
-        "CREATE SCHEMA IF NOT EXISTS {0}; SELECT set_config('search_path', '{0}', true)",
-        control::SCHEMA
-    ))
-    .await?;
+    tx.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS {}", control::SCHEMA))
+        .await?;
+    bind::control_plane(&tx).await?;
     control::Migrator::up(&tx, None).await?;
     tx.commit().await?;
     Ok(())
@@ -99,13 +97,12 @@ pub async fn create_tenant<M: MigratorTrait>(db: &DatabaseConnection, t: NewTena
     if inserted.rows_affected() == 0 {
         return Err(ProvisionError::Exists(t.slug.to_string()));
     }
-    tx.execute_unprepared(&format!(
-        "CREATE SCHEMA {0}; SELECT set_config('search_path', {1}, true)",
-        t.slug.quoted_schema(),
-        sql_literal(&t.slug.quoted_schema())
-    ))
-    .await?;
-    M::up(&tx, None).await?;
+    tx.execute_unprepared(&format!("CREATE SCHEMA {}", t.slug.quoted_schema()))
+        .await?;
+    let tx = bind::registering(tx, &t.slug)
+        .await?
+        .ok_or_else(|| ProvisionError::NotFound(t.slug.to_string()))?;
+    M::up(&*tx.for_migrations().await?, None).await?;
     record_version::<M>(&tx, &t.slug).await?;
     accounts::create(
         &tx,
@@ -137,11 +134,13 @@ pub struct TenantStatus {
 pub async fn list_tenants<M: MigratorTrait>(db: &DatabaseConnection) -> Result<Vec<TenantStatus>> {
     let mut out = Vec::new();
     for slug in slugs(db).await? {
-        let (tx, tenant) = begin_bound(db, &slug, "0")
+        let tx = bind::as_it_is(db, &slug)
             .await?
             .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
-        let migrations = M::get_migration_with_status_read_only(&tx).await?;
+        let migrations =
+            M::get_migration_with_status_read_only(&*tx.for_migrations().await?).await?;
         tx.rollback().await?;
+        let tenant = tx.tenant().clone();
         let applied = migrations
             .iter()
             .filter(|m| m.status() == MigrationStatus::Applied)
@@ -200,7 +199,7 @@ pub async fn migrate_tenant<M: MigratorTrait>(
     db: &DatabaseConnection,
     slug: &TenantSlug,
 ) -> Result<Vec<String>> {
-    let (tx, _) = begin_bound(db, slug, "0")
+    let tx = bind::as_it_is(db, slug)
         .await?
         .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
     tx.execute_raw(Statement::from_sql_and_values(
@@ -209,12 +208,12 @@ pub async fn migrate_tenant<M: MigratorTrait>(
         [slug.as_str().into()],
     ))
     .await?;
-    let pending: Vec<String> = M::get_pending_migrations(&tx)
+    let pending: Vec<String> = M::get_pending_migrations(&*tx.for_migrations().await?)
         .await?
         .iter()
         .map(|m| m.name().to_owned())
         .collect();
-    M::up(&tx, None).await?;
+    M::up(&*tx.for_migrations().await?, None).await?;
     record_version::<M>(&tx, slug).await?;
     if !pending.is_empty() {
         audit(&tx, "tenant.migrate", slug).await?;
@@ -332,9 +331,4 @@ async fn audit(db: &impl ConnectionTrait, operation: &str, slug: &TenantSlug) ->
     ))
     .await?;
     Ok(())
-}
-
-/// A single-quoted SQL literal (for `set_config` in a multi-statement string).
-fn sql_literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
 }

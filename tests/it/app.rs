@@ -8,7 +8,7 @@ use klustera::app;
 use klustera::config::Config;
 use klustera::demo;
 use klustera::http::state::AppState;
-use klustera::tenancy::bind::execute_in_tenant;
+use klustera_graphql::common::tenancy::{TenantTx, bind};
 use klustera_graphql::common::types::TenantSlug;
 
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret!";
@@ -160,24 +160,26 @@ impl TestApp {
         .unwrap()
     }
 
+    /// A transaction bound to `slug` as it is (test set-up and inspection).
+    pub async fn bound(&self, slug: &str) -> TenantTx {
+        bind::as_it_is(&self.state.db, &TenantSlug::parse(slug).unwrap())
+            .await
+            .unwrap()
+            .expect("the tenant exists")
+    }
+
     /// Runs SQL inside `slug`'s schema (test set-up and inspection).
     pub async fn sql(&self, slug: &str, sql: &str) {
-        execute_in_tenant(&self.state.db, &TenantSlug::parse(slug).unwrap(), sql)
-            .await
-            .unwrap();
+        use sea_orm::ConnectionTrait;
+        let tx = self.bound(slug).await;
+        tx.execute_unprepared(sql).await.unwrap();
+        tx.commit().await.unwrap();
     }
 
     /// Runs a query inside `slug`'s schema and returns the first column of every row as text.
     pub async fn rows(&self, slug: &str, sql: &str) -> Vec<String> {
         use sea_orm::{ConnectionTrait, DbBackend, Statement};
-        let (tx, _) = klustera::tenancy::bind::begin_bound(
-            &self.state.db,
-            &TenantSlug::parse(slug).unwrap(),
-            "0",
-        )
-        .await
-        .unwrap()
-        .unwrap();
+        let tx = self.bound(slug).await;
         let rows = tx
             .query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
             .await
@@ -283,18 +285,7 @@ impl TestApp {
     /// The `search_path` the operations' pool hands its next connection out with (on a
     /// one-connection pool: the connection the previous operation used).
     pub async fn pooled_search_path(&self) -> String {
-        use sea_orm::{ConnectionTrait, DbBackend, Statement};
-        let tx = self.state.tx_pool.begin().await.unwrap();
-        let row = tx
-            .query_one_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SHOW search_path",
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        tx.rollback().await.unwrap();
-        row.try_get_by_index(0).unwrap()
+        self.state.binder.pool().idle_search_path().await.unwrap()
     }
 
     /// A counter from `/metrics`, by its full name.

@@ -292,11 +292,7 @@ async fn reminders_and_late_fees_happen_once() {
         .await;
     assert_eq!(rows, vec![format!("OVERDUE|{0}|{0}", fee[0])]);
     // Running the overdue sweep again (say, tomorrow) never charges twice.
-    let slug = klustera_graphql::common::types::TenantSlug::parse("alpha").unwrap();
-    let (tx, _) = klustera::tenancy::bind::begin_bound(&app.state.db, &slug, "0")
-        .await
-        .unwrap()
-        .unwrap();
+    let tx = app.bound("alpha").await;
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     let again = klustera_graphql::domains::billing::service::overdue_sweep(&tx, tomorrow)
         .await

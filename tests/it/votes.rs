@@ -7,7 +7,6 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
-use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{Principal, Role};
 
 use crate::app::{TestApp, code};
@@ -75,14 +74,7 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     // serialised: the poll row's lock, and an uncommitted vote of the unit (its ballot
     // key). Both votes get as far as one of them and wait; the test rolls back once both
     // are waiting, and they go together.
-    let (holder, _) = klustera::tenancy::bind::begin_bound(
-        &app.state.db,
-        &TenantSlug::parse("alpha").unwrap(),
-        "0",
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let holder = app.bound("alpha").await;
     holder
         .execute_unprepared(&format!(
             "SELECT id FROM polls WHERE id = {poll} FOR UPDATE; \

@@ -1,4 +1,4 @@
-//! Tenant tables: no schema name, resolved through the transaction's `search_path`.
+//! Tenant tables: no schema name, resolved in the schema the transaction is bound to.
 
 pub mod announcement;
 pub mod announcement_target;

@@ -7,7 +7,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::common::tx::Tx;
+use crate::common::tenancy::TenantTx;
 use async_graphql::Context;
 
 use crate::common::error::{ApiError, ApiResult};
@@ -66,27 +66,28 @@ pub struct Principal {
 
 /// The tenant an operation is bound to, with its transaction.
 ///
-/// The transaction was opened by the server's tenancy layer with a transaction-local
-/// `search_path` of this tenant's schema. It is shared (not cloned) by every resolver and
-/// dataloader of the operation; the server commits or rolls it back when the operation ends.
+/// The transaction was bound to this tenant by [`crate::common::tenancy::bind`]. It is
+/// shared (not cloned) by every resolver and dataloader of the operation; the server
+/// commits or rolls it back when the operation ends.
 pub struct TenantScope {
     pub slug: TenantSlug,
     pub display_name: String,
     pub time_zone: String,
-    tx: Arc<Tx>,
+    tx: Arc<TenantTx>,
 }
 
 impl TenantScope {
-    pub fn new(slug: TenantSlug, display_name: String, time_zone: String, tx: Arc<Tx>) -> Self {
+    pub fn new(tx: TenantTx) -> Self {
+        let tenant = tx.tenant();
         Self {
-            slug,
-            display_name,
-            time_zone,
-            tx,
+            slug: tenant.slug.clone(),
+            display_name: tenant.display_name.clone(),
+            time_zone: tenant.time_zone.clone(),
+            tx: Arc::new(tx),
         }
     }
 
-    pub fn tx(&self) -> &Arc<Tx> {
+    pub fn tx(&self) -> &Arc<TenantTx> {
         &self.tx
     }
 }
@@ -215,7 +216,7 @@ impl RequestContext {
 pub trait ContextExt {
     fn request(&self) -> ApiResult<&RequestContext>;
     /// The tenant-bound transaction of this operation.
-    fn tenant_tx(&self) -> ApiResult<&Tx>;
+    fn tenant_tx(&self) -> ApiResult<&TenantTx>;
     /// This operation's dataloaders (tenant-bound requests only).
     fn loader(&self) -> ApiResult<&Loaders>;
     /// The caller with their household (resolved once per operation).
@@ -228,7 +229,7 @@ impl ContextExt for Context<'_> {
             .ok_or_else(missing_context)
     }
 
-    fn tenant_tx(&self) -> ApiResult<&Tx> {
+    fn tenant_tx(&self) -> ApiResult<&TenantTx> {
         Ok(self.request()?.tenant()?.tx().as_ref())
     }
 

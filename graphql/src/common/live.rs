@@ -15,18 +15,12 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use futures::{Stream, StreamExt};
-use sea_orm::DatabaseTransaction;
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
+use crate::common::tenancy::{Binder, TenantTx};
 use crate::common::types::TenantSlug;
-
-/// Opens transactions bound to a tenant's schema (implemented by the server's tenancy layer).
-#[async_trait::async_trait]
-pub trait TenantDb: Send + Sync {
-    async fn begin(&self, tenant: &TenantSlug) -> ApiResult<DatabaseTransaction>;
-}
 
 /// Hands out receivers of one tenant's events. A receiver is tied to its tenant when it
 /// is made: there is no way to ask for "all events" and filter later.
@@ -40,7 +34,7 @@ pub struct Live {
     pub tenant: TenantSlug,
     /// The tenant's time zone (IANA name), as registered when the connection began.
     pub time_zone: String,
-    pub db: Arc<dyn TenantDb>,
+    pub db: Binder,
     pub events: Arc<dyn EventSource>,
 }
 
@@ -52,7 +46,7 @@ impl Live {
     }
 
     /// A short transaction bound to the subscription's tenant; the caller commits.
-    pub async fn begin(&self) -> ApiResult<DatabaseTransaction> {
+    pub async fn begin(&self) -> ApiResult<TenantTx> {
         self.db.begin(&self.tenant).await
     }
 

@@ -11,22 +11,22 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 use crate::common::batch::IdHasher;
 use crate::common::error::ApiError;
-use crate::common::tx::Tx;
+use crate::common::tenancy::TenantTx;
 
 /// Holds the transaction weakly: the operation owns it, so once the operation ends the
 /// server can take it back to commit, and a late batch finds it gone instead of using it.
 pub struct TenantLoader {
-    tx: Weak<Tx>,
+    tx: Weak<TenantTx>,
 }
 
 impl TenantLoader {
-    pub fn new(tx: &Arc<Tx>) -> Self {
+    pub fn new(tx: &Arc<TenantTx>) -> Self {
         Self {
             tx: Arc::downgrade(tx),
         }
     }
 
-    pub(crate) fn tx(&self) -> Result<Arc<Tx>, ApiError> {
+    pub(crate) fn tx(&self) -> Result<Arc<TenantTx>, ApiError> {
         self.tx
             .upgrade()
             .ok_or_else(|| ApiError::internal(OperationEnded))

@@ -16,6 +16,6 @@ pub mod live;
 pub mod loader;
 pub mod pagination;
 pub(crate) mod rows;
-pub mod tx;
+pub mod tenancy;
 pub mod types;
 pub mod viewer;

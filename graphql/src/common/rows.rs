@@ -24,12 +24,20 @@ use std::marker::PhantomData;
 
 use sea_orm::sqlx::postgres::{PgRow, Postgres};
 use sea_orm::sqlx::{self, Column as _, Decode, Row, Type};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryTrait, Select, Statement};
+use sea_orm::{
+    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+};
 
 use klustera_entities::tenant::{bill, resident, unit};
 
 use crate::common::error::ApiResult;
-use crate::common::tx::{Tx, query_err};
+use crate::common::tenancy::{TenantTx, query_err};
+
+/// sqlx's row inside SeaORM's.
+fn pg_row(row: &QueryResult) -> Result<&PgRow, DbErr> {
+    row.try_as_pg_row()
+        .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))
+}
 
 /// Column `index` of `row`, type-checked in debug builds only (see the module docs).
 pub(crate) fn column<'r, T>(row: &'r PgRow, index: usize) -> Result<T, sqlx::Error>
@@ -100,10 +108,7 @@ pub(crate) async fn all_decoded<T>(
     // these large models each time.
     let mut decoded = Vec::with_capacity(rows.len());
     for row in &rows {
-        let row = row
-            .try_as_pg_row()
-            .ok_or_else(|| DbErr::Custom("not a PostgreSQL row".into()))?;
-        decoded.push(decode(row).map_err(query_err)?);
+        decoded.push(decode(pg_row(row)?).map_err(query_err)?);
     }
     Ok(decoded)
 }
@@ -155,7 +160,7 @@ pub(crate) use kept_columns;
 /// `C` are decoded on demand (see the module docs).
 pub struct Kept<C> {
     pub key: i64,
-    row: PgRow,
+    row: QueryResult,
     columns: PhantomData<C>,
 }
 
@@ -166,26 +171,27 @@ impl<C: Columns> Kept<C> {
         T: Decode<'r, Postgres> + Type<Postgres>,
     {
         let index = column.index();
+        let row = pg_row(&self.row)?;
         debug_assert_eq!(
-            self.row.try_column(index).map(|c| c.name()).ok(),
+            row.try_column(index).map(|c| c.name()).ok(),
             Some(column.name()),
             "column {index} of the statement"
         );
-        Ok(crate::common::rows::column(&self.row, index).map_err(query_err)?)
+        Ok(self::column(row, index).map_err(query_err)?)
     }
 }
 
 /// The rows of a statement, kept undecoded but for the grouping key in column `key`.
 pub(crate) async fn all_kept<C: Columns>(
-    tx: &Tx,
+    tx: &TenantTx,
     statement: Statement,
     key: C,
 ) -> ApiResult<Vec<Kept<C>>> {
-    let rows = tx.fetch_rows(statement).await?;
+    let rows = tx.query_all_raw(statement).await?;
     let mut kept = Vec::with_capacity(rows.len());
     for row in rows {
         kept.push(Kept {
-            key: column(&row, key.index()).map_err(query_err)?,
+            key: column(pg_row(&row)?, key.index()).map_err(query_err)?,
             row,
             columns: PhantomData,
         });

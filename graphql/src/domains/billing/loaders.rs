@@ -11,7 +11,7 @@ use crate::common::batch::{Row, Rows, by_key, group};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
 use crate::common::rows::{self, Columns, Kept, kept_columns};
-use crate::common::tx::Tx;
+use crate::common::tenancy::TenantTx;
 
 /// Most bills `Unit.bills(last:)` returns.
 pub const MAX_RECENT_BILLS: u8 = 24;
@@ -130,7 +130,7 @@ impl Loader<PaymentsOfBill> for TenantLoader {
 }
 
 /// One payment, as the payments loader reads them.
-pub async fn payment(tx: &Tx, id: i64) -> Result<Kept<PaymentColumn>, ApiError> {
+pub async fn payment(tx: &TenantTx, id: i64) -> Result<Kept<PaymentColumn>, ApiError> {
     let statement = Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!("{} WHERE id = $1", PaymentColumn::SELECT),

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha512};
 use super::service::{self, NewPayment, Settled};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
-use crate::common::tx::Tx;
+use crate::common::tenancy::TenantTx;
 use crate::common::types::{Rupiah, TenantSlug};
 use klustera_entities::tenant::bill;
 
@@ -166,10 +166,10 @@ pub struct Checkout {
 ///
 /// The bill is not locked: what a settlement applies is decided when it arrives (never
 /// more than is then owed). The Snap call is made without holding a connection when the
-/// operation has written nothing yet ([`Tx::without_connection`]), so a slow Midtrans
+/// operation has written nothing yet ([`TenantTx::without_connection`]), so a slow Midtrans
 /// neither starves the pool nor delays payments on the bill.
 pub async fn create_payment(
-    db: &Tx,
+    db: &TenantTx,
     snap: &SnapClient,
     tenant: &TenantSlug,
     bill: &bill::Model,

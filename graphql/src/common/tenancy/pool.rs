@@ -1,6 +1,7 @@
-//! Operation transactions on a pool of their own.
+//! Tenant transactions' connections, on a pool of their own.
 //!
-//! An API operation runs in one transaction on one pooled connection ([`Tx`]). SeaORM's
+//! A tenant transaction ([`super::TenantTx`]) of an operation runs on one pooled
+//! connection ([`Tx`]). SeaORM's
 //! `DatabaseTransaction` would do, but it runs on sqlx's pool, which pings every
 //! connection given back to it: one more round trip per request than the work needs, a
 //! sixth of a small query's database traffic. Here a connection whose transaction ended
@@ -9,14 +10,14 @@
 //! and checked again when next handed out, so no connection ever carries a transaction,
 //! its locks or its transaction-local settings (`search_path`) into another operation.
 //!
-//! [`Tx`] implements SeaORM's `ConnectionTrait`: entities, query builders and raw
-//! statements use it like any SeaORM connection.
+//! [`Tx`] is private to the tenancy module: the only way to a transaction is
+//! [`super::bind`], which binds it to a tenant first.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use deadpool::managed::{self, Metrics, Object, RecycleError, RecycleResult};
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
 use sea_orm::sqlx::{self, ConnectOptions, Connection, Executor};
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
@@ -67,11 +68,27 @@ impl TxPool {
     }
 
     /// Begins a transaction on a pooled connection.
-    pub async fn begin(&self) -> Result<Tx, DbErr> {
+    pub(super) async fn begin(&self) -> Result<Tx, DbErr> {
         Ok(Tx {
             conn: tokio::sync::Mutex::new(Some(self.begin_on_pooled().await?)),
             pool: self.clone(),
         })
+    }
+
+    /// The `search_path` of the connection the pool hands out next, outside any binding
+    /// (a diagnostic: it must be the server default, whatever ran on it before).
+    pub async fn idle_search_path(&self) -> Result<String, DbErr> {
+        let tx = self.begin().await?;
+        let row = tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SHOW search_path",
+            ))
+            .await?
+            .ok_or_else(|| DbErr::Custom("SHOW returned no row".into()))?;
+        let path = row.try_get_by_index(0)?;
+        tx.rollback().await?;
+        Ok(path)
     }
 
     async fn begin_on_pooled(&self) -> Result<Pooled, DbErr> {
@@ -132,8 +149,10 @@ impl managed::Manager for Connector {
 type Pooled = Object<Connector>;
 
 /// One transaction on one pooled connection. Statements of concurrent resolvers take
-/// turns on it. End it with [`Tx::commit`] or [`Tx::rollback`]; dropping it rolls back.
-pub struct Tx {
+/// turns on it. End it with [`Tx::commit`] or [`Tx::rollback`] (any holder may: ending
+/// takes the connection out, so statements that come later fail instead of running outside
+/// the transaction); dropping it open rolls back.
+pub(super) struct Tx {
     conn: tokio::sync::Mutex<Option<Pooled>>,
     pool: TxPool,
 }
@@ -147,15 +166,15 @@ const AWAY_RESTORE: &str =
     "SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)";
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), DbErr> {
+    pub(super) async fn commit(&self) -> Result<(), DbErr> {
         self.end("COMMIT").await
     }
 
-    pub async fn rollback(self) -> Result<(), DbErr> {
+    pub(super) async fn rollback(&self) -> Result<(), DbErr> {
         self.end("ROLLBACK").await
     }
 
-    async fn end(self, sql: &'static str) -> Result<(), DbErr> {
+    async fn end(&self, sql: &'static str) -> Result<(), DbErr> {
         let Some(mut conn) = self.conn.lock().await.take() else {
             return Err(ended());
         };
@@ -173,7 +192,7 @@ impl Tx {
     /// timeout. A slow service then keeps no connection from other operations, and
     /// statements of this operation wait until it answers. A transaction that has written
     /// or locked something keeps its connection, and its atomicity, while it waits.
-    pub async fn without_connection<F: Future>(&self, call: F) -> Result<F::Output, DbErr> {
+    pub(super) async fn without_connection<F: Future>(&self, call: F) -> Result<F::Output, DbErr> {
         let mut slot = self.conn.lock().await;
         let conn = &mut slot.as_mut().ok_or_else(ended)?.raw;
         let started = Instant::now();
@@ -200,13 +219,6 @@ impl Tx {
         self.pool.observer.statement(started.elapsed());
         *slot = Some(pooled);
         Ok(output)
-    }
-
-    /// The rows of a statement, as sqlx returns them (for rows kept undecoded).
-    pub async fn fetch_rows(&self, stmt: Statement) -> Result<Vec<PgRow>, DbErr> {
-        let mut st = self.statement().await?;
-        let rows = detached(query(&stmt).fetch_all(&mut *st.conn)).await;
-        rows.map_err(query_err)
     }
 
     /// The connection, for one statement (reported to the hook when done).
@@ -323,7 +335,12 @@ impl ConnectionTrait for Tx {
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let rows = self.fetch_rows(stmt).await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        let mut st = self.statement().await?;
+        let rows = detached(query(&stmt).fetch_all(&mut *st.conn)).await;
+        Ok(rows
+            .map_err(query_err)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }
