@@ -9,16 +9,8 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::guard::RoleGuard;
-use crate::common::ids::{self, NodeKind};
+use crate::common::ids::{self, Fetch, NodeKind};
 use crate::domains::property::model::Unit;
-
-/// A node type: fetched by its row id for `node(id:)`.
-#[async_trait::async_trait]
-pub trait Fetch: Sized {
-    type Kind: NodeKind;
-    /// Row `id` of this type as the caller may see it; `NOT_FOUND` otherwise.
-    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self>;
-}
 
 macro_rules! nodes {
     ($($variant:ident($object:ident),)*) => {

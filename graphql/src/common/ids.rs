@@ -17,8 +17,8 @@ use std::marker::PhantomData;
 use async_graphql::parser::types::Field;
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ContextSelectionSet, ID, InputType, InputValueResult, OutputType, Positioned, ServerResult,
-    Value,
+    Context, ContextSelectionSet, ID, InputType, InputValueResult, OutputType, Positioned,
+    ServerResult, Value,
 };
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -31,6 +31,15 @@ pub trait NodeKind: Send + Sync + 'static {
     const NAME: &'static str;
     /// How `NOT_FOUND` names it (`ApiError::NotFound`).
     const NOT_FOUND: &'static str;
+}
+
+/// A node type: what `node(id:)` fetches by row id (implemented in each domain's
+/// `schema` module, listed in the schema's `Node` interface).
+#[async_trait::async_trait]
+pub trait Fetch: Sized {
+    type Kind: NodeKind;
+    /// Row `id` of this type as the caller may see it; `NOT_FOUND` otherwise.
+    async fn fetch(ctx: &Context<'_>, id: i64) -> Result<Self, ApiError>;
 }
 
 /// The id of one `K`: a row id when it names one (see the module docs).

@@ -12,10 +12,9 @@ use crate::common::batch::Row;
 use crate::common::context::ContextExt;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::guard::RoleGuard;
-use crate::common::ids::{UnitId, kind};
+use crate::common::ids::{Fetch, UnitId, kind};
 use crate::common::inline::Inline;
 use crate::common::pagination::Page;
-use crate::node::Fetch;
 
 #[derive(InputObject, Default)]
 pub struct UnitFilterInput {
