@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 
 #[tokio::test]
 async fn managers_manage_units_and_residents_with_clear_errors() {
@@ -213,7 +213,7 @@ async fn residents_see_only_their_household_and_cannot_manage() {
         "household of unit 1: {residents}"
     );
 
-    let other_unit = (own_unit.parse::<i64>().unwrap() + 1).to_string();
+    let other_unit = gid("Unit", row_of(&json!(own_unit)) + 1);
     let body = app
         .gql(
             Some("alpha"),

@@ -196,6 +196,7 @@ kinds! {
     BlockId = Block("Block", "block");
     UnitId = Unit("Unit", "unit");
     ResidentId = Resident("Resident", "resident");
+    OccupancyId = Occupancy("Occupancy", "link");
     UserId = User("User", "user");
     TariffId = Tariff("Tariff", "tariff");
     BillId = Bill("Bill", "bill");
