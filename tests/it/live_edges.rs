@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use klustera_graphql::common::events::{DomainEvent, EventBus};
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{TestApp, code, row_of};
+use crate::app::{TestApp, code, gid, row_of};
 use crate::live::{PATIENCE, TALLY, Ws, create_poll, resident_tokens, vote};
 
 #[tokio::test]
@@ -237,7 +237,8 @@ async fn a_mutation_that_rolled_back_publishes_nothing() {
     assert_eq!(code(&both), "NOT_FOUND", "{both}");
     assert_eq!(both["data"], Value::Null, "{both}");
     // A vote that fails on its own: an option of no poll.
-    let bad = vote(&app, "alpha", &residents[0], &poll, "999999").await;
+    let no_option = gid("PollOption", 999_999);
+    let bad = vote(&app, "alpha", &residents[0], &poll, &no_option).await;
     assert_eq!(code(&bad), "BAD_USER_INPUT", "{bad}");
 
     // A committed vote is the fence: its event is the first the tenant's topic carries.

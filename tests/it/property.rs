@@ -147,7 +147,7 @@ async fn pagination_walks_forward_and_backward_without_gaps() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|e| e["node"]["id"].as_str().unwrap().to_owned()),
+                .map(|e| e["cursor"].as_str().unwrap().to_owned()),
         );
         if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break;
@@ -163,14 +163,14 @@ async fn pagination_walks_forward_and_backward_without_gaps() {
             json!({"b": seen[10], "l": 3}),
         )
         .await;
-    let ids: Vec<&str> = body["data"]["units"]["edges"]
+    let cursors: Vec<&str> = body["data"]["units"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["id"].as_str().unwrap())
+        .map(|e| e["cursor"].as_str().unwrap())
         .collect();
     assert_eq!(
-        ids,
+        cursors,
         seen[7..10].iter().map(String::as_str).collect::<Vec<_>>()
     );
     assert_eq!(body["data"]["units"]["pageInfo"]["hasPreviousPage"], true);
