@@ -149,8 +149,9 @@ pub struct Poll {
     pub opens_at: DateTime<FixedOffset>,
     pub closes_at: DateTime<FixedOffset>,
     pub options: Vec<PollOption>,
+    /// Boxed: a `Poll` is a variant of `Node`, which should stay small.
     #[graphql(skip)]
-    view: TallyView,
+    view: Box<TallyView>,
     #[graphql(skip)]
     count: Tally,
 }
@@ -162,7 +163,7 @@ impl Poll {
             options,
             tally: count,
         } = record;
-        let view = TallyView::new(&row, &options);
+        let view = Box::new(TallyView::new(&row, &options));
         Self {
             row_id: row.id,
             title: row.title,
