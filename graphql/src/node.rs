@@ -10,7 +10,8 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{self, Fetch, NodeKind};
-use crate::domains::property::model::Unit;
+use crate::domains::polls::model::Poll;
+use crate::domains::property::model::{Block, Resident, Unit};
 
 macro_rules! nodes {
     ($($variant:ident($object:ident),)*) => {
@@ -35,7 +36,10 @@ macro_rules! nodes {
 }
 
 nodes! {
+    Block(Block),
     Unit(Unit),
+    Resident(Resident),
+    Poll(Poll),
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use klustera_graphql::{Principal, Role};
 
-use crate::app::{JWT_SECRET, TestApp, code};
+use crate::app::{JWT_SECRET, TestApp, code, row_of};
 
 pub const TRANSPORT: &str = "graphql-transport-ws";
 pub const LEGACY: &str = "graphql-ws";
@@ -488,7 +488,10 @@ async fn two_hundred_residents_vote_at_once_and_double_votes_lose() {
     let rows = app
         .rows(
             "alpha",
-            &format!("SELECT count(*)::text FROM votes WHERE poll_id = {poll}"),
+            &format!(
+                "SELECT count(*)::text FROM votes WHERE poll_id = {}",
+                row_of(&json!(poll))
+            ),
         )
         .await;
     assert_eq!(rows, vec!["200"]);
@@ -508,7 +511,10 @@ async fn two_hundred_residents_vote_at_once_and_double_votes_lose() {
     let rows = app
         .rows(
             "alpha",
-            &format!("SELECT count(*)::text FROM votes WHERE poll_id = {poll2}"),
+            &format!(
+                "SELECT count(*)::text FROM votes WHERE poll_id = {}",
+                row_of(&json!(poll2))
+            ),
         )
         .await;
     assert_eq!(rows, vec!["1"]);

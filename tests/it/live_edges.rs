@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use klustera_graphql::common::events::{DomainEvent, EventBus};
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 use crate::live::{PATIENCE, TALLY, Ws, create_poll, resident_tokens, vote};
 
 #[tokio::test]
@@ -138,12 +138,7 @@ fn tally_of(message: &Value) -> (i64, Vec<(i64, i64)>) {
         .as_array()
         .unwrap_or_else(|| panic!("{message}"))
         .iter()
-        .map(|r| {
-            (
-                r["optionId"].as_str().unwrap().parse().unwrap(),
-                r["votes"].as_i64().unwrap(),
-            )
-        })
+        .map(|r| (row_of(&r["optionId"]), r["votes"].as_i64().unwrap()))
         .collect();
     (tally["total"].as_i64().unwrap(), counts)
 }
@@ -157,8 +152,8 @@ async fn a_subscriber_far_behind_rereads_the_tally_and_never_steps_back() {
     app.tenant("alpha", 3, 3).await;
     let manager = app.manager_token("alpha").await;
     let (poll, options) = create_poll(&app, "alpha", &manager, "RESIDENT", false).await;
-    let poll_id: i64 = poll.parse().unwrap();
-    let option_ids: Vec<i64> = options.iter().map(|o| o.parse().unwrap()).collect();
+    let poll_id = row_of(&json!(poll));
+    let option_ids: Vec<i64> = options.iter().map(|o| row_of(&json!(o))).collect();
     let mut ws = Ws::ready(&app, &manager).await;
     ws.subscribe("t", TALLY, json!({"p": poll})).await;
     assert_eq!(ws.recv().await["payload"]["data"]["voteTally"]["total"], 0);
@@ -242,7 +237,8 @@ async fn a_mutation_that_rolled_back_publishes_nothing() {
     assert_eq!(code(&both), "NOT_FOUND", "{both}");
     assert_eq!(both["data"], Value::Null, "{both}");
     // A vote that fails on its own: an option of no poll.
-    let bad = vote(&app, "alpha", &residents[0], &poll, "999999").await;
+    let no_option = gid("PollOption", 999_999);
+    let bad = vote(&app, "alpha", &residents[0], &poll, &no_option).await;
     assert_eq!(code(&bad), "BAD_USER_INPUT", "{bad}");
 
     // A committed vote is the fence: its event is the first the tenant's topic carries.
@@ -252,11 +248,11 @@ async fn a_mutation_that_rolled_back_publishes_nothing() {
         .await
         .expect("the committed vote's event")
         .unwrap();
-    let ids: Vec<i64> = options.iter().map(|o| o.parse().unwrap()).collect();
+    let ids: Vec<i64> = options.iter().map(|o| row_of(&json!(o))).collect();
     assert_eq!(
         *first,
         DomainEvent::VoteCast {
-            poll_id: poll.parse().unwrap(),
+            poll_id: row_of(&json!(poll)),
             total: 1,
             counts: vec![(ids[0], 0), (ids[1], 1), (ids[2], 0)],
         }
@@ -265,7 +261,10 @@ async fn a_mutation_that_rolled_back_publishes_nothing() {
     let rows = app
         .rows(
             "alpha",
-            &format!("SELECT count(*)::text FROM votes WHERE poll_id = {poll}"),
+            &format!(
+                "SELECT count(*)::text FROM votes WHERE poll_id = {}",
+                row_of(&json!(poll))
+            ),
         )
         .await;
     assert_eq!(rows, vec!["1"]);
@@ -296,7 +295,7 @@ async fn a_stale_tally_never_comes_back_when_the_poll_closes() {
         .iter()
         .map(|o| o["id"].as_str().unwrap().to_owned())
         .collect();
-    let ids: Vec<i64> = options.iter().map(|o| o.parse().unwrap()).collect();
+    let ids: Vec<i64> = options.iter().map(|o| row_of(&json!(o))).collect();
     let residents = resident_tokens(&app, "alpha", 2).await;
     for (resident, option) in residents.iter().zip(&options) {
         let voted = vote(&app, "alpha", resident, &poll, option).await;
@@ -312,7 +311,7 @@ async fn a_stale_tally_never_comes_back_when_the_poll_closes() {
     // time comes the final tally is the newest one, not the stale one.
     app.state.events.publish(
         "alpha",
-        vote_cast(poll.parse().unwrap(), (1, vec![(ids[0], 1), (ids[1], 0)])),
+        vote_cast(row_of(&json!(poll)), (1, vec![(ids[0], 1), (ids[1], 0)])),
     );
     let last = ws.recv().await;
     assert_eq!(

@@ -1,8 +1,8 @@
 //! The property domain as managers and residents see it.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 
 #[tokio::test]
 async fn managers_manage_units_and_residents_with_clear_errors() {
@@ -147,7 +147,7 @@ async fn pagination_walks_forward_and_backward_without_gaps() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|e| e["node"]["id"].as_str().unwrap().to_owned()),
+                .map(|e| e["cursor"].as_str().unwrap().to_owned()),
         );
         if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break;
@@ -163,14 +163,14 @@ async fn pagination_walks_forward_and_backward_without_gaps() {
             json!({"b": seen[10], "l": 3}),
         )
         .await;
-    let ids: Vec<&str> = body["data"]["units"]["edges"]
+    let cursors: Vec<&str> = body["data"]["units"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["node"]["id"].as_str().unwrap())
+        .map(|e| e["cursor"].as_str().unwrap())
         .collect();
     assert_eq!(
-        ids,
+        cursors,
         seen[7..10].iter().map(String::as_str).collect::<Vec<_>>()
     );
     assert_eq!(body["data"]["units"]["pageInfo"]["hasPreviousPage"], true);
@@ -213,7 +213,7 @@ async fn residents_see_only_their_household_and_cannot_manage() {
         "household of unit 1: {residents}"
     );
 
-    let other_unit = (own_unit.parse::<i64>().unwrap() + 1).to_string();
+    let other_unit = gid("Unit", row_of(&json!(own_unit)) + 1);
     let body = app
         .gql(
             Some("alpha"),
@@ -278,4 +278,104 @@ async fn list_objects_answer_alike_through_fragments_aliases_and_repeated_fields
     assert!(nodes[0]["node"]["block"]["name"].is_string(), "{plain}");
     assert_eq!(fragments, plain);
     assert_eq!(repeated, plain);
+}
+
+#[tokio::test]
+async fn a_resident_sees_a_housemates_shared_units_only_and_only_their_own_nik() {
+    let app = TestApp::spawn().await;
+    // 4 units, 2 residents each: the signed-in resident shares their unit with one other.
+    let logins = app.tenant("alpha", 4, 8).await;
+    let manager = app.manager_token("alpha").await;
+    let (resident, _) = app.login("alpha", &logins.resident).await;
+    let rows = app
+        .rows(
+            "alpha",
+            "SELECT ru.unit_id || ':' || other.resident_id || ':' || ru.resident_id \
+             FROM resident_units ru JOIN resident_units other \
+               ON other.unit_id = ru.unit_id AND other.resident_id <> ru.resident_id \
+             WHERE ru.resident_id = (SELECT min(id) FROM residents)",
+        )
+        .await;
+    let ids: Vec<i64> = rows[0].split(':').map(|v| v.parse().unwrap()).collect();
+    let (own_unit, housemate, me) = (ids[0], ids[1], ids[2]);
+    let elsewhere = app.rows("alpha", "SELECT max(id)::text FROM units").await[0]
+        .parse()
+        .unwrap();
+    let linked = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($r: ID!, $u: ID!) { linkResident(input: {residentId: $r, unitId: $u, relation: OWNER}) { unitId } }",
+            json!({"r": gid("Resident", housemate), "u": gid("Unit", elsewhere)}),
+        )
+        .await;
+    assert_eq!(
+        linked["data"]["linkResident"]["unitId"],
+        gid("Unit", elsewhere).as_str(),
+        "{linked}"
+    );
+
+    let units_of = "query($id: ID!) { resident(id: $id) { units { id } } }";
+    let units = |body: &Value| -> Vec<String> {
+        body["data"]["resident"]["units"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let staff = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            units_of,
+            json!({"id": gid("Resident", housemate)}),
+        )
+        .await;
+    assert_eq!(
+        units(&staff),
+        [gid("Unit", own_unit), gid("Unit", elsewhere)]
+    );
+    let seen = app
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            units_of,
+            json!({"id": gid("Resident", housemate)}),
+        )
+        .await;
+    assert_eq!(
+        units(&seen),
+        [gid("Unit", own_unit)],
+        "the housemate's other unit is not theirs"
+    );
+
+    let nik = "query($id: ID!) { resident(id: $id) { identityNumber } }";
+    let theirs = app
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            nik,
+            json!({"id": gid("Resident", housemate)}),
+        )
+        .await;
+    assert_eq!(code(&theirs), "FORBIDDEN", "{theirs}");
+    let own = app
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            nik,
+            json!({"id": gid("Resident", me)}),
+        )
+        .await;
+    assert!(own["errors"].is_null(), "{own}");
+    let staff = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            nik,
+            json!({"id": gid("Resident", housemate)}),
+        )
+        .await;
+    assert!(staff["errors"].is_null(), "{staff}");
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 
 #[tokio::test]
 async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() {
@@ -15,12 +15,12 @@ async fn an_operation_that_fails_midway_leaves_nothing_and_resets_search_path() 
         .gql(
             Some("alpha"),
             Some(&token),
-            r#"mutation {
+            r#"mutation($missing: ID!) {
                 first: createBlock(name: "Blok Baru") { id }
                 second: createResident(input: {fullName: "Ani", phone: "+62811000001"}) { id }
-                third: createUnit(input: {blockId: "999999", number: "1", areaM2: "36"}) { id }
+                third: createUnit(input: {blockId: $missing, number: "1", areaM2: "36"}) { id }
             }"#,
-            json!({}),
+            json!({"missing": gid("Block", 999_999)}),
         )
         .await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
@@ -66,10 +66,7 @@ async fn a_successful_mutation_commits_with_its_audit_row() {
             json!({}),
         )
         .await;
-    let id = body["data"]["createBlock"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = row_of(&body["data"]["createBlock"]["id"]);
     assert_eq!(
         app.rows("alpha", "SELECT name FROM blocks WHERE name = 'Blok C'")
             .await,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use klustera_graphql::{Principal, Role};
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 use crate::live::{Ws, create_poll, resident_tokens};
 
 /// An access token of resident `id` (a sign-in would only test argon2's speed).
@@ -67,8 +67,9 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
         .split(':')
         .map(|v| v.parse().unwrap())
         .collect();
-    let (unit, members) = (ids[0].to_string(), [ids[1], ids[2]]);
+    let (unit, members) = (ids[0], [ids[1], ids[2]]);
     let (poll, options) = create_poll(&app, "alpha", &manager, "UNIT", false).await;
+    let (poll_row, option_row) = (row_of(&json!(poll)), row_of(&json!(options[0])));
 
     // The test holds what a vote of this unit waits for, whichever way the vote path is
     // serialised: the poll row's lock, and an uncommitted vote of the unit (its ballot
@@ -77,15 +78,16 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     let holder = app.bound("alpha").await;
     holder
         .execute_unprepared(&format!(
-            "SELECT id FROM polls WHERE id = {poll} FOR UPDATE; \
+            "SELECT id FROM polls WHERE id = {poll_row} FOR UPDATE; \
              INSERT INTO votes (poll_id, option_id, resident_id, unit_id, ballot_key) \
-             VALUES ({poll}, {}, {}, {unit}, {unit})",
-            options[0], members[0]
+             VALUES ({poll_row}, {option_row}, {}, {unit}, {unit})",
+            members[0]
         ))
         .await
         .unwrap();
     let first = resident_token(&app, "alpha", members[0]);
     let second = resident_token(&app, "alpha", members[1]);
+    let unit = gid("Unit", unit);
     let votes = futures::future::join(
         vote_for_unit(&app, &first, &poll, &options[0], &unit),
         vote_for_unit(&app, &second, &poll, &options[1], &unit),
@@ -114,7 +116,7 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
     assert_eq!(
         app.rows(
             "alpha",
-            &format!("SELECT count(*)::text FROM votes WHERE poll_id = {poll}")
+            &format!("SELECT count(*)::text FROM votes WHERE poll_id = {poll_row}")
         )
         .await,
         vec!["1"]

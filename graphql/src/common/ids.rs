@@ -205,6 +205,7 @@ kinds! {
     BlockId = Block("Block", "block");
     UnitId = Unit("Unit", "unit");
     ResidentId = Resident("Resident", "resident");
+    OccupancyId = Occupancy("Occupancy", "link");
     UserId = User("User", "user");
     TariffId = Tariff("Tariff", "tariff");
     BillId = Bill("Bill", "bill");

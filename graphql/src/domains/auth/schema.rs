@@ -1,10 +1,11 @@
 //! GraphQL fields of sign-in: `login`, `refreshToken`, `logout`, `me`.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::service::{self, Session};
 use crate::ControlPlane;
-use crate::common::context::{ContextExt, Role};
+use crate::common::context::{ContextExt, Principal, Role};
+use crate::common::ids::{ResidentId, UserId};
 use crate::domains::auth::TokenKeys;
 
 #[derive(SimpleObject)]
@@ -21,11 +22,23 @@ pub struct AuthPayload {
 /// The signed-in caller.
 #[derive(SimpleObject, Clone)]
 pub struct Viewer {
-    id: ID,
+    /// The user's id (a super admin's is their control-plane id).
+    id: UserId,
     role: Role,
     tenant: String,
     /// The resident record of a RESIDENT user.
-    resident_id: Option<ID>,
+    resident_id: Option<ResidentId>,
+}
+
+impl From<&Principal> for Viewer {
+    fn from(p: &Principal) -> Self {
+        Self {
+            id: UserId::new(p.user_id),
+            role: p.role,
+            tenant: p.tenant.clone(),
+            resident_id: p.resident_id.map(ResidentId::new),
+        }
+    }
 }
 
 impl From<Session> for AuthPayload {
@@ -34,12 +47,7 @@ impl From<Session> for AuthPayload {
             access_token: s.access_token,
             access_token_expires_at: s.access_expires_at,
             refresh_token: s.refresh_token,
-            user: Viewer {
-                id: ID(s.principal.user_id.to_string()),
-                role: s.principal.role,
-                tenant: s.principal.tenant,
-                resident_id: s.principal.resident_id.map(|r| ID(r.to_string())),
-            },
+            user: Viewer::from(&s.principal),
         }
     }
 }
@@ -51,13 +59,7 @@ pub struct AuthQuery;
 impl AuthQuery {
     /// The caller, from the access token.
     async fn me(&self, ctx: &Context<'_>) -> Result<Viewer> {
-        let p = ctx.request()?.principal()?;
-        Ok(Viewer {
-            id: ID(p.user_id.to_string()),
-            role: p.role,
-            tenant: p.tenant.clone(),
-            resident_id: p.resident_id.map(|r| ID(r.to_string())),
-        })
+        Ok(Viewer::from(ctx.request()?.principal()?))
     }
 }
 
@@ -115,7 +117,7 @@ pub struct CreateAccountInput {
     password: String,
     display_name: String,
     /// Required for RESIDENT logins: the resident record the login acts as.
-    resident_id: Option<ID>,
+    resident_id: Option<ResidentId>,
 }
 
 #[derive(Default)]
@@ -129,12 +131,8 @@ impl AccountMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateAccountInput,
-    ) -> Result<ID> {
-        let resident_id = input
-            .resident_id
-            .as_ref()
-            .map(|id| crate::domains::property::model::id_of("input.residentId", id))
-            .transpose()?;
+    ) -> Result<UserId> {
+        let resident_id = input.resident_id.map(|id| id.row()).transpose()?;
         let user = super::accounts::create(
             ctx.tenant_tx()?,
             super::accounts::NewAccount {
@@ -148,6 +146,6 @@ impl AccountMutation {
         )
         .await?;
         ctx.request()?.audit_target(format!("user:{}", user.id));
-        Ok(ID(user.id.to_string()))
+        Ok(UserId::new(user.id))
     }
 }

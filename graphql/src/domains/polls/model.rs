@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use klustera_entities::tenant::poll;
 
-use super::service::{self, PollOptionRow, Tally};
-use crate::common::context::{ContextExt, Role};
-use crate::common::error::ApiError;
+use super::service::{self, PollOptionRow, PollRecord, Tally};
+use crate::common::context::ContextExt;
+use crate::common::ids::{PollId, PollOptionId};
+use crate::common::viewer::Viewer;
 
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Eligibility {
@@ -47,7 +48,7 @@ impl Ballot {
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PollOption {
-    pub id: ID,
+    pub id: PollOptionId,
     pub position: i32,
     pub label: String,
 }
@@ -55,7 +56,7 @@ pub struct PollOption {
 impl From<PollOptionRow> for PollOption {
     fn from(row: PollOptionRow) -> Self {
         Self {
-            id: row.id.into(),
+            id: PollOptionId::new(row.id),
             position: row.position.into(),
             label: row.label,
         }
@@ -64,7 +65,7 @@ impl From<PollOptionRow> for PollOption {
 
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct OptionResult {
-    pub option_id: ID,
+    pub option_id: PollOptionId,
     pub label: String,
     pub votes: i64,
 }
@@ -72,7 +73,7 @@ pub struct OptionResult {
 /// A poll's tally as the caller may see it.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct VoteTally {
-    pub poll_id: ID,
+    pub poll_id: PollId,
     /// Votes cast so far (always visible).
     pub total: i64,
     pub closed: bool,
@@ -101,23 +102,23 @@ impl TallyView {
         }
     }
 
-    /// Residents do not see results of a hiding poll before it closes; staff always do.
-    pub fn render(&self, tally: &Tally, role: Role) -> VoteTally {
+    /// The tally as `viewer` may see it now ([`service::results_visible`]).
+    pub fn render(&self, tally: &Tally, viewer: &Viewer) -> VoteTally {
         let closed = Utc::now() >= self.closes_at;
-        let hidden = self.hide_until_close && !closed && role == Role::Resident;
+        let hidden = !service::results_visible(viewer, self.hide_until_close, closed);
         let results = (!hidden).then(|| {
             tally
                 .counts
                 .iter()
                 .map(|(option, votes)| OptionResult {
-                    option_id: (*option).into(),
+                    option_id: PollOptionId::new(*option),
                     label: self.labels.get(option).cloned().unwrap_or_default(),
                     votes: *votes,
                 })
                 .collect()
         });
         VoteTally {
-            poll_id: self.poll_id.into(),
+            poll_id: PollId::new(self.poll_id),
             total: tally.total,
             closed,
             hidden,
@@ -130,7 +131,7 @@ impl TallyView {
 pub struct BallotEntry {
     pub resident_name: String,
     pub unit_number: Option<String>,
-    pub option_id: ID,
+    pub option_id: PollOptionId,
     pub cast_at: DateTime<FixedOffset>,
 }
 
@@ -138,7 +139,8 @@ pub struct BallotEntry {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Poll {
-    pub id: ID,
+    #[graphql(skip)]
+    pub row_id: i64,
     pub title: String,
     pub description: String,
     pub eligibility: Eligibility,
@@ -147,17 +149,23 @@ pub struct Poll {
     pub opens_at: DateTime<FixedOffset>,
     pub closes_at: DateTime<FixedOffset>,
     pub options: Vec<PollOption>,
+    /// Boxed: a `Poll` is a variant of `Node`, which should stay small.
     #[graphql(skip)]
-    view: TallyView,
+    view: Box<TallyView>,
     #[graphql(skip)]
     count: Tally,
 }
 
 impl Poll {
-    pub fn new(row: poll::Model, options: Vec<PollOptionRow>, count: Tally) -> Self {
-        let view = TallyView::new(&row, &options);
+    pub fn new(record: PollRecord) -> Self {
+        let PollRecord {
+            row,
+            options,
+            tally: count,
+        } = record;
+        let view = Box::new(TallyView::new(&row, &options));
         Self {
-            id: row.id.into(),
+            row_id: row.id,
             title: row.title,
             description: row.description,
             eligibility: if row.eligibility == "UNIT" {
@@ -182,6 +190,10 @@ impl Poll {
 
 #[ComplexObject]
 impl Poll {
+    pub async fn id(&self) -> PollId {
+        PollId::new(self.row_id)
+    }
+
     /// Whether votes are accepted now.
     async fn is_open(&self) -> bool {
         let now = Utc::now();
@@ -189,35 +201,24 @@ impl Poll {
     }
 
     async fn tally(&self, ctx: &Context<'_>) -> Result<VoteTally> {
-        let role = ctx.request()?.principal()?.role;
-        Ok(self.view.render(&self.count, role))
+        Ok(self.view.render(&self.count, ctx.viewer().await?))
     }
 
     /// The option the caller (or, for per-unit polls, their household) voted for.
-    async fn my_vote(&self, ctx: &Context<'_>) -> Result<Option<ID>> {
-        let Some(resident) = ctx.request()?.principal()?.resident_id else {
-            return Ok(None);
-        };
-        let vote = service::my_vote(ctx.tenant_tx()?, self.view.poll_id, resident).await?;
-        Ok(vote.map(ID::from))
+    async fn my_vote(&self, ctx: &Context<'_>) -> Result<Option<PollOptionId>> {
+        let vote = service::my_vote(ctx.tenant_tx()?, ctx.viewer().await?, self.row_id).await?;
+        Ok(vote.map(PollOptionId::new))
     }
 
     /// Who voted for what: open ballots, staff only.
     async fn ballots(&self, ctx: &Context<'_>) -> Result<Vec<BallotEntry>> {
-        let role = ctx.request()?.principal()?.role;
-        if !matches!(role, Role::Manager | Role::Security) {
-            return Err(ApiError::Forbidden("ballots are visible to staff only").into());
-        }
-        if self.ballot != Ballot::Open {
-            return Err(ApiError::Forbidden("this poll has a secret ballot").into());
-        }
-        let rows = service::ballots(ctx.tenant_tx()?, self.view.poll_id).await?;
+        let rows = service::ballots(ctx.tenant_tx()?, ctx.viewer().await?, self.row_id).await?;
         Ok(rows
             .into_iter()
             .map(|r| BallotEntry {
                 resident_name: r.resident_name,
                 unit_number: r.unit_number,
-                option_id: r.option_id.into(),
+                option_id: PollOptionId::new(r.option_id),
                 cast_at: r.cast_at,
             })
             .collect())

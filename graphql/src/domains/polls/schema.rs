@@ -3,23 +3,21 @@
 use std::time::Duration;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
+use async_graphql::{Context, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
 use futures::{Stream, StreamExt};
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-
-use klustera_entities::tenant::poll;
 
 use super::model::{Ballot, Eligibility, Poll, TallyView, VoteTally};
 use super::service::{self, NewPoll, Tally};
-use crate::common::context::{ContextExt, Role};
-use crate::common::error::ApiError;
+use crate::common::context::ContextExt;
+use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
+use crate::common::ids::Fetch;
+use crate::common::ids::{PollId, PollOptionId, UnitId, kind};
 use crate::common::live::{Burst, Live};
 use crate::common::pagination::Page;
-use crate::domains::property::model::id_of;
+use crate::common::viewer::Viewer;
 
 #[derive(Default)]
 pub struct PollQuery;
@@ -41,53 +39,23 @@ impl PollQuery {
         last: Option<i32>,
     ) -> Result<Connection<String, Poll>> {
         let page = Page::parse(after, before, first, last)?;
-        let tx = ctx.tenant_tx()?;
-        let mut q = poll::Entity::find();
-        if let Some(open) = open {
-            let now = chrono::Utc::now();
-            q = if open {
-                q.filter(poll::Column::OpensAt.lte(now))
-                    .filter(poll::Column::ClosesAt.gt(now))
-            } else {
-                q.filter(
-                    poll::Column::OpensAt
-                        .gt(now)
-                        .or(poll::Column::ClosesAt.lte(now)),
-                )
-            };
-        }
-        let rows = page
-            .apply(q, poll::Column::Id)
-            .all(tx)
-            .await
-            .map_err(ApiError::from)?;
-        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let options = service::options_of(tx, &ids).await?;
-        let tallies = service::tallies(tx, &ids).await?;
-        Ok(page.connection(
-            rows,
-            |p| p.id,
-            |p| {
-                let opts = options.get(&p.id).cloned().unwrap_or_default();
-                let count = tallies.get(&p.id).cloned().unwrap_or_default();
-                Poll::new(p, opts, count)
-            },
-        ))
+        let polls = service::list(ctx.tenant_tx()?, open, &page).await?;
+        Ok(page.connection(polls, |p| p.row.id, Poll::new))
     }
 
     #[graphql(guard = "RoleGuard::member()")]
-    async fn poll(&self, ctx: &Context<'_>, id: ID) -> Result<Poll> {
-        let tx = ctx.tenant_tx()?;
-        let id = id_of("id", &id)?;
-        Ok(with_tally(tx, service::find(tx, id).await?).await?)
+    async fn poll(&self, ctx: &Context<'_>, id: PollId) -> Result<Poll> {
+        Ok(Poll::fetch(ctx, id.row()?).await?)
     }
 }
 
-/// A poll with its options and its tally now: what the fields returning one poll send.
-async fn with_tally(db: &impl ConnectionTrait, row: poll::Model) -> Result<Poll, ApiError> {
-    let options = service::options(db, row.id).await?;
-    let count = service::tally(db, row.id).await?;
-    Ok(Poll::new(row, options, count))
+#[async_trait::async_trait]
+impl Fetch for Poll {
+    type Kind = kind::Poll;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        Ok(Poll::new(service::get(ctx.tenant_tx()?, id).await?))
+    }
 }
 
 #[derive(InputObject)]
@@ -124,14 +92,9 @@ impl PollMutation {
             opens_at: input.opens_at,
             closes_at: input.closes_at,
         };
-        let (row, options) =
-            service::create_poll(ctx.tenant_tx()?, req.principal()?.user_id, new).await?;
-        req.audit_target(row.id);
-        let count = Tally {
-            total: 0,
-            counts: options.iter().map(|o| (o.id, 0)).collect(),
-        };
-        Ok(Poll::new(row, options, count))
+        let poll = service::create_poll(ctx.tenant_tx()?, req.principal()?.user_id, new).await?;
+        req.audit_target(poll.row.id);
+        Ok(Poll::new(poll))
     }
 
     /// Casts the caller's vote (residents). A second vote of the same unit (or resident)
@@ -140,42 +103,36 @@ impl PollMutation {
     async fn cast_vote(
         &self,
         ctx: &Context<'_>,
-        poll_id: ID,
-        option_id: ID,
+        poll_id: PollId,
+        option_id: PollOptionId,
         #[graphql(desc = "The voting unit, for residents of several units in a per-unit poll.")]
-        unit_id: Option<ID>,
+        unit_id: Option<UnitId>,
     ) -> Result<VoteTally> {
         let req = ctx.request()?;
-        let principal = req.principal()?;
-        let resident = principal
-            .resident_id
-            .ok_or(ApiError::Forbidden("only residents may vote"))?;
-        let poll_id = id_of("pollId", &poll_id)?;
-        let option_id = id_of("optionId", &option_id)?;
-        let unit_id = unit_id.map(|u| id_of("unitId", &u)).transpose()?;
-        let tx = ctx.tenant_tx()?;
-        let tally = service::cast_vote(tx, resident, poll_id, option_id, unit_id).await?;
+        let viewer = ctx.viewer().await?;
+        let poll_id = poll_id.row()?;
+        let option_id = option_id.row()?;
+        let unit_id = unit_id.map(|u| u.row()).transpose()?;
+        let poll =
+            service::cast_vote(ctx.tenant_tx()?, viewer, poll_id, option_id, unit_id).await?;
         req.audit_target(poll_id);
         req.emit(DomainEvent::VoteCast {
             poll_id,
-            total: tally.total,
-            counts: tally.counts.clone(),
+            total: poll.tally.total,
+            counts: poll.tally.counts.clone(),
         });
-        let row = service::find(tx, poll_id).await?;
-        let view = TallyView::new(&row, &service::options(tx, poll_id).await?);
-        Ok(view.render(&tally, principal.role))
+        Ok(TallyView::new(&poll.row, &poll.options).render(&poll.tally, viewer))
     }
 
     /// Closes a poll now.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn close_poll(&self, ctx: &Context<'_>, id: ID) -> Result<Poll> {
+    async fn close_poll(&self, ctx: &Context<'_>, id: PollId) -> Result<Poll> {
         let req = ctx.request()?;
-        let tx = ctx.tenant_tx()?;
-        let id = id_of("id", &id)?;
-        let row = service::close_poll(tx, id).await?;
+        let id = id.row()?;
+        let poll = service::close_poll(ctx.tenant_tx()?, id).await?;
         req.audit_target(id);
         req.emit(DomainEvent::PollClosed { poll_id: id });
-        Ok(with_tally(tx, row).await?)
+        Ok(Poll::new(poll))
     }
 }
 
@@ -191,18 +148,22 @@ impl PollSubscription {
     async fn vote_tally(
         &self,
         ctx: &Context<'_>,
-        poll_id: ID,
+        poll_id: PollId,
     ) -> Result<impl Stream<Item = VoteTally> + use<>> {
         let live = Live::of(ctx)?.clone();
-        let role = ctx.request()?.principal()?.role;
-        let poll_id = id_of("pollId", &poll_id)?;
+        let principal = ctx.request()?.principal()?.clone();
+        let poll_id = poll_id.row()?;
         // Listen first, then read: a vote committed in between is heard, not lost.
         let bursts = live.bursts();
-        let (view, tally) = load(&live, poll_id).await?;
-        let first = view.render(&tally, role);
+        let tx = live.begin().await?;
+        let viewer = Viewer::resolve(&tx, principal).await?;
+        let poll = service::get(&tx, poll_id).await?;
+        tx.commit().await.map_err(ApiError::from)?;
+        let (view, tally) = (TallyView::new(&poll.row, &poll.options), poll.tally);
+        let first = view.render(&tally, &viewer);
         let watch = Watch {
             live,
-            role,
+            viewer,
             view,
             sent: tally.total,
             closed: first.closed,
@@ -233,7 +194,7 @@ impl PollSubscription {
 /// A `voteTally` subscriber's state between bursts.
 struct Watch {
     live: Live,
-    role: Role,
+    viewer: Viewer,
     view: TallyView,
     /// The newest tally known.
     last: Tally,
@@ -287,7 +248,7 @@ impl Watch {
                 }
             }
         }
-        let tally = self.view.render(&self.last, self.role);
+        let tally = self.view.render(&self.last, &self.viewer);
         if tally.total <= self.sent && tally.closed == self.closed {
             return None;
         }
@@ -300,9 +261,7 @@ impl Watch {
 /// The poll (as a tally needs it) and its tally, in one short transaction.
 async fn load(live: &Live, poll_id: i64) -> Result<(TallyView, Tally), ApiError> {
     let tx = live.begin().await?;
-    let row = service::find(&tx, poll_id).await?;
-    let options = service::options(&tx, poll_id).await?;
-    let tally = service::tally(&tx, poll_id).await?;
+    let poll = service::get(&tx, poll_id).await?;
     tx.commit().await?;
-    Ok((TallyView::new(&row, &options), tally))
+    Ok((TallyView::new(&poll.row, &poll.options), poll.tally))
 }

@@ -6,17 +6,26 @@
 //! in the database. Casting also takes the poll row's lock (`FOR NO KEY UPDATE`) until
 //! the operation commits: votes on one poll are serialised, so the tally computed after
 //! an insert is exact and each `VoteCast` event carries a total one higher than the last.
+//!
+//! Who sees what: every member sees every poll and its vote count; the [`Viewer`] decides
+//! the rest here ([`results_visible`], [`my_vote`], [`ballots`], and who may vote).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, FromQueryResult, Set, Statement};
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, Set, Statement,
+};
 
 use klustera_entities::tenant::poll;
 
+use crate::common::context::Role;
 use crate::common::error::{ApiError, ApiResult};
+use crate::common::pagination::Page;
 use crate::common::types::required_text;
-use crate::common::viewer::household_unit_ids;
+use crate::common::viewer::Viewer;
 
 fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
@@ -51,11 +60,74 @@ pub struct Tally {
     pub counts: Vec<(i64, i64)>,
 }
 
+/// A poll with its options and its tally at the time it was read.
+#[derive(Debug, Clone)]
+pub struct PollRecord {
+    pub row: poll::Model,
+    pub options: Vec<PollOptionRow>,
+    pub tally: Tally,
+}
+
+/// Whether `viewer` may see a poll's votes per option now: staff always; residents not
+/// before a poll that hides its results until closing has closed.
+pub fn results_visible(viewer: &Viewer, hide_until_close: bool, closed: bool) -> bool {
+    viewer.is_staff() || !hide_until_close || closed
+}
+
+/// A page of polls (oldest first by id); `open`: only those accepting votes now (`true`)
+/// or only those not (`false`). Every member sees every poll.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    open: Option<bool>,
+    page: &Page,
+) -> ApiResult<Vec<PollRecord>> {
+    let mut q = poll::Entity::find();
+    if let Some(open) = open {
+        let now = Utc::now();
+        q = if open {
+            q.filter(poll::Column::OpensAt.lte(now))
+                .filter(poll::Column::ClosesAt.gt(now))
+        } else {
+            q.filter(
+                poll::Column::OpensAt
+                    .gt(now)
+                    .or(poll::Column::ClosesAt.lte(now)),
+            )
+        };
+    }
+    let rows = page.apply(q, poll::Column::Id).all(db).await?;
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let mut options = options_of(db, &ids).await?;
+    let mut tallies = tallies(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| PollRecord {
+            options: options.remove(&row.id).unwrap_or_default(),
+            tally: tallies.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+/// Poll `id` with its options and tally now, or `NOT_FOUND`. Every member sees every poll.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> ApiResult<PollRecord> {
+    let row = find(db, id).await?;
+    with_tally(db, row).await
+}
+
+async fn with_tally(db: &impl ConnectionTrait, row: poll::Model) -> ApiResult<PollRecord> {
+    Ok(PollRecord {
+        options: options(db, row.id).await?,
+        tally: tally(db, row.id).await?,
+        row,
+    })
+}
+
 pub async fn create_poll(
     db: &impl ConnectionTrait,
     created_by: i64,
     new: NewPoll,
-) -> ApiResult<(poll::Model, Vec<PollOptionRow>)> {
+) -> ApiResult<PollRecord> {
     let title = required_text("title", &new.title, 200)?;
     if !(2..=20).contains(&new.options.len()) {
         return Err(ApiError::bad_input("options", "a poll has 2 to 20 options"));
@@ -98,7 +170,15 @@ pub async fn create_poll(
     .await?;
     // RETURNING promises no order.
     options.sort_by_key(|o| o.position);
-    Ok((row, options))
+    let tally = Tally {
+        total: 0,
+        counts: options.iter().map(|o| (o.id, 0)).collect(),
+    };
+    Ok(PollRecord {
+        row,
+        options,
+        tally,
+    })
 }
 
 /// Options of these polls, in order, by poll.
@@ -165,8 +245,7 @@ pub async fn tally(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<Tally> 
         .unwrap_or_default())
 }
 
-pub async fn find(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<poll::Model> {
-    use sea_orm::EntityTrait;
+async fn find(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<poll::Model> {
     poll::Entity::find_by_id(poll_id)
         .one(db)
         .await?
@@ -179,14 +258,18 @@ struct Locked {
     open: bool,
 }
 
-/// Casts the resident's vote; returns the poll's tally including it.
+/// Casts the vote of `viewer` (a resident of a unit); returns the poll with its tally
+/// including the vote.
 pub async fn cast_vote(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    viewer: &Viewer,
     poll_id: i64,
     option_id: i64,
     unit_id: Option<i64>,
-) -> ApiResult<Tally> {
+) -> ApiResult<PollRecord> {
+    let resident_id = viewer
+        .resident_id()
+        .ok_or(ApiError::Forbidden("only residents may vote"))?;
     let poll = Locked::find_by_statement(stmt(
         "SELECT eligibility, statement_timestamp() >= opens_at \
                 AND statement_timestamp() < closes_at AS open \
@@ -212,7 +295,7 @@ pub async fn cast_vote(
             "not an option of this poll",
         ));
     }
-    let units = household_unit_ids(db, resident_id).await?;
+    let units = viewer.household().cloned().unwrap_or_default();
     if units.is_empty() {
         return Err(ApiError::Forbidden("only residents of a unit may vote"));
     }
@@ -248,15 +331,19 @@ pub async fn cast_vote(
     if inserted.is_none() {
         return Err(ApiError::Conflict(already.into()));
     }
-    tally(db, poll_id).await
+    get(db, poll_id).await
 }
 
-/// The option the resident's household (or the resident) voted for.
+/// The option `viewer`'s household (per-unit polls) or `viewer` voted for; `None` for
+/// staff, who do not vote.
 pub async fn my_vote(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     poll_id: i64,
-    resident_id: i64,
 ) -> ApiResult<Option<i64>> {
+    let Some(resident_id) = viewer.resident_id() else {
+        return Ok(None);
+    };
     let row = db
         .query_one_raw(stmt(
             "SELECT v.option_id FROM votes v JOIN polls p ON p.id = v.poll_id \
@@ -280,8 +367,18 @@ pub struct BallotRow {
     pub cast_at: DateTime<FixedOffset>,
 }
 
-/// Who voted for what (open ballots only; the caller checks).
-pub async fn ballots(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<Vec<BallotRow>> {
+/// Who voted for what: open ballots, to managers and security staff only.
+pub async fn ballots(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    poll_id: i64,
+) -> ApiResult<Vec<BallotRow>> {
+    if !matches!(viewer.role(), Role::Manager | Role::Security) {
+        return Err(ApiError::Forbidden("ballots are visible to staff only"));
+    }
+    if find(db, poll_id).await?.ballot != "OPEN" {
+        return Err(ApiError::Forbidden("this poll has a secret ballot"));
+    }
     Ok(BallotRow::find_by_statement(stmt(
         "SELECT r.full_name AS resident_name, u.number AS unit_number, v.option_id, v.cast_at \
          FROM votes v JOIN residents r ON r.id = v.resident_id LEFT JOIN units u ON u.id = v.unit_id \
@@ -293,8 +390,7 @@ pub async fn ballots(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<Vec<B
 }
 
 /// Closes a poll now (a poll that has not opened yet closes without opening).
-pub async fn close_poll(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<poll::Model> {
-    use sea_orm::EntityTrait;
+pub async fn close_poll(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<PollRecord> {
     let closed = db
         .execute_raw(stmt(
             "UPDATE polls SET closes_at = statement_timestamp(), \
@@ -310,5 +406,5 @@ pub async fn close_poll(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<po
     if closed.rows_affected() == 0 {
         return Err(ApiError::bad_input("id", "the poll is already closed"));
     }
-    Ok(poll)
+    with_tally(db, poll).await
 }

@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
 use super::loaders::{BlockById, Link, ResidentsOfUnit, UnitsOfResident};
+use super::service;
 use crate::common::batch::Row;
-use crate::common::context::{ContextExt, Role};
+use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::ids::UnitId;
+use crate::common::ids::{BlockId, OccupancyId, ResidentId, UnitId};
 use crate::common::inline::{Inline, PlainFields};
-use crate::common::types::RowId;
 
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum UnitType {
@@ -75,8 +75,8 @@ pub struct Block(pub Row<block::Model>);
 
 #[Object]
 impl Block {
-    async fn id(&self) -> RowId {
-        RowId(self.0.id)
+    pub async fn id(&self) -> BlockId {
+        BlockId::new(self.0.id)
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -86,7 +86,7 @@ impl Block {
 impl PlainFields for Block {
     fn plain_field(&self, name: &str) -> Option<Value> {
         Some(match name {
-            "id" => RowId(self.0.id).into(),
+            "id" => BlockId::new(self.0.id).into(),
             "name" => self.0.name.as_str().into(),
             _ => return None,
         })
@@ -191,8 +191,8 @@ pub struct Resident(pub Row<resident::Model>);
 
 #[Object]
 impl Resident {
-    async fn id(&self) -> RowId {
-        RowId(self.0.id)
+    pub async fn id(&self) -> ResidentId {
+        ResidentId::new(self.0.id)
     }
     async fn full_name(&self) -> &str {
         &self.0.full_name
@@ -206,12 +206,7 @@ impl Resident {
     }
     /// NIK; visible to managers and to the resident themself.
     async fn identity_number(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let p = ctx.request()?.principal()?;
-        if p.role == Role::Manager || p.resident_id == Some(self.0.id) {
-            Ok(self.0.identity_number.as_deref())
-        } else {
-            Err(ApiError::Forbidden("only managers and the resident may see the NIK").into())
-        }
+        Ok(service::identity_number(ctx.viewer().await?, &self.0)?)
     }
     async fn archived(&self) -> bool {
         self.0.archived_at.is_some()
@@ -224,11 +219,10 @@ impl Resident {
             .load_one(UnitsOfResident(self.0.id))
             .await?
             .unwrap_or_default();
-        let visible = ctx.request()?.visible_units().await?;
-        Ok(links
-            .iter()
-            .filter(|l| visible.as_ref().is_none_or(|v| v.contains(&l.other.id)))
-            .map(|l| Inline(Unit(l.other.clone())))
+        let units = links.iter().map(|l| l.other.clone());
+        Ok(service::units_seen_by(ctx.viewer().await?, units, |u| u.id)
+            .into_iter()
+            .map(|u| Inline(Unit(u)))
             .collect())
     }
 }
@@ -237,7 +231,7 @@ impl PlainFields for Resident {
     fn plain_field(&self, name: &str) -> Option<Value> {
         let r = &*self.0;
         Some(match name {
-            "id" => RowId(r.id).into(),
+            "id" => ResidentId::new(r.id).into(),
             "fullName" => r.full_name.as_str().into(),
             "phone" => r.phone.as_deref().into(),
             "email" => r.email.as_deref().into(),
@@ -251,7 +245,7 @@ impl PlainFields for Resident {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct Occupancy {
-    id: ID,
+    id: OccupancyId,
     relation: Relation,
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
@@ -264,7 +258,7 @@ pub struct Occupancy {
 impl Occupancy {
     fn from_link(unit_id: i64, link: &Link<Row<resident::Model>>) -> Self {
         Self {
-            id: ID(link.link_id.to_string()),
+            id: OccupancyId::new(link.link_id),
             relation: Relation::from_db(&link.relation),
             starts_on: link.starts_on,
             ends_on: link.ends_on,
@@ -275,7 +269,7 @@ impl Occupancy {
 
     pub fn from_row(link: resident_unit::Model, resident: resident::Model) -> Self {
         Self {
-            id: ID(link.id.to_string()),
+            id: OccupancyId::new(link.id),
             relation: Relation::from_db(&link.relation),
             starts_on: link.starts_on,
             ends_on: link.ends_on,
@@ -290,7 +284,7 @@ impl Occupancy {
     async fn resident(&self) -> Resident {
         Resident(self.resident.clone())
     }
-    async fn unit_id(&self) -> ID {
-        ID(self.unit_id.to_string())
+    async fn unit_id(&self) -> UnitId {
+        UnitId::new(self.unit_id)
     }
 }

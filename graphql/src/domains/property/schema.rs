@@ -1,24 +1,24 @@
 //! Property fields. Thin: guard, one service call, map to GraphQL objects.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object, Result};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::model::{Block, Occupancy, Relation, Resident, Unit, UnitType, id_of};
+use super::model::{Block, Occupancy, Relation, Resident, Unit, UnitType};
 use super::prefetch;
 use super::service::{self, ResidentChanges, ResidentFilter, UnitChanges, UnitFilter};
 use crate::common::batch::Row;
 use crate::common::context::ContextExt;
-use crate::common::error::{ApiError, ApiResult};
+use crate::common::error::ApiResult;
 use crate::common::guard::RoleGuard;
-use crate::common::ids::{Fetch, UnitId, kind};
+use crate::common::ids::{BlockId, Fetch, OccupancyId, ResidentId, UnitId, kind};
 use crate::common::inline::Inline;
 use crate::common::pagination::Page;
 
 #[derive(InputObject, Default)]
 pub struct UnitFilterInput {
-    block_id: Option<ID>,
+    block_id: Option<BlockId>,
     /// Matches the unit number (case-insensitive, substring).
     search: Option<String>,
     #[graphql(default)]
@@ -29,7 +29,7 @@ pub struct UnitFilterInput {
 pub struct ResidentFilterInput {
     /// Matches the name (substring) or the phone number (any Indonesian form).
     search: Option<String>,
-    unit_id: Option<ID>,
+    unit_id: Option<UnitId>,
     #[graphql(default)]
     include_archived: bool,
 }
@@ -64,16 +64,12 @@ impl PropertyQuery {
         let page = Page::parse(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let filter = UnitFilter {
-            block_id: f
-                .block_id
-                .as_ref()
-                .map(|id| id_of("filter.blockId", id))
-                .transpose()?,
+            block_id: f.block_id.map(|id| id.row()).transpose()?,
             search: f.search,
             include_archived: f.include_archived,
-            only: ctx.request()?.visible_units().await?,
         };
-        let rows = Row::each(service::list_units(ctx.tenant_tx()?, &filter, &page).await?);
+        let viewer = ctx.viewer().await?;
+        let rows = Row::each(service::list_units(ctx.tenant_tx()?, viewer, &filter, &page).await?);
         prefetch::units(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |u| u.id, |u| Inline(Unit(u))))
     }
@@ -101,31 +97,41 @@ impl PropertyQuery {
         let f = filter.unwrap_or_default();
         let filter = ResidentFilter {
             search: f.search,
-            unit_id: f
-                .unit_id
-                .as_ref()
-                .map(|id| id_of("filter.unitId", id))
-                .transpose()?,
+            unit_id: f.unit_id.map(|id| id.row()).transpose()?,
             include_archived: f.include_archived,
-            units: ctx.request()?.visible_units().await?,
         };
-        let rows = Row::each(service::list_residents(ctx.tenant_tx()?, &filter, &page).await?);
+        let viewer = ctx.viewer().await?;
+        let rows =
+            Row::each(service::list_residents(ctx.tenant_tx()?, viewer, &filter, &page).await?);
         prefetch::residents(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |r| r.id, |r| Inline(Resident(r))))
     }
 
     #[graphql(guard = "RoleGuard::member()")]
-    async fn resident(&self, ctx: &Context<'_>, id: ID) -> Result<Resident> {
-        let id = id_of("id", &id)?;
-        let tx = ctx.tenant_tx()?;
-        if let Some(visible) = ctx.request()?.visible_units().await?
-            && crate::common::viewer::household_unit_ids(tx, id)
-                .await?
-                .is_disjoint(&visible)
-        {
-            return Err(ApiError::NotFound("resident").into());
-        }
-        Ok(Resident(service::get_resident(tx, id).await?.into()))
+    async fn resident(&self, ctx: &Context<'_>, id: ResidentId) -> Result<Resident> {
+        Ok(Resident::fetch(ctx, id.row()?).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl Fetch for Block {
+    type Kind = kind::Block;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        Ok(Block(
+            service::get_block(ctx.tenant_tx()?, id).await?.into(),
+        ))
+    }
+}
+
+#[async_trait::async_trait]
+impl Fetch for Resident {
+    type Kind = kind::Resident;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        let resident = service::get_visible_resident(ctx.tenant_tx()?, viewer, id).await?;
+        Ok(Resident(resident.into()))
     }
 }
 
@@ -142,7 +148,7 @@ impl Fetch for Unit {
 
 #[derive(InputObject)]
 pub struct CreateUnitInput {
-    block_id: ID,
+    block_id: BlockId,
     number: String,
     area_m2: Decimal,
     #[graphql(name = "type", default_with = "UnitType::House")]
@@ -151,7 +157,7 @@ pub struct CreateUnitInput {
 
 #[derive(InputObject)]
 pub struct UpdateUnitInput {
-    block_id: Option<ID>,
+    block_id: Option<BlockId>,
     number: Option<String>,
     area_m2: Option<Decimal>,
     #[graphql(name = "type")]
@@ -182,8 +188,8 @@ impl From<ResidentInput> for ResidentChanges {
 
 #[derive(InputObject)]
 pub struct LinkResidentInput {
-    resident_id: ID,
-    unit_id: ID,
+    resident_id: ResidentId,
+    unit_id: UnitId,
     relation: Relation,
     /// Defaults to today.
     starts_on: Option<NaiveDate>,
@@ -204,7 +210,7 @@ impl PropertyMutation {
     #[graphql(guard = "RoleGuard::manager()")]
     async fn create_unit(&self, ctx: &Context<'_>, input: CreateUnitInput) -> Result<Unit> {
         let changes = UnitChanges {
-            block_id: Some(id_of("input.blockId", &input.block_id)?),
+            block_id: Some(input.block_id.row()?),
             number: Some(input.number),
             area_m2: Some(input.area_m2),
             unit_type: Some(input.unit_type.as_str().into()),
@@ -215,14 +221,15 @@ impl PropertyMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn update_unit(&self, ctx: &Context<'_>, id: ID, input: UpdateUnitInput) -> Result<Unit> {
-        let id = id_of("id", &id)?;
+    async fn update_unit(
+        &self,
+        ctx: &Context<'_>,
+        id: UnitId,
+        input: UpdateUnitInput,
+    ) -> Result<Unit> {
+        let id = id.row()?;
         let changes = UnitChanges {
-            block_id: input
-                .block_id
-                .as_ref()
-                .map(|b| id_of("input.blockId", b))
-                .transpose()?,
+            block_id: input.block_id.map(|b| b.row()).transpose()?,
             number: input.number,
             area_m2: input.area_m2,
             unit_type: input.unit_type.map(|t| t.as_str().into()),
@@ -234,8 +241,8 @@ impl PropertyMutation {
 
     /// Archives a unit and ends its open resident links today.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn archive_unit(&self, ctx: &Context<'_>, id: ID) -> Result<Unit> {
-        let id = id_of("id", &id)?;
+    async fn archive_unit(&self, ctx: &Context<'_>, id: UnitId) -> Result<Unit> {
+        let id = id.row()?;
         let unit = service::archive_unit(ctx.tenant_tx()?, id).await?;
         ctx.request()?.audit_target(format!("unit:{id}"));
         Ok(Unit(unit.into()))
@@ -253,10 +260,10 @@ impl PropertyMutation {
     async fn update_resident(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: ResidentId,
         input: ResidentInput,
     ) -> Result<Resident> {
-        let id = id_of("id", &id)?;
+        let id = id.row()?;
         let resident = service::update_resident(ctx.tenant_tx()?, id, input.into()).await?;
         ctx.request()?.audit_target(format!("resident:{id}"));
         Ok(Resident(resident.into()))
@@ -264,8 +271,8 @@ impl PropertyMutation {
 
     /// Archives a resident and ends their open unit links today.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn archive_resident(&self, ctx: &Context<'_>, id: ID) -> Result<Resident> {
-        let id = id_of("id", &id)?;
+    async fn archive_resident(&self, ctx: &Context<'_>, id: ResidentId) -> Result<Resident> {
+        let id = id.row()?;
         let resident = service::archive_resident(ctx.tenant_tx()?, id).await?;
         ctx.request()?.audit_target(format!("resident:{id}"));
         Ok(Resident(resident.into()))
@@ -277,11 +284,10 @@ impl PropertyMutation {
         ctx: &Context<'_>,
         input: LinkResidentInput,
     ) -> Result<Occupancy> {
-        let tx = ctx.tenant_tx()?;
-        let resident_id = id_of("input.residentId", &input.resident_id)?;
-        let unit_id = id_of("input.unitId", &input.unit_id)?;
-        let link = service::link_resident(
-            tx,
+        let resident_id = input.resident_id.row()?;
+        let unit_id = input.unit_id.row()?;
+        let (link, resident) = service::link_resident(
+            ctx.tenant_tx()?,
             resident_id,
             unit_id,
             input.relation.as_str(),
@@ -292,10 +298,7 @@ impl PropertyMutation {
         req.audit_target(format!("link:{}", link.id));
         req.audit_target(format!("resident:{resident_id}"));
         req.audit_target(format!("unit:{unit_id}"));
-        Ok(Occupancy::from_row(
-            link,
-            service::get_resident(tx, resident_id).await?,
-        ))
+        Ok(Occupancy::from_row(link, resident))
     }
 
     /// Ends a link (today unless `endsOn` is given); the link stays as history.
@@ -303,13 +306,12 @@ impl PropertyMutation {
     async fn unlink_resident(
         &self,
         ctx: &Context<'_>,
-        link_id: ID,
+        link_id: OccupancyId,
         ends_on: Option<NaiveDate>,
     ) -> Result<Occupancy> {
-        let tx = ctx.tenant_tx()?;
-        let link = service::unlink_resident(tx, id_of("linkId", &link_id)?, ends_on).await?;
+        let (link, resident) =
+            service::unlink_resident(ctx.tenant_tx()?, link_id.row()?, ends_on).await?;
         ctx.request()?.audit_target(format!("link:{}", link.id));
-        let resident = service::get_resident(tx, link.resident_id).await?;
         Ok(Occupancy::from_row(link, resident))
     }
 }

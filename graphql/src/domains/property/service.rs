@@ -1,8 +1,11 @@
 //! Property rules and queries. Every function takes the connection it must use; in the
 //! API that is always the request's tenant transaction, so the tenant is implicit.
-
-use std::collections::HashSet;
-use std::sync::Arc;
+//!
+//! Who sees what is decided here, from the [`Viewer`]: staff see every unit and resident;
+//! a resident sees their household's units and the residents linked to those units. A
+//! unit or resident the viewer may not see is `NOT_FOUND`, as if it did not exist.
+//! Functions without a viewer are for managers only (the schema's guards) or for
+//! provisioning.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -14,22 +17,32 @@ use sea_orm::{
 
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
+use crate::common::context::Role;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::pagination::{Page, like_pattern};
 use crate::common::rows;
 use crate::common::types::{Email, Phone, required_text};
-use crate::common::viewer::Viewer;
+use crate::common::viewer::{Viewer, household_unit_ids};
 
 pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
 pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
 
 // ---- blocks -------------------------------------------------------------------------
 
+/// Every member sees every block (they are the estate's layout, not anyone's data).
 pub async fn list_blocks(db: &impl ConnectionTrait) -> ApiResult<Vec<block::Model>> {
     Ok(block::Entity::find()
         .order_by_asc(block::Column::Name)
         .all(db)
         .await?)
+}
+
+/// Block `id`, or `NOT_FOUND` (every member sees every block).
+pub async fn get_block(db: &impl ConnectionTrait, id: i64) -> ApiResult<block::Model> {
+    block::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("block"))
 }
 
 pub async fn create_block(db: &impl ConnectionTrait, name: &str) -> ApiResult<block::Model> {
@@ -50,12 +63,12 @@ pub struct UnitFilter {
     pub block_id: Option<i64>,
     pub search: Option<String>,
     pub include_archived: bool,
-    /// Restricts to these ids (a resident's household).
-    pub only: Option<Arc<HashSet<i64>>>,
 }
 
+/// Units matching `filter` that `viewer` may see (residents: their household's).
 pub async fn list_units(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     filter: &UnitFilter,
     page: &Page,
 ) -> ApiResult<Vec<unit::Model>> {
@@ -69,8 +82,8 @@ pub async fn list_units(
     if !filter.include_archived {
         q = q.filter(unit::Column::ArchivedAt.is_null());
     }
-    if let Some(only) = &filter.only {
-        q = q.filter(unit::Column::Id.is_in(only.iter().copied()));
+    if let Some(household) = viewer.household() {
+        q = q.filter(unit::Column::Id.is_in(household.iter().copied()));
     }
     rows::all(db, page.apply(q, unit::Column::Id)).await
 }
@@ -85,6 +98,19 @@ pub async fn get_unit(
         return Err(ApiError::NotFound("unit"));
     }
     find_unit(db, id).await
+}
+
+/// The units of `units` that `viewer` may see (a resident's units, as another resident of
+/// the household sees them: only the shared ones).
+pub fn units_seen_by<T>(
+    viewer: &Viewer,
+    units: impl IntoIterator<Item = T>,
+    id: impl Fn(&T) -> i64,
+) -> Vec<T> {
+    units
+        .into_iter()
+        .filter(|u| viewer.sees_unit(id(u)))
+        .collect()
 }
 
 async fn find_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<unit::Model> {
@@ -181,12 +207,13 @@ pub struct ResidentFilter {
     pub search: Option<String>,
     pub unit_id: Option<i64>,
     pub include_archived: bool,
-    /// Restricts to residents linked to these units (a resident's household).
-    pub units: Option<Arc<HashSet<i64>>>,
 }
 
+/// Residents matching `filter` that `viewer` may see (residents: those linked to a unit of
+/// their household).
 pub async fn list_residents(
     db: &impl ConnectionTrait,
+    viewer: &Viewer,
     filter: &ResidentFilter,
     page: &Page,
 ) -> ApiResult<Vec<resident::Model>> {
@@ -203,7 +230,7 @@ pub async fn list_residents(
         q = q.filter(resident::Column::ArchivedAt.is_null());
     }
     let mut unit_ids: Option<Vec<i64>> = filter.unit_id.map(|u| vec![u]);
-    if let Some(household) = &filter.units {
+    if let Some(household) = viewer.household() {
         unit_ids = Some(match unit_ids {
             Some(ids) => ids.into_iter().filter(|u| household.contains(u)).collect(),
             None => household.iter().copied().collect(),
@@ -224,6 +251,36 @@ pub async fn list_residents(
     Ok(page.apply(q, resident::Column::Id).all(db).await?)
 }
 
+/// Resident `id` if `viewer` may see them (residents: someone linked to a unit of their
+/// household), else `NOT_FOUND`.
+pub async fn get_visible_resident(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> ApiResult<resident::Model> {
+    if let Some(household) = viewer.household()
+        && household_unit_ids(db, id).await?.is_disjoint(household)
+    {
+        return Err(ApiError::NotFound("resident"));
+    }
+    get_resident(db, id).await
+}
+
+/// A resident's NIK as `viewer` may read it: managers and the resident themself.
+pub fn identity_number<'a>(
+    viewer: &Viewer,
+    resident: &'a resident::Model,
+) -> ApiResult<Option<&'a str>> {
+    if viewer.role() == Role::Manager || viewer.resident_id() == Some(resident.id) {
+        Ok(resident.identity_number.as_deref())
+    } else {
+        Err(ApiError::Forbidden(
+            "only managers and the resident may see the NIK",
+        ))
+    }
+}
+
+/// Resident `id` whoever asks: for managers' operations and provisioning.
 pub async fn get_resident(db: &impl ConnectionTrait, id: i64) -> ApiResult<resident::Model> {
     resident::Entity::find_by_id(id)
         .one(db)
@@ -321,7 +378,7 @@ pub async fn link_resident(
     unit_id: i64,
     relation: &str,
     starts_on: Option<NaiveDate>,
-) -> ApiResult<resident_unit::Model> {
+) -> ApiResult<(resident_unit::Model, resident::Model)> {
     let resident = get_resident(db, resident_id).await?;
     let unit = find_unit(db, unit_id).await?;
     if resident.archived_at.is_some() {
@@ -339,17 +396,18 @@ pub async fn link_resident(
     if let Some(starts_on) = starts_on {
         model.starts_on = Set(starts_on);
     }
-    model
+    let link = model
         .insert(db)
         .await
-        .map_err(|e| conflict_as(e, "this resident is already linked to this unit"))
+        .map_err(|e| conflict_as(e, "this resident is already linked to this unit"))?;
+    Ok((link, resident))
 }
 
 pub async fn unlink_resident(
     db: &impl ConnectionTrait,
     link_id: i64,
     ends_on: Option<NaiveDate>,
-) -> ApiResult<resident_unit::Model> {
+) -> ApiResult<(resident_unit::Model, resident::Model)> {
     let link = resident_unit::Entity::find_by_id(link_id)
         .one(db)
         .await?
@@ -366,7 +424,9 @@ pub async fn unlink_resident(
     }
     let mut model = link.into_active_model();
     model.ends_on = Set(Some(ends_on));
-    Ok(model.update(db).await?)
+    let link = model.update(db).await?;
+    let resident = get_resident(db, link.resident_id).await?;
+    Ok((link, resident))
 }
 
 async fn close_links(
