@@ -10,6 +10,10 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{self, NodeKind};
+use crate::common::jobs::Job;
+use crate::domains::announcements::model::Announcement;
+use crate::domains::billing::model::{Bill, Payment};
+use crate::domains::complaints::model::Complaint;
 use crate::domains::property::model::Unit;
 
 /// A node type: fetched by its row id for `node(id:)`.
@@ -44,6 +48,11 @@ macro_rules! nodes {
 
 nodes! {
     Unit(Unit),
+    Bill(Bill),
+    Payment(Payment),
+    Job(Job),
+    Complaint(Complaint),
+    Announcement(Announcement),
 }
 
 #[derive(Default)]
