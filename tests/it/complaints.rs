@@ -7,7 +7,7 @@ use klustera_graphql::common::events::DomainEvent;
 use klustera_graphql::common::jobs;
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 use crate::live::Ws;
 
 const T: &str = "melati";
@@ -77,9 +77,15 @@ impl Estate {
             .collect()
     }
 
+    /// The row id of the user behind `token`.
     async fn user_id(&self, token: &str) -> String {
         let me = self.gql(token, "{ me { id } }", json!({})).await;
         me["data"]["me"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The global id of the user behind `token`, as `assignComplaint` takes it.
+    async fn user_gid(&self, token: &str) -> String {
+        gid("User", self.user_id(token).await.parse().unwrap())
     }
 }
 
@@ -96,7 +102,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     let own = e
         .file(
             &e.resident,
-            json!({"unitId": "1", "category": "Listrik", "title": "Lampu teras mati"}),
+            json!({"unitId": gid("Unit", 1), "category": "Listrik", "title": "Lampu teras mati"}),
         )
         .await;
     assert_eq!(own["status"], "OPEN");
@@ -111,7 +117,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     assert_eq!(
         *events.recv().await.unwrap(),
         DomainEvent::ComplaintChanged {
-            complaint_id: own["id"].as_str().unwrap().parse().unwrap(),
+            complaint_id: row_of(&own["id"]),
             resident_id: Some(e.resident_id.parse().unwrap()),
         }
     );
@@ -121,7 +127,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.resident,
             FILE,
-            json!({"i": {"unitId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"unitId": gid("Unit", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "BAD_USER_INPUT");
@@ -130,7 +136,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.resident,
             FILE,
-            json!({"i": {"residentId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"residentId": gid("Resident", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "FORBIDDEN");
@@ -138,7 +144,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.security,
             FILE,
-            json!({"i": {"residentId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"residentId": gid("Resident", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "FORBIDDEN");
@@ -159,7 +165,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     let other = e
         .file(
             &e.manager,
-            json!({"residentId": "2", "unitId": "2", "category": "Air", "priority": "URGENT",
+            json!({"residentId": gid("Resident", 2), "unitId": gid("Unit", 2), "category": "Air", "priority": "URGENT",
                    "title": "Pipa air bocor", "description": "Air menggenang di depan rumah"}),
         )
         .await;
@@ -221,9 +227,9 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     assert_eq!(
         audited,
         vec![
-            format!("fileComplaint complaint:{own_id}"),
+            format!("fileComplaint complaint:{}", row_of(&json!(own_id))),
             "setComplaintSla complaint_sla:URGENT".to_owned(),
-            format!("fileComplaint complaint:{other_id}"),
+            format!("fileComplaint complaint:{}", row_of(&json!(other_id))),
         ]
     );
 }
@@ -256,14 +262,14 @@ async fn complaints_status_machine_allows_only_legal_moves() {
     );
 
     // Assignment: only to staff.
-    let resident_user = e.user_id(&e.resident).await;
+    let resident_user = e.user_gid(&e.resident).await;
     let assign = "mutation($id: ID!, $u: ID) { assignComplaint(id: $id, userId: $u) { assignee { displayName role } } }";
     let bad = e
         .gql(&e.manager, assign, json!({"id": id, "u": resident_user}))
         .await;
     assert_eq!(code(&bad), "BAD_USER_INPUT");
     assert_eq!(bad["errors"][0]["extensions"]["field"], "userId");
-    let guard_user = e.user_id(&e.security).await;
+    let guard_user = e.user_gid(&e.security).await;
     let assigned = e
         .gql(&e.manager, assign, json!({"id": id, "u": guard_user}))
         .await;
@@ -513,8 +519,8 @@ async fn complaints_sla_job_marks_breaches_once() {
             T,
             &format!(
                 "UPDATE complaints SET due_at = now() - interval '1 hour' WHERE id IN ({}, {})",
-                late["id"].as_str().unwrap(),
-                done["id"].as_str().unwrap()
+                row_of(&late["id"]),
+                row_of(&done["id"])
             ),
         )
         .await;
@@ -561,7 +567,7 @@ async fn complaints_sla_job_marks_breaches_once() {
     assert_eq!(
         published,
         vec![DomainEvent::ComplaintChanged {
-            complaint_id: late["id"].as_str().unwrap().parse().unwrap(),
+            complaint_id: row_of(&late["id"]),
             resident_id: Some(e.resident_id.parse().unwrap()),
         }]
     );
@@ -705,7 +711,7 @@ async fn complaints_live_counters_and_updates_over_websocket() {
     let other = e
         .file(
             &e.manager,
-            json!({"residentId": "2", "category": "Air", "title": "Air mati juga"}),
+            json!({"residentId": gid("Resident", 2), "category": "Air", "title": "Air mati juga"}),
         )
         .await;
     assert_eq!(
@@ -743,7 +749,7 @@ async fn complaints_live_counters_and_updates_over_websocket() {
     assert_eq!(update["status"], "IN_PROGRESS", "{update}");
 
     // Assignment changes the complaint, not the counters (no value for an unchanged count).
-    let guard = e.user_id(&e.security).await;
+    let guard = e.user_gid(&e.security).await;
     e.gql(
         &e.manager,
         "mutation($id: ID!, $u: ID) { assignComplaint(id: $id, userId: $u) { id } }",
@@ -759,7 +765,7 @@ async fn complaints_live_counters_and_updates_over_websocket() {
             T,
             &format!(
                 "UPDATE complaints SET due_at = now() - interval '1 minute' WHERE id = {}",
-                own["id"].as_str().unwrap()
+                row_of(&own["id"])
             ),
         )
         .await;
@@ -788,7 +794,7 @@ async fn complaints_about_a_unit_the_resident_left_no_longer_show_it_to_them() {
     let filed = e
         .file(
             &e.resident,
-            json!({"unitId": "1", "category": "Air", "title": "Pipa bocor"}),
+            json!({"unitId": gid("Unit", 1), "category": "Air", "title": "Pipa bocor"}),
         )
         .await;
     let q =

@@ -19,6 +19,7 @@ mod live_edges;
 mod live_node;
 mod money;
 mod mutants;
+mod node;
 mod property;
 mod refunds;
 mod reports;
