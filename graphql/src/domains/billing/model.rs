@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use klustera_entities::tenant::bill;
 
-use super::loaders::{ItemColumn, ItemsOfBill, PaymentColumn, PaymentsOfBill};
+use super::loaders::{
+    BillsOfUnit, ItemColumn, ItemsOfBill, MAX_RECENT_BILLS, PaymentColumn, PaymentsOfBill,
+};
 use crate::common::batch::Row;
 use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
@@ -20,6 +22,26 @@ use crate::domains::property::model::Unit;
 
 /// `Unit.bills` without `last`.
 pub const DEFAULT_RECENT_BILLS: u8 = 3;
+
+/// A unit's `last` most recent bills, newest first, through the request's loader: what
+/// `Unit.bills` answers (property's object, billing's rows), so that no other domain needs
+/// billing's loaders. `last` above [`MAX_RECENT_BILLS`] is `BAD_USER_INPUT`.
+pub async fn recent_bills_of_unit(
+    ctx: &Context<'_>,
+    unit_id: i64,
+    last: usize,
+) -> Result<Vec<Inline<Bill>>> {
+    let last = u8::try_from(last)
+        .ok()
+        .filter(|n| *n <= MAX_RECENT_BILLS)
+        .ok_or_else(|| ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")))?;
+    let bills = ctx
+        .loader()?
+        .load_one(BillsOfUnit(unit_id, last))
+        .await?
+        .unwrap_or_default();
+    Ok(bills.rows().map(|b| Inline(Bill(b))).collect())
+}
 
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillStatus {
