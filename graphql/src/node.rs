@@ -10,6 +10,10 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{self, Fetch, NodeKind};
+use crate::common::jobs::Job;
+use crate::domains::announcements::model::Announcement;
+use crate::domains::billing::model::{Bill, Payment};
+use crate::domains::complaints::model::Complaint;
 use crate::domains::polls::model::Poll;
 use crate::domains::property::model::{Block, Resident, Unit};
 
@@ -40,6 +44,11 @@ nodes! {
     Unit(Unit),
     Resident(Resident),
     Poll(Poll),
+    Bill(Bill),
+    Payment(Payment),
+    Job(Job),
+    Complaint(Complaint),
+    Announcement(Announcement),
 }
 
 #[derive(Default)]

@@ -10,7 +10,7 @@ use klustera_graphql::common::events::DomainEvent;
 use klustera_graphql::common::jobs::{self, kind};
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{PASSWORD, TestApp, code};
+use crate::app::{PASSWORD, TestApp, code, gid, row_of};
 use crate::live::{Ws, resident_tokens};
 
 const PUBLISH: &str = "mutation($i: PublishAnnouncementInput!) { publishAnnouncement(input: $i) { id title audience scheduled publishAt publishedAt } }";
@@ -18,7 +18,7 @@ const LIST: &str = "query($first: Int, $after: String, $archived: Boolean! = fal
 const ONE: &str = "query($id: ID!) { announcement(id: $id) { id title } }";
 
 /// The demo tenant `alpha` with 4 units: 1 and 2 in Blok A, 3 and 4 in Blok B, resident
-/// n living in unit n. Ids are the tenant's, in that order.
+/// n living in unit n. Global ids of the tenant's rows, in that order.
 struct Estate {
     app: TestApp,
     manager: String,
@@ -33,10 +33,15 @@ impl Estate {
         app.tenant("alpha", 4, 4).await;
         let manager = app.manager_token("alpha").await;
         let ids = |table: &str| format!("SELECT id::text FROM {table} ORDER BY id");
+        let resident_rows = app.rows("alpha", &ids("residents")).await;
+        let unit_rows = app.rows("alpha", &ids("units")).await;
+        let global = |kind: &str, rows: &[String]| -> Vec<String> {
+            rows.iter().map(|r| gid(kind, r.parse().unwrap())).collect()
+        };
         Self {
-            blocks: app.rows("alpha", &ids("blocks")).await,
-            units: app.rows("alpha", &ids("units")).await,
-            residents: app.rows("alpha", &ids("residents")).await,
+            blocks: global("Block", &app.rows("alpha", &ids("blocks")).await),
+            units: global("Unit", &unit_rows),
+            residents: global("Resident", &resident_rows),
             app,
             manager,
         }
@@ -103,7 +108,7 @@ fn published(events: &mut broadcast::Receiver<Arc<DomainEvent>>) -> Vec<String> 
     let mut ids = Vec::new();
     while let Ok(event) = events.try_recv() {
         if let DomainEvent::AnnouncementPublished { announcement_id } = *event {
-            ids.push(announcement_id.to_string());
+            ids.push(gid("Announcement", announcement_id));
         }
     }
     ids
@@ -298,7 +303,7 @@ async fn residents_see_exactly_the_announcements_addressed_to_them() {
             "alpha",
             &format!(
                 "SELECT operation FROM audit_log WHERE 'announcement:{}' = ANY(target_ids) ORDER BY id",
-                ids[0]
+                row_of(&json!(ids[0]))
             ),
         )
         .await;
@@ -316,7 +321,7 @@ async fn targets_must_match_the_audience_and_exist() {
         ),
         (announcement("x", "BLOCKS", json!({})), "blockIds"),
         (
-            announcement("x", "BLOCKS", json!({"blockIds": ["999999"]})),
+            announcement("x", "BLOCKS", json!({"blockIds": [gid("Block", 999_999)]})),
             "blockIds",
         ),
         (
@@ -328,12 +333,16 @@ async fn targets_must_match_the_audience_and_exist() {
             "residentIds",
         ),
         (
-            announcement("x", "UNITS", json!({"unitIds": ["999999"]})),
+            announcement("x", "UNITS", json!({"unitIds": [gid("Unit", 999_999)]})),
             "unitIds",
         ),
         (announcement("x", "RESIDENTS", json!({})), "residentIds"),
         (
-            announcement("x", "RESIDENTS", json!({"residentIds": ["warga-1"]})),
+            announcement(
+                "x",
+                "RESIDENTS",
+                json!({"residentIds": [gid("Resident", 999_999)]}),
+            ),
             "residentIds",
         ),
         (announcement("  ", "ALL", json!({})), "title"),

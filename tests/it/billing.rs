@@ -12,7 +12,7 @@ use klustera_graphql::common::events::DomainEvent;
 use klustera_graphql::common::jobs;
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid};
 use crate::smtp_sink::SmtpSink;
 
 pub const SERVER_KEY: &str = "SB-Mid-server-test-key";
@@ -116,10 +116,16 @@ async fn monthly_bills_are_generated_once_per_unit_with_exact_totals() {
         );
         assert_eq!(b["status"], "UNPAID");
     }
-    let unit1 = bills.iter().find(|b| b["unit"]["id"] == "1").unwrap();
+    let unit1 = bills
+        .iter()
+        .find(|b| b["unit"]["id"] == gid("Unit", 1))
+        .unwrap();
     // IPL 150 000 + kebersihan 50 000 + water 12.25 m³ × 7 500 = 91 875
     assert_eq!(unit1["total"], 291_875);
-    let unit2 = bills.iter().find(|b| b["unit"]["id"] == "2").unwrap();
+    let unit2 = bills
+        .iter()
+        .find(|b| b["unit"]["id"] == gid("Unit", 2))
+        .unwrap();
     // 200 000 + water + 2 × 35 000 with 11% PPN (7 700)
     assert_eq!(
         unit2["items"]
@@ -580,9 +586,12 @@ async fn residents_see_and_pay_only_their_household_bills_and_reports_add_up() {
 
     let mine = bills_of(&app, "alpha", &resident).await;
     assert_eq!(mine.len(), 1, "{mine:?}");
-    assert_eq!(mine[0]["unit"]["id"], "1");
+    assert_eq!(mine[0]["unit"]["id"], gid("Unit", 1));
     let others = bills_of(&app, "alpha", &token).await;
-    let foreign = others.iter().find(|b| b["unit"]["id"] != "1").unwrap();
+    let foreign = others
+        .iter()
+        .find(|b| b["unit"]["id"] != gid("Unit", 1))
+        .unwrap();
     let body = app
         .gql(
             Some("alpha"),

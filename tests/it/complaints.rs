@@ -7,7 +7,7 @@ use klustera_graphql::common::events::DomainEvent;
 use klustera_graphql::common::jobs;
 use klustera_graphql::common::live::EventSource;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, gid, row_of};
 use crate::live::Ws;
 
 const T: &str = "melati";
@@ -29,6 +29,8 @@ struct Estate {
     resident: String,
     /// The resident login's resident record.
     resident_id: String,
+    /// The row id inside `resident_id` (for SQL and events).
+    resident_row: i64,
 }
 
 async fn estate() -> Estate {
@@ -41,12 +43,14 @@ async fn estate() -> Estate {
         .gql(Some(T), Some(&resident), "{ me { residentId } }", json!({}))
         .await;
     let resident_id = me["data"]["me"]["residentId"].as_str().unwrap().to_owned();
+    let resident_row = row_of(&me["data"]["me"]["residentId"]);
     Estate {
         app,
         manager,
         security,
         resident,
         resident_id,
+        resident_row,
     }
 }
 
@@ -77,6 +81,7 @@ impl Estate {
             .collect()
     }
 
+    /// The row id of the user behind `token`.
     async fn user_id(&self, token: &str) -> String {
         let me = self.gql(token, "{ me { id } }", json!({})).await;
         me["data"]["me"]["id"].as_str().unwrap().to_owned()
@@ -96,7 +101,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     let own = e
         .file(
             &e.resident,
-            json!({"unitId": "1", "category": "Listrik", "title": "Lampu teras mati"}),
+            json!({"unitId": gid("Unit", 1), "category": "Listrik", "title": "Lampu teras mati"}),
         )
         .await;
     assert_eq!(own["status"], "OPEN");
@@ -111,8 +116,8 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     assert_eq!(
         *events.recv().await.unwrap(),
         DomainEvent::ComplaintChanged {
-            complaint_id: own["id"].as_str().unwrap().parse().unwrap(),
-            resident_id: Some(e.resident_id.parse().unwrap()),
+            complaint_id: row_of(&own["id"]),
+            resident_id: Some(e.resident_row),
         }
     );
 
@@ -121,7 +126,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.resident,
             FILE,
-            json!({"i": {"unitId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"unitId": gid("Unit", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "BAD_USER_INPUT");
@@ -130,7 +135,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.resident,
             FILE,
-            json!({"i": {"residentId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"residentId": gid("Resident", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "FORBIDDEN");
@@ -138,7 +143,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
         .gql(
             &e.security,
             FILE,
-            json!({"i": {"residentId": "2", "category": "Air", "title": "Bocor"}}),
+            json!({"i": {"residentId": gid("Resident", 2), "category": "Air", "title": "Bocor"}}),
         )
         .await;
     assert_eq!(code(&bad), "FORBIDDEN");
@@ -159,7 +164,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     let other = e
         .file(
             &e.manager,
-            json!({"residentId": "2", "unitId": "2", "category": "Air", "priority": "URGENT",
+            json!({"residentId": gid("Resident", 2), "unitId": gid("Unit", 2), "category": "Air", "priority": "URGENT",
                    "title": "Pipa air bocor", "description": "Air menggenang di depan rumah"}),
         )
         .await;
@@ -221,9 +226,9 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
     assert_eq!(
         audited,
         vec![
-            format!("fileComplaint complaint:{own_id}"),
+            format!("fileComplaint complaint:{}", row_of(&json!(own_id))),
             "setComplaintSla complaint_sla:URGENT".to_owned(),
-            format!("fileComplaint complaint:{other_id}"),
+            format!("fileComplaint complaint:{}", row_of(&json!(other_id))),
         ]
     );
 }
@@ -513,8 +518,8 @@ async fn complaints_sla_job_marks_breaches_once() {
             T,
             &format!(
                 "UPDATE complaints SET due_at = now() - interval '1 hour' WHERE id IN ({}, {})",
-                late["id"].as_str().unwrap(),
-                done["id"].as_str().unwrap()
+                row_of(&late["id"]),
+                row_of(&done["id"])
             ),
         )
         .await;
@@ -561,8 +566,8 @@ async fn complaints_sla_job_marks_breaches_once() {
     assert_eq!(
         published,
         vec![DomainEvent::ComplaintChanged {
-            complaint_id: late["id"].as_str().unwrap().parse().unwrap(),
-            resident_id: Some(e.resident_id.parse().unwrap()),
+            complaint_id: row_of(&late["id"]),
+            resident_id: Some(e.resident_row),
         }]
     );
     let counters = e
@@ -705,7 +710,7 @@ async fn complaints_live_counters_and_updates_over_websocket() {
     let other = e
         .file(
             &e.manager,
-            json!({"residentId": "2", "category": "Air", "title": "Air mati juga"}),
+            json!({"residentId": gid("Resident", 2), "category": "Air", "title": "Air mati juga"}),
         )
         .await;
     assert_eq!(
@@ -759,7 +764,7 @@ async fn complaints_live_counters_and_updates_over_websocket() {
             T,
             &format!(
                 "UPDATE complaints SET due_at = now() - interval '1 minute' WHERE id = {}",
-                own["id"].as_str().unwrap()
+                row_of(&own["id"])
             ),
         )
         .await;
@@ -788,7 +793,7 @@ async fn complaints_about_a_unit_the_resident_left_no_longer_show_it_to_them() {
     let filed = e
         .file(
             &e.resident,
-            json!({"unitId": "1", "category": "Air", "title": "Pipa bocor"}),
+            json!({"unitId": gid("Unit", 1), "category": "Air", "title": "Pipa bocor"}),
         )
         .await;
     let q =
@@ -807,7 +812,7 @@ async fn complaints_about_a_unit_the_resident_left_no_longer_show_it_to_them() {
             T,
             &format!(
                 "UPDATE resident_units SET ends_on = current_date WHERE resident_id = {}",
-                e.resident_id
+                e.resident_row
             ),
         )
         .await;

@@ -12,7 +12,7 @@ use klustera::tenancy::provision::set_status;
 use klustera_graphql::common::jobs::{self, kind};
 use klustera_graphql::common::types::TenantSlug;
 
-use crate::app::TestApp;
+use crate::app::{TestApp, gid};
 
 /// Polls `condition` every 50 ms until it holds; fails the test after 15 s.
 pub async fn eventually<F, Fut>(what: &str, mut condition: F)
@@ -371,7 +371,7 @@ async fn a_failed_job_records_its_real_cause_and_clients_see_no_internals() {
             Some("alpha"),
             Some(&token),
             "query($id: ID!) { job(id: $id) { lastError } }",
-            json!({"id": job.id.to_string()}),
+            json!({"id": gid("Job", job.id)}),
         )
         .await;
     let shown = body["data"]["job"]["lastError"].as_str().unwrap();

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use klustera::dev::fake_midtrans::FakeMidtrans;
 
-use crate::app::{TestApp, code};
+use crate::app::{TestApp, code, row_of};
 use crate::billing::{PERIOD, billing_app, bills_of, checkout};
 use crate::smtp_sink::SmtpSink;
 
@@ -32,7 +32,8 @@ async fn bill_state(app: &TestApp, token: &str, id: &str) -> (Value, Vec<String>
         .rows(
             "alpha",
             &format!(
-                "SELECT method || ':' || amount FROM payments WHERE bill_id = {id} ORDER BY id"
+                "SELECT method || ':' || amount FROM payments WHERE bill_id = {} ORDER BY id",
+                row_of(&json!(id))
             ),
         )
         .await;
@@ -116,7 +117,10 @@ async fn two_cash_payments_at_once_add_up_and_never_overpay() {
     let sum: i64 = app
         .rows(
             "alpha",
-            &format!("SELECT sum(amount)::text FROM payments WHERE bill_id = {id}"),
+            &format!(
+                "SELECT sum(amount)::text FROM payments WHERE bill_id = {}",
+                row_of(&json!(id))
+            ),
         )
         .await[0]
         .parse()

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use klustera::dev::fake_midtrans::FakeMidtrans;
 
-use crate::app::TestApp;
+use crate::app::{TestApp, row_of};
 use crate::billing::{PERIOD, billing_app, bills_of};
 
 struct Checkout<'a> {
@@ -65,7 +65,8 @@ async fn state(app: &TestApp, token: &str, bill: &str) -> (String, i64, Vec<Stri
             "alpha",
             &format!(
                 "SELECT concat_ws(':', method, amount, CASE WHEN refunded_at IS NULL THEN 'kept' ELSE 'refunded' END) FROM payments \
-                 WHERE bill_id = {bill} ORDER BY id"
+                 WHERE bill_id = {} ORDER BY id",
+                row_of(&json!(bill))
             ),
         )
         .await;

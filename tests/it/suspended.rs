@@ -9,7 +9,7 @@ use klustera::dev::fake_midtrans::notification;
 use klustera::tenancy::provision;
 use klustera_graphql::common::types::TenantSlug;
 
-use crate::app::TestApp;
+use crate::app::{TestApp, gid};
 use crate::billing::{SERVER_KEY, billing_app};
 use crate::live::{TALLY, TRANSPORT, Ws, create_poll};
 
@@ -85,10 +85,11 @@ async fn midtrans_notifications_of_a_suspended_tenant_are_refused_until_it_is_re
     let token = app.manager_token("alpha").await;
     let job = app.generate_bills("alpha", &token, "2026-10").await;
     assert_eq!(job["status"], "DONE", "{job}");
-    let bill = app
+    let bill_row = app
         .rows("alpha", "SELECT min(id)::text FROM bills")
         .await
         .remove(0);
+    let bill = gid("Bill", bill_row.parse().unwrap());
     let body = app
         .gql(
             Some("alpha"),
@@ -105,7 +106,7 @@ async fn midtrans_notifications_of_a_suspended_tenant_are_refused_until_it_is_re
     let settlement = notification(SERVER_KEY, &order, &gross, "settlement");
     let state = format!(
         "SELECT b.status || ' ' || b.paid || ' ' || (SELECT count(*) FROM payments p WHERE p.bill_id = b.id) \
-         FROM bills b WHERE b.id = {bill}"
+         FROM bills b WHERE b.id = {bill_row}"
     );
 
     set_active(&app, "alpha", false).await;

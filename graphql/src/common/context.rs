@@ -15,7 +15,6 @@ use crate::common::events::DomainEvent;
 use crate::common::loader::Loaders;
 use crate::common::types::TenantSlug;
 use crate::common::viewer::Viewer;
-use std::collections::HashSet;
 
 /// Roles a token can carry.
 #[derive(
@@ -200,15 +199,6 @@ impl RequestContext {
         self.viewer
             .get_or_try_init(|| Viewer::resolve(tx.as_ref(), principal.clone()))
             .await
-    }
-
-    /// Units a resident may see (their open links); `None` for staff, who see all.
-    pub async fn visible_units(&self) -> ApiResult<Option<Arc<HashSet<i64>>>> {
-        Ok(self
-            .viewer()
-            .await?
-            .household()
-            .map(|units| Arc::new(units.clone())))
     }
 }
 

@@ -3,10 +3,11 @@
 //! Jobs are rows of `control.jobs`. Enqueuing happens in the caller's transaction, so a
 //! job exists exactly when the mutation that asked for it committed.
 
-use async_graphql::{ID, Object};
+use async_graphql::Object;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::common::error::{ApiError, ApiResult};
+use crate::common::ids::JobId;
 
 pub mod kind {
     pub const GENERATE_BILLS: &str = "billing.generate";
@@ -86,8 +87,8 @@ pub struct Job(pub JobRow);
 
 #[Object]
 impl Job {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> JobId {
+        JobId::new(self.0.id)
     }
     async fn kind(&self) -> &str {
         &self.0.kind

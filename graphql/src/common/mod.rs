@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod batch;
+pub mod by_id;
 pub mod context;
 pub mod error;
 pub mod events;

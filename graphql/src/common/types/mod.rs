@@ -3,13 +3,11 @@
 use crate::common::error::{ApiError, ApiResult};
 
 mod email;
-mod id;
 mod money;
 mod phone;
 mod slug;
 
 pub use email::Email;
-pub use id::RowId;
 pub use money::{Period, Rupiah};
 pub use phone::Phone;
 pub use slug::TenantSlug;

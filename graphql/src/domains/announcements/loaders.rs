@@ -32,13 +32,14 @@ impl Loader<TargetsOf> for TenantLoader {
 }
 
 /// Loads the targets of a listed page in one statement when the selection under `node`
-/// asks for them (instead of waiting for the batching window).
+/// asks for them (instead of waiting for the batching window). Only for staff: residents'
+/// `targets` fail on the field's guard, so loading them would be wasted.
 pub async fn prefetch_targets(
     ctx: &Context<'_>,
     node: Lookahead<'_>,
     rows: &[announcement::Model],
 ) -> ApiResult<()> {
-    if rows.is_empty() || !node.field("targets").exists() {
+    if rows.is_empty() || !node.field("targets").exists() || !ctx.viewer().await?.is_staff() {
         return Ok(());
     }
     prime(

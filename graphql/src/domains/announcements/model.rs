@@ -2,14 +2,15 @@
 //! reaches for the request's loader; [`PublishedAnnouncement`], the subscription payload,
 //! is a plain value.
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use klustera_entities::tenant::{announcement, announcement_target};
 
 use super::loaders::TargetsOf;
-use crate::common::context::{ContextExt, Role};
-use crate::common::error::ApiError;
+use crate::common::context::ContextExt;
+use crate::common::guard::RoleGuard;
+use crate::common::ids::{AnnouncementId, BlockId, ResidentId, UnitId};
 
 /// Who an announcement addresses.
 #[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +58,8 @@ pub struct Announcement(pub announcement::Model);
 
 #[Object]
 impl Announcement {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> AnnouncementId {
+        AnnouncementId::new(self.0.id)
     }
     async fn title(&self) -> &str {
         &self.0.title
@@ -88,10 +89,8 @@ impl Announcement {
         self.0.created_at
     }
     /// Whom it addresses (staff only; residents would learn who else was named).
+    #[graphql(guard = "RoleGuard::staff()")]
     async fn targets(&self, ctx: &Context<'_>) -> Result<AnnouncementTargets> {
-        if ctx.request()?.principal()?.role == Role::Resident {
-            return Err(ApiError::Forbidden("only staff see an announcement's targets").into());
-        }
         let rows = ctx
             .loader()?
             .load_one(TargetsOf(self.0.id))
@@ -105,19 +104,20 @@ impl Announcement {
 /// audience names; all are empty for ALL.
 #[derive(SimpleObject, Debug, Default)]
 pub struct AnnouncementTargets {
-    pub block_ids: Vec<ID>,
-    pub unit_ids: Vec<ID>,
-    pub resident_ids: Vec<ID>,
+    pub block_ids: Vec<BlockId>,
+    pub unit_ids: Vec<UnitId>,
+    pub resident_ids: Vec<ResidentId>,
 }
 
 impl From<&[announcement_target::Model]> for AnnouncementTargets {
     fn from(rows: &[announcement_target::Model]) -> Self {
         let mut targets = Self::default();
         for row in rows {
-            let id = |n: i64| ID(n.to_string());
-            targets.block_ids.extend(row.block_id.map(id));
-            targets.unit_ids.extend(row.unit_id.map(id));
-            targets.resident_ids.extend(row.resident_id.map(id));
+            targets.block_ids.extend(row.block_id.map(BlockId::new));
+            targets.unit_ids.extend(row.unit_id.map(UnitId::new));
+            targets
+                .resident_ids
+                .extend(row.resident_id.map(ResidentId::new));
         }
         targets
     }
@@ -127,7 +127,7 @@ impl From<&[announcement_target::Model]> for AnnouncementTargets {
 /// subscriber.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PublishedAnnouncement {
-    pub id: ID,
+    pub id: AnnouncementId,
     pub title: String,
     pub body: String,
     pub audience: AudienceKind,
@@ -137,7 +137,7 @@ pub struct PublishedAnnouncement {
 impl From<announcement::Model> for PublishedAnnouncement {
     fn from(a: announcement::Model) -> Self {
         Self {
-            id: ID(a.id.to_string()),
+            id: AnnouncementId::new(a.id),
             audience: AudienceKind::from_db(&a.audience),
             published_at: a.published_event_at.unwrap_or(a.publish_at),
             title: a.title,

@@ -1,20 +1,22 @@
 //! Announcement fields. Thin: guard, one service call, map.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
+use async_graphql::{Context, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset};
 use futures::{Stream, StreamExt};
 
 use super::loaders;
 use super::model::{Announcement, AudienceKind, PublishedAnnouncement};
-use super::service::{self, NewAnnouncement, Reader, Targets};
+use super::service::{self, NewAnnouncement, Targets};
 use crate::common::context::ContextExt;
 use crate::common::error::ApiResult;
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
+use crate::common::ids::Fetch;
+use crate::common::ids::{self, AnnouncementId, BlockId, ResidentId, UnitId, kind};
 use crate::common::live::{Burst, Live};
 use crate::common::pagination::Page;
-use crate::domains::property::model::{id_of, ids_of};
+use crate::common::viewer::Viewer;
 
 #[derive(Default)]
 pub struct AnnouncementQuery;
@@ -41,21 +43,29 @@ impl AnnouncementQuery {
         include_archived: bool,
     ) -> Result<Connection<String, Announcement>> {
         let page = Page::parse(after, before, first, last)?;
-        let reader = Reader::of(ctx.request()?.principal()?)?;
-        let rows = service::list(ctx.tenant_tx()?, reader, include_archived, &page).await?;
-        if reader == Reader::Staff {
-            loaders::prefetch_targets(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
-                .await?;
-        }
+        let viewer = ctx.viewer().await?;
+        let rows = service::list(ctx.tenant_tx()?, viewer, include_archived, &page).await?;
+        loaders::prefetch_targets(ctx, ctx.look_ahead().field("edges").field("node"), &rows)
+            .await?;
         Ok(page.connection(rows, |a| a.id, Announcement))
     }
 
     /// One announcement; `NOT_FOUND` for a resident it does not (yet) address.
     #[graphql(guard = "RoleGuard::member()")]
-    async fn announcement(&self, ctx: &Context<'_>, id: ID) -> Result<Announcement> {
-        let reader = Reader::of(ctx.request()?.principal()?)?;
-        let announcement = service::get(ctx.tenant_tx()?, reader, id_of("id", &id)?).await?;
-        Ok(Announcement(announcement))
+    async fn announcement(&self, ctx: &Context<'_>, id: AnnouncementId) -> Result<Announcement> {
+        Ok(Announcement::fetch(ctx, id.row()?).await?)
+    }
+}
+
+#[async_trait::async_trait]
+impl Fetch for Announcement {
+    type Kind = kind::Announcement;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        Ok(Announcement(
+            service::get(ctx.tenant_tx()?, viewer, id).await?,
+        ))
     }
 }
 
@@ -67,11 +77,11 @@ pub struct PublishAnnouncementInput {
     body: String,
     audience: AudienceKind,
     #[graphql(default)]
-    block_ids: Vec<ID>,
+    block_ids: Vec<BlockId>,
     #[graphql(default)]
-    unit_ids: Vec<ID>,
+    unit_ids: Vec<UnitId>,
     #[graphql(default)]
-    resident_ids: Vec<ID>,
+    resident_ids: Vec<ResidentId>,
     /// Absent or past: published now. Future: residents see it from then on, and
     /// subscribers hear of it then.
     publish_at: Option<DateTime<FixedOffset>>,
@@ -92,9 +102,9 @@ impl AnnouncementMutation {
         let req = ctx.request()?;
         let new = NewAnnouncement {
             targets: Targets {
-                block_ids: ids_of("blockIds", &input.block_ids)?,
-                unit_ids: ids_of("unitIds", &input.unit_ids)?,
-                resident_ids: ids_of("residentIds", &input.resident_ids)?,
+                block_ids: ids::rows(&input.block_ids)?,
+                unit_ids: ids::rows(&input.unit_ids)?,
+                resident_ids: ids::rows(&input.resident_ids)?,
             },
             title: input.title,
             body: input.body,
@@ -114,8 +124,12 @@ impl AnnouncementMutation {
 
     /// Takes an announcement out of residents' lists (and, if scheduled, cancels it).
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn archive_announcement(&self, ctx: &Context<'_>, id: ID) -> Result<Announcement> {
-        let id = id_of("id", &id)?;
+    async fn archive_announcement(
+        &self,
+        ctx: &Context<'_>,
+        id: AnnouncementId,
+    ) -> Result<Announcement> {
+        let id = id.row()?;
         let archived = service::archive(ctx.tenant_tx()?, id).await?;
         ctx.request()?.audit_target(format!("announcement:{id}"));
         Ok(Announcement(archived))
@@ -136,12 +150,16 @@ impl AnnouncementSubscription {
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = Result<PublishedAnnouncement>> + use<>> {
         let live = Live::of(ctx)?.clone();
-        let reader = Reader::of(ctx.request()?.principal()?)?;
+        let principal = ctx.request()?.principal()?;
         let bursts = live.bursts();
+        let tx = live.begin().await?;
+        let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        tx.commit().await?;
+        service::check_reader(&viewer)?;
         Ok(bursts
             .then(move |burst| {
-                let live = live.clone();
-                async move { addressed(&live, reader, &burst).await }
+                let (live, viewer) = (live.clone(), viewer.clone());
+                async move { addressed(&live, &viewer, &burst).await }
             })
             .flat_map(|loaded| {
                 let items: Vec<Result<PublishedAnnouncement>> = match loaded {
@@ -153,11 +171,11 @@ impl AnnouncementSubscription {
     }
 }
 
-/// The announcements of a burst's publication events that address `reader`, read in one
+/// The announcements of a burst's publication events that address `viewer`, read in one
 /// short transaction (a subscription has no request transaction).
 async fn addressed(
     live: &Live,
-    reader: Reader,
+    viewer: &Viewer,
     burst: &Burst,
 ) -> ApiResult<Vec<PublishedAnnouncement>> {
     if burst.lagged {
@@ -175,7 +193,7 @@ async fn addressed(
         return Ok(Vec::new());
     }
     let tx = live.begin().await?;
-    let found = service::published_among(&tx, reader, &ids).await?;
+    let found = service::published_among(&tx, viewer, &ids).await?;
     tx.commit().await?;
     Ok(found.into_iter().map(PublishedAnnouncement::from).collect())
 }

@@ -1,9 +1,9 @@
 //! Announcement rules and queries. Every function takes the connection it must use: the
 //! request's tenant transaction, a subscription's short one, or a job's.
 //!
-//! Who may read what is one SQL condition ([`Reader`] -> `visible_to`), applied in the
-//! same statement as the rest of each query: a resident's household is never loaded
-//! into Rust to be filtered there.
+//! Who may read what is one SQL condition (the [`Viewer`] -> `visible_to`), applied in
+//! the same statement as the rest of each query: a resident's household is a subquery
+//! there, never a list loaded into Rust to be filtered against.
 
 use std::collections::BTreeSet;
 
@@ -17,11 +17,11 @@ use sea_orm::{
 use klustera_entities::tenant::{announcement, announcement_target, block, resident, unit};
 
 use super::model::AudienceKind;
-use crate::common::context::{Principal, Role};
+use crate::common::context::Role;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::pagination::Page;
 use crate::common::types::required_text;
-use crate::common::viewer::household_query;
+use crate::common::viewer::{Viewer, household_query};
 
 /// Most blocks, units or residents one announcement may name.
 pub const MAX_TARGETS: usize = 1000;
@@ -31,14 +31,14 @@ const MAX_BODY: usize = 20_000;
 /// Who reads: staff see every announcement; a resident only those published by now, not
 /// archived, and addressed to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reader {
+enum Reader {
     Staff,
     Resident(i64),
 }
 
 impl Reader {
-    pub fn of(principal: &Principal) -> ApiResult<Self> {
-        match (principal.role, principal.resident_id) {
+    fn of(viewer: &Viewer) -> ApiResult<Self> {
+        match (viewer.role(), viewer.resident_id()) {
             (Role::Resident, Some(id)) => Ok(Self::Resident(id)),
             // Fail closed: a resident login without a resident record reads nothing.
             (Role::Resident, None) => Err(ApiError::Forbidden(
@@ -48,6 +48,12 @@ impl Reader {
             (Role::SuperAdmin, _) => Err(ApiError::Forbidden("announcements are for tenant users")),
         }
     }
+}
+
+/// Whether `viewer` reads announcements at all (`FORBIDDEN` otherwise): a subscription
+/// asks once, before it waits for publications.
+pub fn check_reader(viewer: &Viewer) -> ApiResult<()> {
+    Reader::of(viewer).map(|_| ())
 }
 
 /// The ids a publisher named, per kind, as given.
@@ -238,14 +244,14 @@ pub async fn archive(db: &impl ConnectionTrait, id: i64) -> ApiResult<announceme
         .ok_or(ApiError::NotFound("announcement"))
 }
 
-/// Announcements `reader` may see, newest first. Archived ones only for staff who ask.
+/// Announcements `viewer` may see, newest first. Archived ones only for staff who ask.
 pub async fn list(
     db: &impl ConnectionTrait,
-    reader: Reader,
+    viewer: &Viewer,
     include_archived: bool,
     page: &Page,
 ) -> ApiResult<Vec<announcement::Model>> {
-    let mut q = announcement::Entity::find().filter(visible_to(reader));
+    let mut q = announcement::Entity::find().filter(visible_to(Reader::of(viewer)?));
     if !include_archived {
         q = q.filter(announcement::Column::ArchivedAt.is_null());
     }
@@ -255,26 +261,27 @@ pub async fn list(
         .await?)
 }
 
-/// One announcement, if `reader` may see it (otherwise it does not exist for them).
+/// One announcement, if `viewer` may see it (otherwise it does not exist for them).
 pub async fn get(
     db: &impl ConnectionTrait,
-    reader: Reader,
+    viewer: &Viewer,
     id: i64,
 ) -> ApiResult<announcement::Model> {
     announcement::Entity::find_by_id(id)
-        .filter(visible_to(reader))
+        .filter(visible_to(Reader::of(viewer)?))
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("announcement"))
 }
 
-/// Of `ids`, the announcements whose publication went out, not archived, that `reader`
+/// Of `ids`, the announcements whose publication went out, not archived, that `viewer`
 /// may see: what a subscriber receives for a burst of publication events.
 pub async fn published_among(
     db: &impl ConnectionTrait,
-    reader: Reader,
+    viewer: &Viewer,
     ids: &[i64],
 ) -> ApiResult<Vec<announcement::Model>> {
+    let reader = Reader::of(viewer)?;
     Ok(announcement::Entity::find()
         .filter(announcement::Column::Id.is_in(ids.iter().copied()))
         .filter(announcement::Column::PublishedEventAt.is_not_null())

@@ -1,13 +1,14 @@
-//! Batch loaders for unit -> bills, bill -> items, bill -> payments, bill -> unit.
+//! Batch loaders for unit -> bills, bill -> items, bill -> payments (bill -> unit is
+//! `common::by_id::UnitById`).
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{DbBackend, Statement};
 
-use klustera_entities::tenant::{bill, unit};
+use klustera_entities::tenant::bill;
 
-use crate::common::batch::{Row, Rows, by_key, group};
+use crate::common::batch::{Rows, group};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
 use crate::common::rows::{self, Columns, Kept, kept_columns};
@@ -27,10 +28,6 @@ pub struct ItemsOfBill(pub i64);
 /// Key: bill id -> its payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PaymentsOfBill(pub i64);
-
-/// Key: unit id -> unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct UnitById(pub i64);
 
 impl Loader<BillsOfUnit> for TenantLoader {
     type Value = Rows<bill::Model>;
@@ -140,15 +137,4 @@ pub async fn payment(tx: &TenantTx, id: i64) -> Result<Kept<PaymentColumn>, ApiE
         .await?
         .pop()
         .ok_or(ApiError::NotFound("payment"))
-}
-
-impl Loader<UnitById> for TenantLoader {
-    type Value = Row<unit::Model>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[UnitById]) -> Result<HashMap<UnitById, Self::Value>, ApiError> {
-        let select = unit::Entity::find().filter(unit::Column::Id.is_in(ids(keys, |k| k.0)));
-        let rows: Vec<unit::Model> = rows::all(self.tx()?.as_ref(), select).await?;
-        Ok(by_key(rows, |u| UnitById(u.id)))
-    }
 }

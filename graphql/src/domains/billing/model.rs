@@ -1,23 +1,47 @@
 //! GraphQL objects of billing, built from entities.
 
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value};
+use async_graphql::{Context, Enum, Object, Result, ScalarType, SimpleObject, Value};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use klustera_entities::tenant::bill;
 
-use super::loaders::{ItemColumn, ItemsOfBill, PaymentColumn, PaymentsOfBill, UnitById};
+use super::loaders::{
+    BillsOfUnit, ItemColumn, ItemsOfBill, MAX_RECENT_BILLS, PaymentColumn, PaymentsOfBill,
+};
 use crate::common::batch::Row;
+use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
+use crate::common::ids::{BillId, BillItemId, PaymentId};
 use crate::common::inline::{Inline, PlainFields};
 use crate::common::rows::Kept;
-use crate::common::types::{RowId, Rupiah};
+use crate::common::types::Rupiah;
 use crate::domains::property::model::Unit;
 
 /// `Unit.bills` without `last`.
 pub const DEFAULT_RECENT_BILLS: u8 = 3;
+
+/// A unit's `last` most recent bills, newest first, through the request's loader: what
+/// `Unit.bills` answers (property's object, billing's rows), so that no other domain needs
+/// billing's loaders. `last` above [`MAX_RECENT_BILLS`] is `BAD_USER_INPUT`.
+pub async fn recent_bills_of_unit(
+    ctx: &Context<'_>,
+    unit_id: i64,
+    last: usize,
+) -> Result<Vec<Inline<Bill>>> {
+    let last = u8::try_from(last)
+        .ok()
+        .filter(|n| *n <= MAX_RECENT_BILLS)
+        .ok_or_else(|| ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")))?;
+    let bills = ctx
+        .loader()?
+        .load_one(BillsOfUnit(unit_id, last))
+        .await?
+        .unwrap_or_default();
+    Ok(bills.rows().map(|b| Inline(Bill(b))).collect())
+}
 
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillStatus {
@@ -65,8 +89,8 @@ pub struct Bill(pub Row<bill::Model>);
 
 #[Object]
 impl Bill {
-    async fn id(&self) -> RowId {
-        RowId(self.0.id)
+    pub async fn id(&self) -> BillId {
+        BillId::new(self.0.id)
     }
     /// `YYYY-MM`.
     async fn period(&self) -> &str {
@@ -127,7 +151,7 @@ impl PlainFields for Bill {
     fn plain_field(&self, name: &str) -> Option<Value> {
         let b = &*self.0;
         Some(match name {
-            "id" => RowId(b.id).into(),
+            "id" => BillId::new(b.id).into(),
             "period" => b.period.as_str().into(),
             "dueOn" => b.due_on.to_value(),
             "status" => enum_value(BillStatus::from_db(&b.status)),
@@ -148,8 +172,8 @@ pub struct BillItem(pub Row<Kept<ItemColumn>>);
 
 #[Object]
 impl BillItem {
-    async fn id(&self) -> Result<RowId> {
-        Ok(RowId(self.0.get(ItemColumn::Id)?))
+    async fn id(&self) -> Result<BillItemId> {
+        Ok(BillItemId::new(self.0.get(ItemColumn::Id)?))
     }
     /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
     async fn kind(&self) -> Result<&str> {
@@ -182,7 +206,7 @@ impl PlainFields for BillItem {
         use ItemColumn as C;
         let i = &*self.0;
         Some(match name {
-            "id" => RowId(i.get(C::Id).ok()?).into(),
+            "id" => BillItemId::new(i.get(C::Id).ok()?).into(),
             "kind" => i.get::<&str>(C::Kind).ok()?.into(),
             "description" => i.get::<&str>(C::Description).ok()?.into(),
             "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
@@ -202,8 +226,8 @@ type Timestamp = chrono::DateTime<chrono::FixedOffset>;
 
 #[Object]
 impl Payment {
-    async fn id(&self) -> Result<RowId> {
-        Ok(RowId(self.0.get(PaymentColumn::Id)?))
+    pub async fn id(&self) -> Result<PaymentId> {
+        Ok(PaymentId::new(self.0.get(PaymentColumn::Id)?))
     }
     /// CASH, TRANSFER or MIDTRANS.
     async fn method(&self) -> Result<&str> {
@@ -230,7 +254,7 @@ impl PlainFields for Payment {
         use PaymentColumn as C;
         let p = &*self.0;
         Some(match name {
-            "id" => RowId(p.get(C::Id).ok()?).into(),
+            "id" => PaymentId::new(p.get(C::Id).ok()?).into(),
             "method" => p.get::<&str>(C::Method).ok()?.into(),
             "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
             "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
@@ -293,7 +317,7 @@ pub struct ExportFile {
 /// A bill's state as a `billUpdated` subscription streams it (self-contained: no loaders).
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct BillUpdate {
-    pub id: ID,
+    pub id: BillId,
     pub status: BillStatus,
     pub total: Rupiah,
     pub paid: Rupiah,
@@ -303,7 +327,7 @@ pub struct BillUpdate {
 impl From<&bill::Model> for BillUpdate {
     fn from(b: &bill::Model) -> Self {
         Self {
-            id: ID(b.id.to_string()),
+            id: BillId::new(b.id),
             status: BillStatus::from_db(&b.status),
             total: Rupiah(b.total),
             paid: Rupiah(b.paid),

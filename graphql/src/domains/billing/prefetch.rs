@@ -6,8 +6,9 @@ use async_graphql::{Context, Lookahead};
 
 use klustera_entities::tenant::bill;
 
-use super::loaders::{BillsOfUnit, ItemsOfBill, PaymentsOfBill, UnitById};
+use super::loaders::{BillsOfUnit, ItemsOfBill, PaymentsOfBill};
 use crate::common::batch::Row;
+use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiResult;
 use crate::common::loader::{prefetch, prime};

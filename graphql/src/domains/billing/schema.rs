@@ -3,13 +3,10 @@
 use async_graphql::connection::Connection;
 use std::future::ready;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, Subscription};
+use async_graphql::{Context, Enum, InputObject, Object, Result, Subscription};
 use base64::Engine;
 use futures::{Stream, StreamExt};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-use klustera_entities::tenant::bill;
 
 use super::factory::TariffKind;
 use super::model::{
@@ -23,20 +20,22 @@ use crate::common::context::ContextExt;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
+use crate::common::ids::Fetch;
+use crate::common::ids::{BillId, JobId, TariffId, UnitId, kind};
 use crate::common::inline::Inline;
 use crate::common::jobs::{self, Job};
 use crate::common::live::{Burst, Live, changes_only};
 use crate::common::pagination::Page;
 use crate::common::types::{Period, Rupiah};
 use crate::common::viewer::Viewer;
-use crate::domains::property::model::id_of;
 
 #[derive(InputObject, Default)]
-pub struct BillFilter {
+#[graphql(name = "BillFilter")]
+pub struct BillFilterInput {
     status: Option<BillStatus>,
     /// `YYYY-MM`.
     period: Option<String>,
-    unit_id: Option<ID>,
+    unit_id: Option<UnitId>,
     /// Only bills past their due date and not paid or void.
     #[graphql(default)]
     overdue: bool,
@@ -55,50 +54,35 @@ impl BillingQuery {
     async fn bills(
         &self,
         ctx: &Context<'_>,
-        filter: Option<BillFilter>,
+        filter: Option<BillFilterInput>,
         after: Option<String>,
         before: Option<String>,
         first: Option<i32>,
         last: Option<i32>,
     ) -> Result<Connection<String, Inline<Bill>>> {
         let page = Page::parse(after, before, first, last)?;
-        let req = ctx.request()?;
         let f = filter.unwrap_or_default();
-        let mut q = bill::Entity::find();
-        if let Some(status) = f.status {
-            q = q.filter(bill::Column::Status.eq(status.as_str()));
-        }
-        if let Some(period) = f.period.as_deref() {
-            q = q.filter(
-                bill::Column::Period.eq(Period::parse("filter.period", period)?.to_string()),
-            );
-        }
-        if let Some(unit) = f.unit_id.as_ref() {
-            q = q.filter(bill::Column::UnitId.eq(id_of("filter.unitId", unit)?));
-        }
-        if f.overdue {
-            let today = service::tenant_today(ctx.tenant_tx()?, &req.tenant()?.time_zone).await?;
-            q = q
-                .filter(bill::Column::DueOn.lt(today))
-                .filter(bill::Column::Status.is_in(["UNPAID", "PARTIALLY_PAID", "OVERDUE"]));
-        }
-        if let Some(visible) = req.visible_units().await? {
-            q = q.filter(bill::Column::UnitId.is_in(visible.iter().copied()));
-        }
-        let rows = Row::each(
-            page.apply(q, bill::Column::Id)
-                .all(ctx.tenant_tx()?)
-                .await
-                .map_err(ApiError::from)?,
-        );
+        let filter = service::BillFilter {
+            status: f.status,
+            period: f
+                .period
+                .as_deref()
+                .map(|p| Period::parse("filter.period", p))
+                .transpose()?,
+            unit_id: f.unit_id.map(|u| u.row()).transpose()?,
+            overdue: f.overdue,
+        };
+        let time_zone = &ctx.request()?.tenant()?.time_zone;
+        let viewer = ctx.viewer().await?;
+        let rows = service::list_bills(ctx.tenant_tx()?, viewer, &filter, time_zone, &page).await?;
+        let rows = Row::each(rows);
         prefetch::bills(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |b| b.id, |b| Inline(Bill(b))))
     }
 
     #[graphql(guard = "RoleGuard::member()")]
-    async fn bill(&self, ctx: &Context<'_>, id: ID) -> Result<Bill> {
-        let bill = visible_bill(ctx, id_of("id", &id)?).await?;
-        Ok(Bill(bill.into()))
+    async fn bill(&self, ctx: &Context<'_>, id: BillId) -> Result<Bill> {
+        Ok(Bill::fetch(ctx, id.row()?).await?)
     }
 
     /// Billed, collected and arrears aging for a period (`YYYY-MM`).
@@ -154,23 +138,43 @@ impl BillingQuery {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn job(&self, ctx: &Context<'_>, id: ID) -> Result<Job> {
-        let tenant = ctx.request()?.tenant()?.slug.to_string();
-        Ok(Job(
-            jobs::get(ctx.tenant_tx()?, &tenant, id_of("id", &id)?).await?
-        ))
+    async fn job(&self, ctx: &Context<'_>, id: JobId) -> Result<Job> {
+        Ok(Job::fetch(ctx, id.row()?).await?)
     }
 }
 
-/// A bill the caller may see (residents: their household's), else NOT_FOUND.
-async fn visible_bill(ctx: &Context<'_>, id: i64) -> Result<bill::Model, ApiError> {
-    let bill = bill::Entity::find_by_id(id)
-        .one(ctx.tenant_tx()?)
-        .await?
-        .ok_or(ApiError::NotFound("bill"))?;
-    match ctx.request()?.visible_units().await? {
-        Some(visible) if !visible.contains(&bill.unit_id) => Err(ApiError::NotFound("bill")),
-        _ => Ok(bill),
+#[async_trait::async_trait]
+impl Fetch for Bill {
+    type Kind = kind::Bill;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        let bill = service::get_bill(ctx.tenant_tx()?, viewer, id).await?;
+        Ok(Bill(bill.into()))
+    }
+}
+
+#[async_trait::async_trait]
+impl Fetch for Payment {
+    type Kind = kind::Payment;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        let payment = service::get_payment(ctx.tenant_tx()?, viewer, id).await?;
+        Ok(Payment(payment.into()))
+    }
+}
+
+#[async_trait::async_trait]
+impl Fetch for Job {
+    type Kind = kind::Job;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        let tenant = ctx.request()?.tenant()?.slug.to_string();
+        Ok(Job(
+            service::get_job(ctx.tenant_tx()?, viewer, &tenant, id).await?
+        ))
     }
 }
 
@@ -189,16 +193,16 @@ pub struct TariffInput {
 
 #[derive(InputObject)]
 pub struct MeterReadingInput {
-    unit_id: ID,
-    tariff_id: ID,
+    unit_id: UnitId,
+    tariff_id: TariffId,
     period: String,
     usage: Decimal,
 }
 
 #[derive(InputObject)]
 pub struct OneOffChargeInput {
-    unit_id: ID,
-    tariff_id: ID,
+    unit_id: UnitId,
+    tariff_id: TariffId,
     period: String,
     #[graphql(default = 1)]
     quantity: i32,
@@ -231,7 +235,7 @@ pub enum ManualMethod {
 
 #[derive(InputObject)]
 pub struct RecordPaymentInput {
-    bill_id: ID,
+    bill_id: BillId,
     amount: Rupiah,
     method: ManualMethod,
     reference: Option<String>,
@@ -244,7 +248,7 @@ pub struct BillingMutation;
 impl BillingMutation {
     /// Returns the new tariff's id.
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn create_tariff(&self, ctx: &Context<'_>, input: TariffInput) -> Result<ID> {
+    async fn create_tariff(&self, ctx: &Context<'_>, input: TariffInput) -> Result<TariffId> {
         use super::model::TariffKindGql as K;
         let kind = match input.kind {
             K::Fixed => TariffKind::Fixed,
@@ -264,12 +268,17 @@ impl BillingMutation {
         )
         .await?;
         ctx.request()?.audit_target(format!("tariff:{id}"));
-        Ok(ID(id.to_string()))
+        Ok(TariffId::new(id))
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn set_tariff_active(&self, ctx: &Context<'_>, id: ID, active: bool) -> Result<bool> {
-        let id = id_of("id", &id)?;
+    async fn set_tariff_active(
+        &self,
+        ctx: &Context<'_>,
+        id: TariffId,
+        active: bool,
+    ) -> Result<bool> {
+        let id = id.row()?;
         service::set_tariff_active(ctx.tenant_tx()?, id, active).await?;
         ctx.request()?.audit_target(format!("tariff:{id}"));
         Ok(active)
@@ -281,8 +290,8 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: MeterReadingInput,
     ) -> Result<bool> {
-        let unit = id_of("input.unitId", &input.unit_id)?;
-        let tariff = id_of("input.tariffId", &input.tariff_id)?;
+        let unit = input.unit_id.row()?;
+        let tariff = input.tariff_id.row()?;
         let period = Period::parse("input.period", &input.period)?;
         service::record_reading(ctx.tenant_tx()?, unit, tariff, period, input.usage).await?;
         ctx.request()?.audit_target(format!("unit:{unit}"));
@@ -295,8 +304,8 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: OneOffChargeInput,
     ) -> Result<bool> {
-        let unit = id_of("input.unitId", &input.unit_id)?;
-        let tariff = id_of("input.tariffId", &input.tariff_id)?;
+        let unit = input.unit_id.row()?;
+        let tariff = input.tariff_id.row()?;
         let period = Period::parse("input.period", &input.period)?;
         service::add_one_off(
             ctx.tenant_tx()?,
@@ -353,8 +362,8 @@ impl BillingMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn void_bill(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<Bill> {
-        let bill = service::void_bill(ctx.tenant_tx()?, id_of("id", &id)?, &reason).await?;
+    async fn void_bill(&self, ctx: &Context<'_>, id: BillId, reason: String) -> Result<Bill> {
+        let bill = service::void_bill(ctx.tenant_tx()?, id.row()?, &reason).await?;
         let req = ctx.request()?;
         req.audit_target(format!("bill:{}", bill.id));
         req.emit(DomainEvent::BillChanged {
@@ -374,7 +383,7 @@ impl BillingMutation {
         let req = ctx.request()?;
         let tx = ctx.tenant_tx()?;
         let amount = Rupiah::positive("amount", input.amount.0)?;
-        let locked = service::lock_bill(tx, id_of("input.billId", &input.bill_id)?).await?;
+        let locked = service::lock_bill(tx, input.bill_id.row()?).await?;
         let settled = service::settle(
             tx,
             req.tenant()?.slug.as_str(),
@@ -400,13 +409,14 @@ impl BillingMutation {
 
     /// Opens a Midtrans Snap checkout for what the bill still owes.
     #[graphql(guard = "RoleGuard::member()")]
-    async fn create_payment(&self, ctx: &Context<'_>, bill_id: ID) -> Result<Checkout> {
+    async fn create_payment(&self, ctx: &Context<'_>, bill_id: BillId) -> Result<Checkout> {
         let snap = ctx
             .data_opt::<midtrans::SnapClient>()
             .ok_or(ApiError::Forbidden(
                 "online payments are not configured (MIDTRANS_SERVER_KEY)",
             ))?;
-        let bill = visible_bill(ctx, id_of("billId", &bill_id)?).await?;
+        let viewer = ctx.viewer().await?;
+        let bill = service::get_bill(ctx.tenant_tx()?, viewer, bill_id.row()?).await?;
         let req = ctx.request()?;
         let checkout =
             midtrans::create_payment(ctx.tenant_tx()?, snap, &req.tenant()?.slug, &bill).await?;
@@ -433,28 +443,22 @@ impl BillingSubscription {
     async fn bill_updated(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: BillId,
     ) -> Result<impl Stream<Item = Result<BillUpdate>> + use<>> {
-        let id = id_of("id", &id)?;
+        let id = id.row()?;
         let principal = ctx.request()?.principal()?;
         let live = Live::of(ctx)?.clone();
         // Listen before the first read, so no change between the two is missed.
         let bursts = live.bursts();
         let tx = live.begin().await?;
-        let bill = bill::Entity::find_by_id(id)
-            .one(&tx)
-            .await
-            .map_err(ApiError::from)?;
         let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        let current = service::get_bill(&tx, &viewer, id).await?;
         tx.commit().await.map_err(ApiError::from)?;
-        let current = bill
-            .filter(|b| viewer.sees_unit(b.unit_id))
-            .ok_or(ApiError::NotFound("bill"))?;
         let rereads = bursts
             .filter(move |burst| ready(touches_bills(burst, |changed| changed == id)))
             .then(move |_| {
-                let live = live.clone();
-                async move { read_bill(&live, id).await }
+                let (live, viewer) = (live.clone(), viewer.clone());
+                async move { read_bill(&live, &viewer, id).await }
             });
         Ok(changes_only(BillUpdate::from(&current), rereads))
     }
@@ -493,13 +497,12 @@ fn touches_bills(burst: &Burst, wanted: impl Fn(i64) -> bool) -> bool {
         })
 }
 
-async fn read_bill(live: &Live, id: i64) -> ApiResult<BillUpdate> {
+/// The bill again, as the subscriber may see it (their household as of subscribing).
+async fn read_bill(live: &Live, viewer: &Viewer, id: i64) -> ApiResult<BillUpdate> {
     let tx = live.begin().await?;
-    let bill = bill::Entity::find_by_id(id).one(&tx).await?;
+    let bill = service::get_bill(&tx, viewer, id).await?;
     tx.commit().await?;
-    bill.as_ref()
-        .map(BillUpdate::from)
-        .ok_or(ApiError::NotFound("bill"))
+    Ok(BillUpdate::from(&bill))
 }
 
 async fn read_counters(live: &Live, period: Period) -> ApiResult<CollectionCounters> {

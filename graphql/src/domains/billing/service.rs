@@ -8,17 +8,113 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement,
+};
 
 use klustera_entities::tenant::bill;
 
 use super::factory::{self, Tariff, TariffKind, UnitFacts};
+use super::loaders::{self, PaymentColumn};
+use super::model::BillStatus;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
+use crate::common::jobs::{self, JobRow};
+use crate::common::pagination::Page;
+use crate::common::rows::Kept;
+use crate::common::tenancy::TenantTx;
 use crate::common::types::{Period, Rupiah};
+use crate::common::viewer::Viewer;
 
 fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
+}
+
+// ---- reading bills --------------------------------------------------------------------
+
+/// Which bills a listing wants (all of them when empty).
+#[derive(Debug, Default, Clone)]
+pub struct BillFilter {
+    pub status: Option<BillStatus>,
+    pub period: Option<Period>,
+    pub unit_id: Option<i64>,
+    /// Only bills past their due date (in the tenant's time zone) and not paid or void.
+    pub overdue: bool,
+}
+
+/// The bills `viewer` may see (residents: their household's) that match `filter`, one
+/// page of them by id. `time_zone` is the tenant's, for `overdue`.
+pub async fn list_bills(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &BillFilter,
+    time_zone: &str,
+    page: &Page,
+) -> ApiResult<Vec<bill::Model>> {
+    let mut q = bill::Entity::find();
+    if let Some(units) = viewer.household() {
+        q = q.filter(bill::Column::UnitId.is_in(units.iter().copied()));
+    }
+    if let Some(status) = filter.status {
+        q = q.filter(bill::Column::Status.eq(status.as_str()));
+    }
+    if let Some(period) = filter.period {
+        q = q.filter(bill::Column::Period.eq(period.to_string()));
+    }
+    if let Some(unit_id) = filter.unit_id {
+        q = q.filter(bill::Column::UnitId.eq(unit_id));
+    }
+    if filter.overdue {
+        let today = tenant_today(db, time_zone).await?;
+        q = q
+            .filter(bill::Column::DueOn.lt(today))
+            .filter(bill::Column::Status.is_in(["UNPAID", "PARTIALLY_PAID", "OVERDUE"]));
+    }
+    Ok(page.apply(q, bill::Column::Id).all(db).await?)
+}
+
+/// Bill `id` if `viewer` may see it (residents: their household's), else `NOT_FOUND`, as
+/// if it did not exist.
+pub async fn get_bill(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> ApiResult<bill::Model> {
+    bill::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|b| viewer.sees_unit(b.unit_id))
+        .ok_or(ApiError::NotFound("bill"))
+}
+
+/// Payment `id` if `viewer` may see its bill, else `NOT_FOUND`.
+pub async fn get_payment(
+    tx: &TenantTx,
+    viewer: &Viewer,
+    id: i64,
+) -> ApiResult<Kept<PaymentColumn>> {
+    let payment = loaders::payment(tx, id).await?;
+    get_bill(tx, viewer, payment.key)
+        .await
+        .map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::NotFound("payment"),
+            other => other,
+        })?;
+    Ok(payment)
+}
+
+/// Job `id` of `tenant` for managers (the only ones who start and follow jobs); anyone
+/// else gets `NOT_FOUND`.
+pub async fn get_job(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    tenant: &str,
+    id: i64,
+) -> ApiResult<JobRow> {
+    if !viewer.is_manager() {
+        return Err(ApiError::NotFound("job"));
+    }
+    jobs::get(db, tenant, id).await
 }
 
 // ---- settings and tariffs -------------------------------------------------------------

@@ -1,5 +1,5 @@
-//! Batch loaders for complaint -> resident, assignee, comments and attachments (complaint
-//! -> unit reuses billing's `UnitById`). One SQL statement per key type and batch.
+//! Batch loaders for complaint -> assignee, comments and attachments (complaint ->
+//! resident and unit are `common::by_id`'s). One SQL statement per key type and batch.
 
 use std::collections::HashMap;
 
@@ -9,17 +9,13 @@ use sea_orm::{
     Statement,
 };
 
-use klustera_entities::tenant::{complaint_attachment, resident, user};
+use klustera_entities::tenant::{complaint_attachment, user};
 
 use super::service::{COMMENT_FIELDS, CommentRow};
 
-use crate::common::batch::{Row, Rows, by_key, group};
+use crate::common::batch::{Rows, group};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
-
-/// Key: resident id -> resident.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResidentById(pub i64);
 
 /// Key: user id -> the user's public face (never the password hash).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,22 +39,6 @@ pub struct UserRow {
     pub id: i64,
     pub display_name: String,
     pub role: String,
-}
-
-impl Loader<ResidentById> for TenantLoader {
-    type Value = Row<resident::Model>;
-    type Error = ApiError;
-
-    async fn load(
-        &self,
-        keys: &[ResidentById],
-    ) -> Result<HashMap<ResidentById, Self::Value>, ApiError> {
-        let rows = resident::Entity::find()
-            .filter(resident::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(self.tx()?.as_ref())
-            .await?;
-        Ok(by_key(rows, |r| ResidentById(r.id)))
-    }
 }
 
 impl Loader<UserById> for TenantLoader {

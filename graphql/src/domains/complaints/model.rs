@@ -1,28 +1,28 @@
 //! GraphQL objects of complaints, built from entities and loader rows.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
 use klustera_entities::tenant::{complaint, complaint_attachment};
 
-use super::loaders::{
-    AttachmentsOfComplaint, CommentsOfComplaint, ResidentById, UserById, UserRow,
-};
+use super::loaders::{AttachmentsOfComplaint, CommentsOfComplaint, UserById, UserRow};
 use super::service::{self, CommentRow, Priority, Snapshot, Status};
+use crate::common::by_id::{ResidentById, UnitById};
 use crate::common::context::{ContextExt, Role};
-use crate::common::error::{ApiError, ApiResult};
-use crate::domains::billing::loaders::UnitById;
+use crate::common::error::ApiError;
+use crate::common::ids::{ComplaintAttachmentId, ComplaintCommentId, ComplaintId, UserId};
+use crate::common::viewer::Viewer;
 use crate::domains::property::model::{Resident, Unit};
 
 /// Complexity weight of a complaint's comment or attachment list.
 const THREAD: usize = 10;
 
-/// The comments key for this request's caller: staff see internal notes, residents never.
-pub(crate) fn comments_key(ctx: &Context<'_>, complaint_id: i64) -> ApiResult<CommentsOfComplaint> {
-    Ok(CommentsOfComplaint {
+/// The comments key for `viewer`: staff see internal notes, residents never.
+pub(crate) fn comments_key(viewer: &Viewer, complaint_id: i64) -> CommentsOfComplaint {
+    CommentsOfComplaint {
         complaint_id,
-        with_internal: service::sees_internal(ctx.request()?.principal()?),
-    })
+        with_internal: service::sees_internal(viewer),
+    }
 }
 
 /// A complaint (keluhan) filed by a resident.
@@ -30,8 +30,8 @@ pub struct Complaint(pub complaint::Model);
 
 #[Object]
 impl Complaint {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ComplaintId {
+        ComplaintId::new(self.0.id)
     }
     /// Free text, e.g. `listrik`, `kebersihan`, `keamanan`.
     async fn category(&self) -> &str {
@@ -45,7 +45,7 @@ impl Complaint {
     }
     /// The statuses the caller may move this complaint to now.
     async fn next_statuses(&self, ctx: &Context<'_>) -> Result<Vec<Status>> {
-        Ok(service::allowed_next(ctx.request()?.principal()?, &self.0))
+        Ok(service::allowed_next(ctx.viewer().await?, &self.0))
     }
     async fn title(&self) -> &str {
         &self.0.title
@@ -86,18 +86,12 @@ impl Complaint {
             .map(Resident)
             .ok_or_else(|| ApiError::NotFound("resident").into())
     }
-    /// The unit it is about, if any.
+    /// The unit it is about, if any and if the caller may see it (residents: while they
+    /// live there).
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        let Some(unit_id) = self.0.unit_id else {
+        let Some(unit_id) = service::shown_unit(ctx.viewer().await?, &self.0) else {
             return Ok(None);
         };
-        // A resident sees a unit only while living in it, here as everywhere: a complaint
-        // about a unit they have left must not show its new occupants or its bills.
-        if let Some(visible) = ctx.request()?.visible_units().await?
-            && !visible.contains(&unit_id)
-        {
-            return Ok(None);
-        }
         Ok(ctx.loader()?.load_one(UnitById(unit_id)).await?.map(Unit))
     }
     /// The staff member handling it.
@@ -116,7 +110,7 @@ impl Complaint {
     async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<ComplaintComment>> {
         let comments = ctx
             .loader()?
-            .load_one(comments_key(ctx, self.0.id)?)
+            .load_one(comments_key(ctx.viewer().await?, self.0.id))
             .await?
             .unwrap_or_default();
         Ok(comments.into_iter().map(ComplaintComment::from).collect())
@@ -135,7 +129,7 @@ impl Complaint {
 /// A user as others see them: name and role.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct UserRef {
-    pub id: ID,
+    pub id: UserId,
     pub display_name: String,
     pub role: Role,
 }
@@ -143,7 +137,7 @@ pub struct UserRef {
 impl From<UserRow> for UserRef {
     fn from(u: UserRow) -> Self {
         Self {
-            id: ID(u.id.to_string()),
+            id: UserId::new(u.id),
             display_name: u.display_name,
             // users.role is CHECKed to tenant roles; anything else shows least privileged.
             role: Role::parse(&u.role).unwrap_or(Role::Resident),
@@ -153,7 +147,7 @@ impl From<UserRow> for UserRef {
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ComplaintComment {
-    pub id: ID,
+    pub id: ComplaintCommentId,
     pub body: String,
     /// A staff note, never shown to residents.
     pub internal: bool,
@@ -164,7 +158,7 @@ pub struct ComplaintComment {
 impl From<CommentRow> for ComplaintComment {
     fn from(c: CommentRow) -> Self {
         Self {
-            id: ID(c.id.to_string()),
+            id: ComplaintCommentId::new(c.id),
             body: c.body,
             internal: c.internal,
             author: UserRef::from(UserRow {
@@ -179,18 +173,18 @@ impl From<CommentRow> for ComplaintComment {
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ComplaintAttachment {
-    pub id: ID,
+    pub id: ComplaintAttachmentId,
     pub url: String,
-    pub uploaded_by: ID,
+    pub uploaded_by: UserId,
     pub created_at: DateTime<FixedOffset>,
 }
 
 impl From<&complaint_attachment::Model> for ComplaintAttachment {
     fn from(a: &complaint_attachment::Model) -> Self {
         Self {
-            id: ID(a.id.to_string()),
+            id: ComplaintAttachmentId::new(a.id),
             url: a.url.clone(),
-            uploaded_by: ID(a.uploaded_by.to_string()),
+            uploaded_by: UserId::new(a.uploaded_by),
             created_at: a.created_at,
         }
     }
@@ -206,7 +200,7 @@ pub struct ComplaintSla {
 /// One complaint's state after a change, self-contained (subscription payload).
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct ComplaintUpdate {
-    pub id: ID,
+    pub id: ComplaintId,
     pub status: Status,
     pub priority: Priority,
     pub assignee_name: Option<String>,
@@ -217,7 +211,7 @@ pub struct ComplaintUpdate {
 impl From<Snapshot> for ComplaintUpdate {
     fn from(s: Snapshot) -> Self {
         Self {
-            id: ID(s.id.to_string()),
+            id: ComplaintId::new(s.id),
             status: Status::from_db(&s.status),
             priority: Priority::from_db(&s.priority),
             assignee_name: s.assignee_name,

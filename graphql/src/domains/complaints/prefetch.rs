@@ -7,12 +7,13 @@ use async_graphql::{Context, Lookahead};
 
 use klustera_entities::tenant::complaint;
 
-use super::loaders::{AttachmentsOfComplaint, ResidentById, UserById};
+use super::loaders::{AttachmentsOfComplaint, UserById};
 use super::model::comments_key;
+use super::service;
+use crate::common::by_id::{ResidentById, UnitById};
 use crate::common::context::ContextExt;
 use crate::common::error::ApiResult;
 use crate::common::loader::{prefetch, prime};
-use crate::domains::billing::loaders::UnitById;
 use crate::domains::property;
 
 /// Primes what `node` (a `Complaint` selection) will ask for, for all `complaints` at once.
@@ -34,7 +35,11 @@ pub async fn complaints(
     }
     let unit = node.field("unit");
     if unit.exists() {
-        let ids: BTreeSet<i64> = complaints.iter().filter_map(|c| c.unit_id).collect();
+        let viewer = ctx.viewer().await?;
+        let ids: BTreeSet<i64> = complaints
+            .iter()
+            .filter_map(|c| service::shown_unit(viewer, c))
+            .collect();
         let loaded = prefetch(loader, ids.into_iter().map(UnitById).collect()).await?;
         let units: Vec<_> = loaded.into_values().collect();
         property::prefetch::units(ctx, unit, &units).await?;
@@ -47,10 +52,11 @@ pub async fn complaints(
         prime(loader, ids.into_iter().map(UserById).collect()).await?;
     }
     if node.field("comments").exists() {
+        let viewer = ctx.viewer().await?;
         let keys = complaints
             .iter()
-            .map(|c| comments_key(ctx, c.id))
-            .collect::<ApiResult<Vec<_>>>()?;
+            .map(|c| comments_key(viewer, c.id))
+            .collect();
         prime(loader, keys).await?;
     }
     if node.field("attachments").exists() {

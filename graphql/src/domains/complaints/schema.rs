@@ -7,7 +7,7 @@
 use std::future::ready;
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, ID, InputObject, Object, Result, Subscription};
+use async_graphql::{Context, InputObject, Object, Result, Subscription};
 use futures::{Stream, StreamExt};
 
 use klustera_entities::tenant::complaint;
@@ -18,12 +18,14 @@ use super::model::{
 use super::prefetch;
 use super::service::{self, ComplaintFilter, Counters, NewComplaint, Priority, Status};
 use crate::common::context::ContextExt;
-use crate::common::error::{ApiError, ApiResult};
+use crate::common::error::ApiResult;
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
+use crate::common::ids::Fetch;
+use crate::common::ids::{ComplaintId, ResidentId, UnitId, UserId, kind};
 use crate::common::live::{Burst, Live, changes_only};
 use crate::common::pagination::Page;
-use crate::domains::property::model::id_of;
+use crate::common::viewer::Viewer;
 
 #[derive(InputObject, Default)]
 pub struct ComplaintFilterInput {
@@ -71,18 +73,16 @@ impl ComplaintQuery {
             overdue: f.overdue,
             search: f.search,
         };
-        let actor = ctx.request()?.principal()?;
-        let rows = service::list(ctx.tenant_tx()?, actor, &filter, &page).await?;
+        let viewer = ctx.viewer().await?;
+        let rows = service::list(ctx.tenant_tx()?, viewer, &filter, &page).await?;
         prefetch::complaints(ctx, ctx.look_ahead().field("edges").field("node"), &rows).await?;
         Ok(page.connection(rows, |c| c.id, Complaint))
     }
 
     /// A complaint the caller may see (residents: their own), else NOT_FOUND.
     #[graphql(guard = "RoleGuard::member()")]
-    async fn complaint(&self, ctx: &Context<'_>, id: ID) -> Result<Complaint> {
-        let actor = ctx.request()?.principal()?;
-        let c = service::get_visible(ctx.tenant_tx()?, actor, id_of("id", &id)?).await?;
-        Ok(Complaint(c))
+    async fn complaint(&self, ctx: &Context<'_>, id: ComplaintId) -> Result<Complaint> {
+        Ok(Complaint::fetch(ctx, id.row()?).await?)
     }
 
     /// SLA hours per priority, most urgent first.
@@ -99,6 +99,17 @@ impl ComplaintQuery {
     }
 }
 
+#[async_trait::async_trait]
+impl Fetch for Complaint {
+    type Kind = kind::Complaint;
+
+    async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
+        let viewer = ctx.viewer().await?;
+        let c = service::get_complaint(ctx.tenant_tx()?, viewer, id).await?;
+        Ok(Complaint(c))
+    }
+}
+
 fn sla_list(rows: Vec<(Priority, i32)>) -> Vec<ComplaintSla> {
     rows.into_iter()
         .map(|(priority, hours)| ComplaintSla { priority, hours })
@@ -108,9 +119,9 @@ fn sla_list(rows: Vec<(Priority, i32)>) -> Vec<ComplaintSla> {
 #[derive(InputObject)]
 pub struct FileComplaintInput {
     /// Managers filing on behalf of a resident name them; residents leave it out.
-    resident_id: Option<ID>,
+    resident_id: Option<ResidentId>,
     /// A unit of the resident's household, if the complaint is about one.
-    unit_id: Option<ID>,
+    unit_id: Option<UnitId>,
     category: String,
     #[graphql(default_with = "Priority::Medium")]
     priority: Priority,
@@ -143,22 +154,14 @@ impl ComplaintMutation {
         input: FileComplaintInput,
     ) -> Result<Complaint> {
         let new = NewComplaint {
-            resident_id: input
-                .resident_id
-                .as_ref()
-                .map(|id| id_of("input.residentId", id))
-                .transpose()?,
-            unit_id: input
-                .unit_id
-                .as_ref()
-                .map(|id| id_of("input.unitId", id))
-                .transpose()?,
+            resident_id: input.resident_id.map(|id| id.row()).transpose()?,
+            unit_id: input.unit_id.map(|id| id.row()).transpose()?,
             category: input.category,
             priority: input.priority,
             title: input.title,
             description: input.description,
         };
-        let c = service::file(ctx.tenant_tx()?, ctx.request()?.principal()?, new).await?;
+        let c = service::file(ctx.tenant_tx()?, ctx.viewer().await?, new).await?;
         changed(ctx, &c)?;
         Ok(Complaint(c))
     }
@@ -170,11 +173,11 @@ impl ComplaintMutation {
     async fn update_complaint_status(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: ComplaintId,
         status: Status,
     ) -> Result<Complaint> {
-        let actor = ctx.request()?.principal()?;
-        let c = service::change_status(ctx.tenant_tx()?, actor, id_of("id", &id)?, status).await?;
+        let viewer = ctx.viewer().await?;
+        let c = service::change_status(ctx.tenant_tx()?, viewer, id.row()?, status).await?;
         changed(ctx, &c)?;
         Ok(Complaint(c))
     }
@@ -184,12 +187,12 @@ impl ComplaintMutation {
     async fn assign_complaint(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        user_id: Option<ID>,
+        id: ComplaintId,
+        user_id: Option<UserId>,
     ) -> Result<Complaint> {
-        let user_id = user_id.as_ref().map(|u| id_of("userId", u)).transpose()?;
-        let actor = ctx.request()?.principal()?;
-        let c = service::assign(ctx.tenant_tx()?, actor, id_of("id", &id)?, user_id).await?;
+        let user_id = user_id.map(|u| u.row()).transpose()?;
+        let viewer = ctx.viewer().await?;
+        let c = service::assign(ctx.tenant_tx()?, viewer, id.row()?, user_id).await?;
         changed(ctx, &c)?;
         Ok(Complaint(c))
     }
@@ -199,14 +202,13 @@ impl ComplaintMutation {
     async fn add_complaint_comment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: ComplaintId,
         body: String,
         #[graphql(default)] internal: bool,
     ) -> Result<ComplaintComment> {
-        let actor = ctx.request()?.principal()?;
+        let viewer = ctx.viewer().await?;
         let (c, comment) =
-            service::add_comment(ctx.tenant_tx()?, actor, id_of("id", &id)?, &body, internal)
-                .await?;
+            service::add_comment(ctx.tenant_tx()?, viewer, id.row()?, &body, internal).await?;
         changed(ctx, &c)?;
         Ok(comment.into())
     }
@@ -216,12 +218,12 @@ impl ComplaintMutation {
     async fn add_complaint_attachment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: ComplaintId,
         url: String,
     ) -> Result<ComplaintAttachment> {
-        let actor = ctx.request()?.principal()?;
+        let viewer = ctx.viewer().await?;
         let (c, attachment) =
-            service::add_attachment(ctx.tenant_tx()?, actor, id_of("id", &id)?, &url).await?;
+            service::add_attachment(ctx.tenant_tx()?, viewer, id.row()?, &url).await?;
         changed(ctx, &c)?;
         Ok((&attachment).into())
     }
@@ -259,13 +261,11 @@ async fn read_counters(live: &Live) -> ApiResult<Counters> {
     Ok(counters)
 }
 
-async fn read_update(live: &Live, id: i64) -> ApiResult<ComplaintUpdate> {
+async fn read_update(live: &Live, viewer: &Viewer, id: i64) -> ApiResult<ComplaintUpdate> {
     let tx = live.begin().await?;
-    let snapshot = service::snapshot(&tx, id).await?;
+    let snapshot = service::snapshot(&tx, viewer, id).await?;
     tx.commit().await?;
-    snapshot
-        .map(ComplaintUpdate::from)
-        .ok_or(ApiError::NotFound("complaint"))
+    Ok(ComplaintUpdate::from(snapshot))
 }
 
 #[derive(Default)]
@@ -300,25 +300,22 @@ impl ComplaintSubscription {
     async fn complaint_updated(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        id: ComplaintId,
     ) -> Result<impl Stream<Item = Result<ComplaintUpdate>> + use<>> {
-        let id = id_of("id", &id)?;
-        let actor = ctx.request()?.principal()?;
+        let id = id.row()?;
+        let principal = ctx.request()?.principal()?;
         let live = Live::of(ctx)?.clone();
         let bursts = live.bursts();
         let tx = live.begin().await?;
-        let current = service::snapshot(&tx, id).await?;
+        let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        let current = service::snapshot(&tx, &viewer, id).await?;
         tx.commit().await?;
-        let current = current
-            .filter(|s| service::can_see(actor, s.resident_id))
-            .map(ComplaintUpdate::from)
-            .ok_or(ApiError::NotFound("complaint"))?;
         let rereads = bursts
             .filter(move |burst| ready(touches(burst, |changed| changed == id)))
             .then(move |_| {
-                let live = live.clone();
-                async move { read_update(&live, id).await }
+                let (live, viewer) = (live.clone(), viewer.clone());
+                async move { read_update(&live, &viewer, id).await }
             });
-        Ok(changes_only(current, rereads))
+        Ok(changes_only(ComplaintUpdate::from(current), rereads))
     }
 }

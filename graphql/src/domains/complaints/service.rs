@@ -1,6 +1,6 @@
 //! Complaint rules and queries. Every function takes the connection it must use (in the
 //! API, the request's tenant transaction) and, where a rule depends on the caller, the
-//! caller's [`Principal`]: who may see, file and move a complaint is decided here, not in
+//! caller as a [`Viewer`]: who may see, file and move a complaint is decided here, not in
 //! resolvers.
 //!
 //! Who may do what:
@@ -32,7 +32,7 @@ use crate::common::context::{Principal, Role};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::pagination::Page;
 use crate::common::types::required_text;
-use crate::common::viewer::household_unit_ids;
+use crate::common::viewer::{Viewer, household_unit_ids};
 use crate::domains::property::service::get_resident;
 
 /// Where a complaint is in its life.
@@ -125,18 +125,33 @@ fn is_staff(actor: &Principal) -> bool {
     matches!(actor.role, Role::Manager | Role::Security)
 }
 
-/// Whether `actor` may see a complaint filed by `resident_id`.
-pub fn can_see(actor: &Principal, resident_id: i64) -> bool {
+/// Whether `viewer` may see a complaint filed by `resident_id`.
+pub fn can_see(viewer: &Viewer, resident_id: i64) -> bool {
+    sees(viewer.principal(), resident_id)
+}
+
+fn sees(actor: &Principal, resident_id: i64) -> bool {
     is_staff(actor) || (actor.role == Role::Resident && actor.resident_id == Some(resident_id))
 }
 
-/// Whether `actor` may see internal comments.
-pub fn sees_internal(actor: &Principal) -> bool {
-    is_staff(actor)
+/// Whether `viewer` may see internal comments.
+pub fn sees_internal(viewer: &Viewer) -> bool {
+    is_staff(viewer.principal())
 }
 
-/// The statuses `actor` may move `c` to now (a subset of [`Status::next`]).
-pub fn allowed_next(actor: &Principal, c: &complaint::Model) -> Vec<Status> {
+/// The unit complaint `c` is about, if `viewer` may see it. A resident sees a unit only
+/// while living in it, here as everywhere: a complaint about a unit they have left must
+/// not show its new occupants or its bills.
+pub fn shown_unit(viewer: &Viewer, c: &complaint::Model) -> Option<i64> {
+    c.unit_id.filter(|unit_id| viewer.sees_unit(*unit_id))
+}
+
+/// The statuses `viewer` may move `c` to now (a subset of [`Status::next`]).
+pub fn allowed_next(viewer: &Viewer, c: &complaint::Model) -> Vec<Status> {
+    next_for(viewer.principal(), c)
+}
+
+fn next_for(actor: &Principal, c: &complaint::Model) -> Vec<Status> {
     let from = Status::from_db(&c.status);
     from.next()
         .iter()
@@ -179,26 +194,27 @@ async fn one_complaint(
 
 // ---- reading ------------------------------------------------------------------------
 
-/// The complaint if `actor` may see it, else `NOT_FOUND` (as if it did not exist).
-pub async fn get_visible(
+/// The complaint if `viewer` may see it, else `NOT_FOUND` (as if it did not exist).
+pub async fn get_complaint(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
 ) -> ApiResult<complaint::Model> {
     complaint::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|c| can_see(actor, c.resident_id))
+        .filter(|c| can_see(viewer, c.resident_id))
         .ok_or(ApiError::NotFound("complaint"))
 }
 
-/// Like [`get_visible`], locking the row for the rest of the transaction, so concurrent
+/// Like [`get_complaint`], locking the row for the rest of the transaction, so concurrent
 /// changes of one complaint apply one after the other.
 async fn lock_visible(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
 ) -> ApiResult<complaint::Model> {
+    let actor = viewer.principal();
     let mut q = complaint::Entity::find_by_id(id);
     // A resident locks nothing of others: the visibility test is part of the query.
     if !is_staff(actor) {
@@ -207,7 +223,7 @@ async fn lock_visible(
     q.lock_exclusive()
         .one(db)
         .await?
-        .filter(|c| can_see(actor, c.resident_id))
+        .filter(|c| sees(actor, c.resident_id))
         .ok_or(ApiError::NotFound("complaint"))
 }
 
@@ -224,13 +240,14 @@ pub struct ComplaintFilter {
     pub search: Option<String>,
 }
 
-/// Complaints `actor` may see (residents: their own), by id.
+/// Complaints `viewer` may see (residents: their own), by id.
 pub async fn list(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     filter: &ComplaintFilter,
     page: &Page,
 ) -> ApiResult<Vec<complaint::Model>> {
+    let actor = viewer.principal();
     let mut q = complaint::Entity::find();
     if !is_staff(actor) {
         // Fail closed: a resident token without a resident record sees nothing.
@@ -283,9 +300,10 @@ pub struct NewComplaint {
 
 pub async fn file(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     input: NewComplaint,
 ) -> ApiResult<complaint::Model> {
+    let actor = viewer.principal();
     let resident_id = match actor.role {
         Role::Resident => {
             let own = actor.resident_id.ok_or(ApiError::Forbidden(
@@ -315,9 +333,7 @@ pub async fn file(
         return Err(ApiError::bad_input("residentId", "resident is archived"));
     }
     if let Some(unit_id) = input.unit_id
-        && !household_unit_ids(db, resident_id)
-            .await?
-            .contains(&unit_id)
+        && !in_household_of(db, viewer, resident_id, unit_id).await?
     {
         return Err(ApiError::bad_input(
             "unitId",
@@ -354,6 +370,24 @@ pub async fn file(
     .await
 }
 
+/// Whether `unit_id` is a unit of `resident_id`'s household: the viewer's own household
+/// when they file for themselves, else read (a manager filing on a resident's behalf).
+async fn in_household_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    resident_id: i64,
+    unit_id: i64,
+) -> ApiResult<bool> {
+    if viewer.resident_id() == Some(resident_id)
+        && let Some(household) = viewer.household()
+    {
+        return Ok(household.contains(&unit_id));
+    }
+    Ok(household_unit_ids(db, resident_id)
+        .await?
+        .contains(&unit_id))
+}
+
 // ---- changing -----------------------------------------------------------------------
 
 /// Moves a complaint along the state machine. An illegal move is `BAD_USER_INPUT` on
@@ -361,11 +395,12 @@ pub async fn file(
 /// `FORBIDDEN`.
 pub async fn change_status(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
     to: Status,
 ) -> ApiResult<complaint::Model> {
-    let c = lock_visible(db, actor, id).await?;
+    let actor = viewer.principal();
+    let c = lock_visible(db, viewer, id).await?;
     let from = Status::from_db(&c.status);
     if !from.next().contains(&to) {
         let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
@@ -407,11 +442,11 @@ pub async fn change_status(
 /// Assigns a complaint to an active manager or security user (`None` unassigns).
 pub async fn assign(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
     user_id: Option<i64>,
 ) -> ApiResult<complaint::Model> {
-    let c = lock_visible(db, actor, id).await?;
+    let c = lock_visible(db, viewer, id).await?;
     if Status::from_db(&c.status) == Status::Closed {
         return Err(ApiError::bad_input(
             "id",
@@ -463,13 +498,13 @@ pub(crate) const COMMENT_FIELDS: &str = "c.id, c.complaint_id, c.body, c.interna
 /// complaint's `updated_at` alone: residents must not learn of it, not even by a timestamp.
 pub async fn add_comment(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
     body: &str,
     internal: bool,
 ) -> ApiResult<(complaint::Model, CommentRow)> {
-    let c = lock_visible(db, actor, id).await?;
-    if internal && !sees_internal(actor) {
+    let c = lock_visible(db, viewer, id).await?;
+    if internal && !sees_internal(viewer) {
         return Err(ApiError::Forbidden("only staff write internal notes"));
     }
     let comment = CommentRow::find_by_statement(stmt(
@@ -480,7 +515,7 @@ pub async fn add_comment(
         ),
         [
             id.into(),
-            actor.user_id.into(),
+            viewer.user_id().into(),
             required_text("body", body, 5000)?.into(),
             internal.into(),
         ],
@@ -495,15 +530,15 @@ pub async fn add_comment(
 /// Attaches a file by its `http(s)` URL (uploads happen elsewhere).
 pub async fn add_attachment(
     db: &impl ConnectionTrait,
-    actor: &Principal,
+    viewer: &Viewer,
     id: i64,
     url: &str,
 ) -> ApiResult<(complaint::Model, complaint_attachment::Model)> {
-    lock_visible(db, actor, id).await?;
+    lock_visible(db, viewer, id).await?;
     let attachment = complaint_attachment::ActiveModel {
         complaint_id: Set(id),
         url: Set(attachment_url(url)?),
-        uploaded_by: Set(actor.user_id),
+        uploaded_by: Set(viewer.user_id()),
         ..Default::default()
     }
     .insert(db)
@@ -642,15 +677,18 @@ pub struct Snapshot {
     pub sla_breached: bool,
 }
 
-pub async fn snapshot(db: &impl ConnectionTrait, id: i64) -> ApiResult<Option<Snapshot>> {
-    Ok(Snapshot::find_by_statement(stmt(
+/// Complaint `id`'s snapshot if `viewer` may see it, else `NOT_FOUND`.
+pub async fn snapshot(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> ApiResult<Snapshot> {
+    Snapshot::find_by_statement(stmt(
         "SELECT c.id, c.resident_id, c.status, c.priority, u.display_name AS assignee_name, \
                 c.updated_at, c.sla_breached_at IS NOT NULL AS sla_breached \
          FROM complaints c LEFT JOIN users u ON u.id = c.assignee_user_id WHERE c.id = $1",
         [id.into()],
     ))
     .one(db)
-    .await?)
+    .await?
+    .filter(|s| can_see(viewer, s.resident_id))
+    .ok_or(ApiError::NotFound("complaint"))
 }
 
 // ---- parsing ------------------------------------------------------------------------
@@ -715,23 +753,20 @@ mod tests {
         let other = principal(Role::Resident, 4, Some(40));
 
         let open = complaint(Status::Open, 30, None);
-        assert_eq!(allowed_next(&manager, &open), vec![Status::InProgress]);
-        assert!(
-            allowed_next(&guard, &open).is_empty(),
-            "not assigned to them"
-        );
-        assert!(allowed_next(&owner, &open).is_empty());
+        assert_eq!(next_for(&manager, &open), vec![Status::InProgress]);
+        assert!(next_for(&guard, &open).is_empty(), "not assigned to them");
+        assert!(next_for(&owner, &open).is_empty());
 
         let assigned = complaint(Status::InProgress, 30, Some(2));
-        assert_eq!(allowed_next(&guard, &assigned), vec![Status::Resolved]);
+        assert_eq!(next_for(&guard, &assigned), vec![Status::Resolved]);
 
         let resolved = complaint(Status::Resolved, 30, Some(2));
         assert_eq!(
-            allowed_next(&owner, &resolved),
+            next_for(&owner, &resolved),
             vec![Status::Closed, Status::Reopened]
         );
-        assert!(allowed_next(&other, &resolved).is_empty());
-        assert!(can_see(&owner, 30) && !can_see(&other, 30) && can_see(&guard, 30));
+        assert!(next_for(&other, &resolved).is_empty());
+        assert!(sees(&owner, 30) && !sees(&other, 30) && sees(&guard, 30));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use async_graphql::resolver_utils::enum_value;
 use async_graphql::{
-    ComplexObject, Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value,
+    ComplexObject, Context, Enum, Object, Result, ScalarType, SimpleObject, Value,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -59,16 +59,6 @@ str_enum!(Relation { Owner => "OWNER", Tenant => "TENANT", Family => "FAMILY" })
 
 /// Complexity weight of a household-sized list (residents of a unit, units of a resident).
 const HOUSEHOLD: usize = 5;
-
-pub fn id_of(field: &'static str, id: &ID) -> Result<i64, ApiError> {
-    id.parse::<i64>()
-        .map_err(|_| ApiError::bad_input(field, "not an id from this API"))
-}
-
-/// [`id_of`] for a list argument.
-pub fn ids_of(field: &'static str, ids: &[ID]) -> Result<Vec<i64>, ApiError> {
-    ids.iter().map(|id| id_of(field, id)).collect()
-}
 
 /// A block (blok) of the estate.
 pub struct Block(pub Row<block::Model>);
@@ -142,20 +132,7 @@ impl Unit {
         ctx: &Context<'_>,
         #[graphql(default = 3)] last: usize,
     ) -> Result<Vec<Inline<crate::domains::billing::model::Bill>>> {
-        use crate::domains::billing::loaders::{BillsOfUnit, MAX_RECENT_BILLS};
-        let last = u8::try_from(last)
-            .ok()
-            .filter(|n| *n <= MAX_RECENT_BILLS)
-            .ok_or_else(|| ApiError::bad_input("last", format!("at most {MAX_RECENT_BILLS}")))?;
-        let bills = ctx
-            .loader()?
-            .load_one(BillsOfUnit(self.0.id, last))
-            .await?
-            .unwrap_or_default();
-        Ok(bills
-            .rows()
-            .map(|b| Inline(crate::domains::billing::model::Bill(b)))
-            .collect())
+        crate::domains::billing::model::recent_bills_of_unit(ctx, self.0.id, last).await
     }
     /// Open links of this unit, with the relation of each resident.
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]
