@@ -28,3 +28,4 @@ mod smtp_sink;
 mod suspended;
 mod transactions;
 mod votes;
+mod web;
