@@ -53,7 +53,14 @@ export const cache = cacheExchange({
         if (!u) return;
         cache.writeFragment(
           { kind: "Document", definitions: [complaintFragment] } as never,
-          { __typename: "Complaint", ...u },
+          {
+            __typename: "Complaint",
+            id: u.id,
+            status: u.status,
+            priority: u.priority,
+            slaBreached: u.slaBreached,
+            updatedAt: u.updatedAt,
+          },
         );
       },
       complaintCounters(result, _args, cache) {

@@ -120,8 +120,9 @@ export function Dashboard() {
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           <Card title={t("dashboard.collection")}>
-            <div role="img" aria-label={t("dashboard.collectionChart")}>
+            <div>
               <Bar
+                aria-label={t("dashboard.collectionChart")}
                 data={{
                   labels: reports.map((r) => f.period(r.period)),
                   datasets: [
@@ -159,8 +160,9 @@ export function Dashboard() {
             </table>
           </Card>
           <Card title={t("dashboard.aging")}>
-            <div className="mx-auto max-w-xs" role="img" aria-label={t("dashboard.agingChart")}>
+            <div className="mx-auto max-w-xs">
               <Doughnut
+                aria-label={t("dashboard.agingChart")}
                 data={{
                   labels: agingRows.map((r) => t(`dashboard.agingBuckets.${r.key}`)),
                   datasets: [
