@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { MANAGER, RESIDENT, expectAccessible, signIn, signedIn } from "./support";
+import { MANAGER, RESIDENT, ensureBills, expectAccessible, signIn, signedIn } from "./support";
 
-test("a resident pays a bill through Midtrans and sees it PAID without reloading", async ({ page }) => {
+test("a resident pays a bill through Midtrans and sees it PAID without reloading", async ({ page, request, baseURL }) => {
+  await ensureBills(request, baseURL ?? "");
   await signIn(page, RESIDENT);
   await expect(page.getByTestId("total-due")).not.toHaveText("Rp\u00a00");
   await expectAccessible(page);

@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 export const PASSWORD = "demo-pass-2024";
@@ -30,4 +30,37 @@ export async function expectAccessible(page: Page): Promise<void> {
     bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
     `axe on ${page.url()}`,
   ).toEqual([]);
+}
+
+/** Makes sure this month's bills exist (as the manager, over the API; idempotent). */
+export async function ensureBills(request: APIRequestContext, baseURL: string): Promise<void> {
+  // Node does not resolve `*.localhost`: the loopback address, the tenant in a header.
+  const url = new URL("/graphql", baseURL);
+  url.hostname = "127.0.0.1";
+  const gql = async (query: string, variables: object, token?: string) => {
+    const resp = await request.post(url.toString(), {
+      data: { query, variables },
+      headers: {
+        accept: "application/json",
+        "x-tenant": "demo",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+    });
+    return (await resp.json()) as { data?: Record<string, Record<string, unknown>> };
+  };
+  const login = await gql(
+    "mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { accessToken } }",
+    { i: MANAGER, p: PASSWORD },
+  );
+  const token = login.data?.login?.accessToken as string;
+  const period = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", timeZone: "Asia/Jakarta" })
+    .format(new Date())
+    .slice(0, 7);
+  const job = await gql("mutation($p: String!) { generateMonthlyBills(period: $p) { id } }", { p: period }, token);
+  const id = job.data?.generateMonthlyBills?.id as string;
+  await expect
+    .poll(async () => (await gql("query($id: ID!) { job(id: $id) { status } }", { id }, token)).data?.job?.status, {
+      timeout: 60_000,
+    })
+    .toBe("DONE");
 }
