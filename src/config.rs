@@ -71,6 +71,12 @@ pub struct Config {
     pub ws_keepalive_secs: u64,
     /// WebSocket: running subscriptions allowed per connection.
     pub ws_max_subscriptions: usize,
+    /// The built web client (`npm run build` in `web-client/`), served at `/` on every
+    /// host. Absent: `/` answers 404 and the API works as before.
+    pub web_dir: PathBuf,
+    /// Browser sessions: mark the refresh-token cookie `Secure` (HTTPS only). On by
+    /// default; turn it off only for plain-HTTP development hosts other than localhost.
+    pub cookie_secure: bool,
 }
 
 /// Twice this machine's cores, at least 4. PostgreSQL does the most work per second with
@@ -118,6 +124,8 @@ impl Default for Config {
             ws_init_timeout_ms: 3_000,
             ws_keepalive_secs: 15,
             ws_max_subscriptions: 50,
+            web_dir: PathBuf::from("web-client/dist"),
+            cookie_secure: true,
         }
     }
 }

@@ -13,6 +13,7 @@
 //! - [`notify`]: notification channels (SMTP, log).
 //! - [`embedded_pg`]: the private PostgreSQL cluster used when no `DATABASE_URL` is set.
 //! - [`cli`]: `klustera serve | schema | demo | tenant ...`.
+//! - [`web_client`]: builds `web-client/` with npm for `klustera demo --serve`.
 //! - [`telemetry`]: tracing and Prometheus metrics.
 
 pub mod app;
@@ -28,3 +29,4 @@ pub mod notify;
 pub mod pubsub;
 pub mod telemetry;
 pub mod tenancy;
+pub mod web_client;

@@ -25,6 +25,7 @@ use klustera_graphql::{
 use klustera_graphql::common::events::EventBus;
 
 use super::documents::Refused;
+use super::session_cookie;
 use super::state::AppState;
 use crate::tenancy::resolve;
 
@@ -178,6 +179,10 @@ async fn execute(
             return refused(err, format, &request_id);
         }
     };
+    let browser = session_cookie::browser_session(headers);
+    if let Some(browser) = &browser {
+        request = request.data(browser.clone());
+    }
     let response = run(&app, schema, principal, scope, request, &request_id).await;
     app.metrics
         .graphql_seconds
@@ -189,7 +194,15 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    respond(status, &response, format, &request_id)
+    let mut resp = respond(status, &response, format, &request_id);
+    // The refresh token itself is written only here, never into the body.
+    if let Some(cookie) = browser
+        .and_then(|b| b.take_change())
+        .and_then(|change| session_cookie::set_cookie(&change, app.config.cookie_secure))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    resp
 }
 
 /// Gives the request its parsed document (parsed once, see [`super::documents`]) and

@@ -7,11 +7,15 @@
 //! - [`state`]: [`state::AppState`], what every handler gets.
 //! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
+//! - [`session_cookie`]: browser sessions' refresh-token cookie (`X-Klustera-Session`).
+//! - [`web`]: the built web client at `/` (history fallback, cached hashed assets).
 
 pub mod documents;
 pub mod graphql;
 pub mod ops;
+pub mod session_cookie;
 pub mod state;
+pub mod web;
 pub mod webhooks;
 pub mod ws;
 
@@ -34,7 +38,7 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-tenant"),
         ]);
-    Router::new()
+    let api = Router::new()
         .route(
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
@@ -45,7 +49,8 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(webhooks::midtrans),
         )
         .route("/health", get(ops::health))
-        .route("/metrics", get(ops::metrics))
+        .route("/metrics", get(ops::metrics));
+    web::serve(api, &state.config.web_dir)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(cors)
         .layer(TraceLayer::new_for_http())

@@ -29,3 +29,4 @@ mod smtp_sink;
 mod suspended;
 mod transactions;
 mod votes;
+mod web;

@@ -6,13 +6,16 @@
 //! - [`refresh`]: opaque refresh tokens in `control.refresh_tokens`, rotated on use;
 //!   reusing a spent one revokes its whole family.
 //! - [`service`]: login / refresh / logout as the API sees them.
+//! - [`browser`]: browser sessions, whose refresh token lives in an HttpOnly cookie.
 //! - [`schema`]: the GraphQL fields.
 
 pub mod accounts;
+pub mod browser;
 pub mod password;
 pub mod refresh;
 pub mod schema;
 pub mod service;
 pub mod tokens;
 
+pub use browser::{BrowserSession, CookieChange};
 pub use tokens::{AccessClaims, TokenKeys};

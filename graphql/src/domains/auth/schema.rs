@@ -1,10 +1,15 @@
-//! GraphQL fields of sign-in: `login`, `refreshToken`, `logout`, `me`.
+//! GraphQL fields of sign-in: `login`, `refreshToken`, `logout`, `me`, and `tenant`
+//! (what the sign-in page shows before anyone signs in).
+
+use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
+use super::browser::{BrowserSession, CookieChange};
 use super::service::{self, Session};
 use crate::ControlPlane;
 use crate::common::context::{ContextExt, Principal, Role};
+use crate::common::error::ApiError;
 use crate::common::ids::{ResidentId, UserId};
 use crate::domains::auth::TokenKeys;
 
@@ -15,8 +20,18 @@ pub struct AuthPayload {
     /// Unix time (seconds) the access token expires.
     access_token_expires_at: i64,
     /// Opaque, single-use; trade it for a new pair with `refreshToken`. Valid 30 days.
-    refresh_token: String,
+    /// Null for browser sessions (`X-Klustera-Session: cookie`): the gateway keeps it in
+    /// an HttpOnly cookie instead.
+    refresh_token: Option<String>,
     user: Viewer,
+}
+
+/// The estate (tenant) a request is bound to, as its sign-in page shows it.
+#[derive(SimpleObject)]
+pub struct Tenant {
+    display_name: String,
+    /// IANA time zone of the estate (`Asia/Jakarta`, `Asia/Makassar`, `Asia/Jayapura`).
+    time_zone: String,
 }
 
 /// The signed-in caller.
@@ -41,12 +56,21 @@ impl From<&Principal> for Viewer {
     }
 }
 
-impl From<Session> for AuthPayload {
-    fn from(s: Session) -> Self {
+impl AuthPayload {
+    /// A new session as the caller receives it: a browser's refresh token goes into its
+    /// cookie and never into the body.
+    fn issued(s: Session, browser: Option<&Arc<BrowserSession>>) -> Self {
+        let refresh_token = match browser {
+            Some(browser) => {
+                browser.record(CookieChange::Set(s.refresh_token));
+                None
+            }
+            None => Some(s.refresh_token),
+        };
         Self {
             access_token: s.access_token,
             access_token_expires_at: s.access_expires_at,
-            refresh_token: s.refresh_token,
+            refresh_token,
             user: Viewer::from(&s.principal),
         }
     }
@@ -61,6 +85,23 @@ impl AuthQuery {
     async fn me(&self, ctx: &Context<'_>) -> Result<Viewer> {
         Ok(Viewer::from(ctx.request()?.principal()?))
     }
+
+    /// The estate this request is bound to (Host or `X-Tenant`); no sign-in needed.
+    async fn tenant(&self, ctx: &Context<'_>) -> Result<Tenant> {
+        let scope = ctx.request()?.tenant()?;
+        Ok(Tenant {
+            display_name: scope.display_name.clone(),
+            time_zone: scope.time_zone.clone(),
+        })
+    }
+}
+
+/// The refresh token an operation acts on: the argument, or else a browser's cookie.
+fn presented<'a>(
+    argument: Option<&'a str>,
+    browser: Option<&'a Arc<BrowserSession>>,
+) -> Option<&'a str> {
+    argument.or_else(|| browser.and_then(|b| b.cookie()))
 }
 
 #[derive(Default)]
@@ -84,26 +125,55 @@ impl AuthMutation {
             password,
         )
         .await?;
-        Ok(session.into())
+        Ok(AuthPayload::issued(session, ctx.data_opt()))
     }
 
     /// Trades a refresh token for a new access token and a new refresh token. The old one
-    /// is spent: presenting it again revokes every token of that sign-in.
-    async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
-        let session = service::refresh(
+    /// is spent: presenting it again revokes every token of that sign-in. Browser
+    /// sessions leave the argument out: the cookie is read and rotated.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: Option<String>,
+    ) -> Result<AuthPayload> {
+        let browser = ctx.data_opt::<Arc<BrowserSession>>();
+        let token = presented(refresh_token.as_deref(), browser)
+            .ok_or_else(|| ApiError::bad_input("refreshToken", "no refresh token given"))?;
+        let refreshed = service::refresh(
             ctx.request()?,
             &ctx.data::<ControlPlane>()?.db,
             ctx.data::<TokenKeys>()?,
-            &refresh_token,
+            token,
         )
-        .await?;
-        Ok(session.into())
+        .await;
+        match refreshed {
+            Ok(session) => Ok(AuthPayload::issued(session, browser)),
+            Err(err) => {
+                // A cookie that no longer works is of no use to keep.
+                if let Some(browser) = browser {
+                    browser.record(CookieChange::Clear);
+                }
+                Err(err.into())
+            }
+        }
     }
 
     /// Ends the sign-in the refresh token belongs to. Access tokens already issued stay
-    /// valid until they expire (at most 15 minutes).
-    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
-        service::logout(&ctx.data::<ControlPlane>()?.db, &refresh_token).await?;
+    /// valid until they expire (at most 15 minutes). Browser sessions leave the argument
+    /// out: the cookie's sign-in ends and the cookie is cleared.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> Result<bool> {
+        let browser = ctx.data_opt::<Arc<BrowserSession>>();
+        if let Some(browser) = browser {
+            browser.record(CookieChange::Clear);
+        }
+        match presented(refresh_token.as_deref(), browser) {
+            Some(token) => service::logout(&ctx.data::<ControlPlane>()?.db, token).await?,
+            // A browser without a cookie is signed out already.
+            None if browser.is_some() => {}
+            None => {
+                return Err(ApiError::bad_input("refreshToken", "no refresh token given").into());
+            }
+        }
         Ok(true)
     }
 }

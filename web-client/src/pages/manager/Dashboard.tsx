@@ -1,0 +1,190 @@
+import { useQuery, useSubscription } from "urql";
+import { useTranslation } from "react-i18next";
+import { Bar, Doughnut } from "react-chartjs-2";
+import { ArcElement, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from "chart.js";
+import { graphql } from "../../gql";
+import { appErrorOf } from "../../lib/errors";
+import { formatRupiah, periodOf, periodsUpTo } from "../../lib/format";
+import { useFormat } from "../../lib/useFormat";
+import { Card, ErrorNote, Loading, Money, Page } from "../../ui/kit";
+import { LiveCounters } from "../Complaints";
+
+Chart.register(BarElement, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+const ReportFields = graphql(`
+  query CollectionReports($p1: String!, $p2: String!, $p3: String!, $p4: String!, $p5: String!, $p6: String!) {
+    r1: collectionReport(period: $p1) {
+      period
+      billed
+      collected
+      collectionRate
+    }
+    r2: collectionReport(period: $p2) {
+      period
+      billed
+      collected
+      collectionRate
+    }
+    r3: collectionReport(period: $p3) {
+      period
+      billed
+      collected
+      collectionRate
+    }
+    r4: collectionReport(period: $p4) {
+      period
+      billed
+      collected
+      collectionRate
+    }
+    r5: collectionReport(period: $p5) {
+      period
+      billed
+      collected
+      collectionRate
+    }
+    r6: collectionReport(period: $p6) {
+      period
+      billed
+      collected
+      collectionRate
+      bills
+      arrears {
+        current
+        days1To30
+        days31To60
+        days61To90
+        over90Days
+      }
+    }
+  }
+`);
+
+const CollectionLive = graphql(`
+  subscription CollectionLive($period: String!) {
+    collectionCounters(period: $period) {
+      period
+      bills
+      billed
+      collected
+      collectionRate
+    }
+  }
+`);
+
+export function Dashboard() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const current = periodOf(new Date(), f.timeZone);
+  const periods = periodsUpTo(current, 6);
+  const [{ data, fetching, error }] = useQuery({
+    query: ReportFields,
+    variables: { p1: periods[0]!, p2: periods[1]!, p3: periods[2]!, p4: periods[3]!, p5: periods[4]!, p6: periods[5]! },
+  });
+  const [live] = useSubscription({ query: CollectionLive, variables: { period: current } });
+  const reports = data ? [data.r1, data.r2, data.r3, data.r4, data.r5, data.r6] : [];
+  const now = live.data?.collectionCounters ?? data?.r6;
+  const aging = data?.r6.arrears;
+  const agingRows = aging
+    ? [
+        { key: "current", value: aging.current },
+        { key: "days1To30", value: aging.days1To30 },
+        { key: "days31To60", value: aging.days31To60 },
+        { key: "days61To90", value: aging.days61To90 },
+        { key: "over90Days", value: aging.over90Days },
+      ]
+    : [];
+
+  return (
+    <Page title={t("dashboard.title")}>
+      <ErrorNote error={appErrorOf(error)} />
+      <LiveCounters />
+      {now && (
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-3" aria-live="polite">
+          <Card>
+            <p className="text-sm text-slate-700">{t("dashboard.billedThisMonth")}</p>
+            <Money amount={now.billed} className="text-xl font-bold" />
+          </Card>
+          <Card>
+            <p className="text-sm text-slate-700">{t("dashboard.collectedThisMonth")}</p>
+            <Money amount={now.collected} className="text-xl font-bold" />
+          </Card>
+          <Card>
+            <p className="text-sm text-slate-700">{t("dashboard.rate")}</p>
+            <p className="text-xl font-bold tabular-nums" data-testid="collection-rate">{now.collectionRate}%</p>
+          </Card>
+        </div>
+      )}
+      {fetching && !data ? (
+        <Loading />
+      ) : (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <Card title={t("dashboard.collection")}>
+            <div>
+              <Bar
+                aria-label={t("dashboard.collectionChart")}
+                data={{
+                  labels: reports.map((r) => f.period(r.period)),
+                  datasets: [
+                    { label: t("dashboard.billed"), data: reports.map((r) => r.billed), backgroundColor: "#94a3b8" },
+                    { label: t("dashboard.collected"), data: reports.map((r) => r.collected), backgroundColor: "#0f766e" },
+                  ],
+                }}
+                options={{
+                  responsive: true,
+                  plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatRupiah(Number(c.raw))}` } } },
+                  scales: { y: { ticks: { callback: (v) => formatRupiah(Number(v)) } } },
+                }}
+              />
+            </div>
+            <table className="sr-only">
+              <caption>{t("dashboard.collection")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("dashboard.period")}</th>
+                  <th scope="col">{t("dashboard.billed")}</th>
+                  <th scope="col">{t("dashboard.collected")}</th>
+                  <th scope="col">{t("dashboard.rate")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reports.map((r) => (
+                  <tr key={r.period}>
+                    <td>{f.period(r.period)}</td>
+                    <td>{formatRupiah(r.billed)}</td>
+                    <td>{formatRupiah(r.collected)}</td>
+                    <td>{r.collectionRate}%</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+          <Card title={t("dashboard.aging")}>
+            <div className="mx-auto max-w-xs">
+              <Doughnut
+                aria-label={t("dashboard.agingChart")}
+                data={{
+                  labels: agingRows.map((r) => t(`dashboard.agingBuckets.${r.key}`)),
+                  datasets: [
+                    {
+                      data: agingRows.map((r) => r.value),
+                      backgroundColor: ["#0f766e", "#facc15", "#f97316", "#dc2626", "#7f1d1d"],
+                    },
+                  ],
+                }}
+              />
+            </div>
+            <dl className="mt-3 grid grid-cols-2 gap-y-1 text-sm">
+              {agingRows.map((r) => (
+                <div key={r.key} className="contents">
+                  <dt>{t(`dashboard.agingBuckets.${r.key}`)}</dt>
+                  <dd className="text-right"><Money amount={r.value} /></dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+        </div>
+      )}
+    </Page>
+  );
+}

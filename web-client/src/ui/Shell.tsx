@@ -1,0 +1,106 @@
+// The frame around every signed-in page: estate name, navigation for the caller's role,
+// language switch, sign-out, and the connection banner (offline / reconnecting).
+import type { ReactNode } from "react";
+import { NavLink } from "react-router";
+import { useTranslation } from "react-i18next";
+import { useTenant } from "../tenant";
+import { useConnection } from "../lib/connection";
+import { logout } from "../auth/session";
+import type { Role } from "../gql/graphql";
+
+const NAV: Record<Role, { to: string; key: string }[]> = {
+  RESIDENT: [
+    { to: "/", key: "nav.home" },
+    { to: "/bills", key: "nav.bills" },
+    { to: "/polls", key: "nav.polls" },
+    { to: "/complaints", key: "nav.complaints" },
+    { to: "/announcements", key: "nav.announcements" },
+    { to: "/profile", key: "nav.profile" },
+  ],
+  MANAGER: [
+    { to: "/", key: "nav.dashboard" },
+    { to: "/units", key: "nav.units" },
+    { to: "/residents", key: "nav.residents" },
+    { to: "/billing", key: "nav.billing" },
+    { to: "/complaints", key: "nav.complaints" },
+    { to: "/polls", key: "nav.polls" },
+    { to: "/announcements", key: "nav.announcements" },
+    { to: "/settings", key: "nav.settings" },
+  ],
+  SECURITY: [{ to: "/", key: "nav.assigned" }],
+  SUPER_ADMIN: [],
+};
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const next = i18n.language.startsWith("en") ? "id" : "en";
+  return (
+    <button
+      type="button"
+      lang={next}
+      onClick={() => void i18n.changeLanguage(next)}
+      className="min-h-11 rounded-lg px-3 text-sm font-medium text-teal-50 underline-offset-2 hover:underline"
+    >
+      {t("common.switchLanguage")}
+    </button>
+  );
+}
+
+export function ConnectionBanner() {
+  const { t } = useTranslation();
+  const state = useConnection();
+  if (state === "online") return null;
+  return (
+    <div role="status" data-testid="connection" className="bg-amber-200 px-4 py-2 text-center text-sm font-medium text-amber-950">
+      {t(`connection.${state}`)}
+    </div>
+  );
+}
+
+export function Shell({ role, children }: { role: Role; children: ReactNode }) {
+  const { t } = useTranslation();
+  const tenant = useTenant();
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+        {t("common.skip")}
+      </a>
+      <header className="bg-teal-800 text-white">
+        <div className="mx-auto flex max-w-5xl items-center justify-between gap-2 px-4 py-2">
+          <span className="truncate font-semibold">{tenant.displayName ?? "Klustera"}</span>
+          <div className="flex items-center gap-1">
+            <LanguageSwitch />
+            <button
+              type="button"
+              onClick={() => void logout()}
+              className="min-h-11 rounded-lg px-3 text-sm font-medium text-teal-50 hover:underline"
+            >
+              {t("common.signOut")}
+            </button>
+          </div>
+        </div>
+        <nav aria-label={t("nav.label")} className="mx-auto max-w-5xl overflow-x-auto px-2">
+          <ul className="flex gap-1 whitespace-nowrap">
+            {NAV[role].map((item) => (
+              <li key={item.to}>
+                <NavLink
+                  to={item.to}
+                  end={item.to === "/"}
+                  className={({ isActive }) =>
+                    `inline-block min-h-11 px-3 py-3 text-sm ${isActive ? "border-b-4 border-white font-semibold" : "text-teal-50"}`
+                  }
+                >
+                  {t(item.key)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <ConnectionBanner />
+      <main id="main" className="flex-1">
+        {children}
+      </main>
+    </div>
+  );
+}
