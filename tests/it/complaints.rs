@@ -168,7 +168,7 @@ async fn complaints_residents_file_and_see_their_own_staff_see_all() {
                    "title": "Pipa air bocor", "description": "Air menggenang di depan rumah"}),
         )
         .await;
-    assert_eq!(other["resident"]["id"], "2");
+    assert_eq!(other["resident"]["id"], gid("Resident", 2).as_str());
     assert_eq!(hours_between(&other["createdAt"], &other["dueAt"]), 2);
 
     let (own_id, other_id) = (own["id"].as_str().unwrap(), other["id"].as_str().unwrap());
@@ -620,8 +620,8 @@ const NESTED: &str = "query($n: Int!) { complaints(first: $n) { edges { node { t
 #[tokio::test]
 async fn complaints_statement_count_does_not_grow_with_page_size() {
     let e = estate().await;
-    let guard = e.user_id(&e.security).await;
-    let manager = e.user_id(&e.manager).await;
+    let guard = row_of(&json!(e.user_id(&e.security).await));
+    let manager = row_of(&json!(e.user_id(&e.manager).await));
     e.app
         .sql(T, &format!(
             "INSERT INTO complaints (resident_id, unit_id, category, priority, title, description, assignee_user_id, due_at) \
