@@ -16,6 +16,7 @@ pub mod limits;
 pub mod live;
 pub mod loader;
 pub mod pagination;
+pub mod principal;
 pub(crate) mod rows;
 pub mod tenancy;
 pub mod types;

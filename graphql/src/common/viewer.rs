@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend};
 
 use klustera_entities::tenant::resident_unit;
 
-use super::context::{Principal, Role};
 use super::error::ApiResult;
+use super::principal::{Principal, Role};
 
 /// The caller of an operation, with their household resolved.
 #[derive(Debug, Clone)]
