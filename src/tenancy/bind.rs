@@ -8,6 +8,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use klustera_entities::states::TenantStatus;
 use klustera_graphql::common::live::TenantDb;
 use klustera_graphql::common::tx::{Tx, TxPool};
 use klustera_graphql::common::types::TenantSlug;
@@ -24,7 +25,7 @@ const BIND: &str = "SELECT display_name, status, time_zone, schema_version, \
 /// A tenant row as the binding saw it.
 pub struct BoundTenant {
     pub display_name: String,
-    pub status: String,
+    pub status: TenantStatus,
     pub time_zone: String,
     /// The newest migration applied to the tenant's schema.
     pub schema_version: Option<String>,
@@ -65,7 +66,7 @@ static SCHEMA_VERSION: LazyLock<String> =
 fn active(tenant: Option<BoundTenant>) -> Result<BoundTenant, ApiError> {
     match tenant {
         None => Err(ApiError::TenantNotFound),
-        Some(t) if t.status != "ACTIVE" => Err(ApiError::TenantSuspended),
+        Some(t) if t.status != TenantStatus::Active => Err(ApiError::TenantSuspended),
         Some(t) if t.schema_version.as_deref() != Some(SCHEMA_VERSION.as_str()) => {
             Err(ApiError::TenantMigrating)
         }

@@ -7,6 +7,7 @@ use async_graphql::{ID, Object};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::common::error::{ApiError, ApiResult};
+use klustera_entities::states::JobStatus;
 
 pub mod kind {
     pub const GENERATE_BILLS: &str = "billing.generate";
@@ -22,7 +23,7 @@ pub mod kind {
 pub struct JobRow {
     pub id: i64,
     pub kind: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub progress: Option<serde_json::Value>,
@@ -92,9 +93,9 @@ impl Job {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
-    /// QUEUED, RUNNING, DONE or DEAD (gave up after its retries).
-    async fn status(&self) -> &str {
-        &self.0.status
+    /// DEAD: gave up after its retries.
+    async fn status(&self) -> JobStatus {
+        self.0.status
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts

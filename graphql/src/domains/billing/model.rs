@@ -19,46 +19,7 @@ use crate::domains::property::model::Unit;
 /// `Unit.bills` without `last`.
 pub const DEFAULT_RECENT_BILLS: u8 = 3;
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillStatus {
-    Unpaid,
-    PartiallyPaid,
-    Paid,
-    Overdue,
-    Void,
-}
-
-impl BillStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unpaid => "UNPAID",
-            Self::PartiallyPaid => "PARTIALLY_PAID",
-            Self::Paid => "PAID",
-            Self::Overdue => "OVERDUE",
-            Self::Void => "VOID",
-        }
-    }
-
-    pub fn from_db(raw: &str) -> Self {
-        match raw {
-            "PARTIALLY_PAID" => Self::PartiallyPaid,
-            "PAID" => Self::Paid,
-            "OVERDUE" => Self::Overdue,
-            "VOID" => Self::Void,
-            _ => Self::Unpaid,
-        }
-    }
-}
-
-/// How a tariff charges: a fixed amount, per m², per metered unit, or per one-off charge.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "TariffKind")]
-pub enum TariffKindGql {
-    Fixed,
-    PerArea,
-    Metered,
-    OneOff,
-}
+pub use klustera_entities::states::{BillItemKind, BillStatus, PaymentMethod, TariffKind};
 
 /// A monthly bill of one unit.
 pub struct Bill(pub Row<bill::Model>);
@@ -76,7 +37,7 @@ impl Bill {
         self.0.due_on
     }
     async fn status(&self) -> BillStatus {
-        BillStatus::from_db(&self.0.status)
+        self.0.status
     }
     async fn subtotal(&self) -> Rupiah {
         Rupiah(self.0.subtotal)
@@ -130,7 +91,7 @@ impl PlainFields for Bill {
             "id" => RowId(b.id).into(),
             "period" => b.period.as_str().into(),
             "dueOn" => b.due_on.to_value(),
-            "status" => enum_value(BillStatus::from_db(&b.status)),
+            "status" => enum_value(b.status),
             "subtotal" => Rupiah(b.subtotal).to_value(),
             "ppn" => Rupiah(b.ppn).to_value(),
             "lateFee" => Rupiah(b.late_fee).to_value(),
@@ -151,8 +112,7 @@ impl BillItem {
     async fn id(&self) -> Result<RowId> {
         Ok(RowId(self.0.get(ItemColumn::Id)?))
     }
-    /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
-    async fn kind(&self) -> Result<&str> {
+    async fn kind(&self) -> Result<BillItemKind> {
         Ok(self.0.get(ItemColumn::Kind)?)
     }
     async fn description(&self) -> Result<&str> {
@@ -183,7 +143,7 @@ impl PlainFields for BillItem {
         let i = &*self.0;
         Some(match name {
             "id" => RowId(i.get(C::Id).ok()?).into(),
-            "kind" => i.get::<&str>(C::Kind).ok()?.into(),
+            "kind" => enum_value(i.get::<BillItemKind>(C::Kind).ok()?),
             "description" => i.get::<&str>(C::Description).ok()?.into(),
             "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
             "unitPrice" => Rupiah(i.get(C::UnitPrice).ok()?).to_value(),
@@ -205,8 +165,7 @@ impl Payment {
     async fn id(&self) -> Result<RowId> {
         Ok(RowId(self.0.get(PaymentColumn::Id)?))
     }
-    /// CASH, TRANSFER or MIDTRANS.
-    async fn method(&self) -> Result<&str> {
+    async fn method(&self) -> Result<PaymentMethod> {
         Ok(self.0.get(PaymentColumn::Method)?)
     }
     async fn amount(&self) -> Result<Rupiah> {
@@ -231,7 +190,7 @@ impl PlainFields for Payment {
         let p = &*self.0;
         Some(match name {
             "id" => RowId(p.get(C::Id).ok()?).into(),
-            "method" => p.get::<&str>(C::Method).ok()?.into(),
+            "method" => enum_value(p.get::<PaymentMethod>(C::Method).ok()?),
             "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
             "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
             "paidAt" => p.get::<Timestamp>(C::PaidAt).ok()?.to_value(),
@@ -304,7 +263,7 @@ impl From<&bill::Model> for BillUpdate {
     fn from(b: &bill::Model) -> Self {
         Self {
             id: ID(b.id.to_string()),
-            status: BillStatus::from_db(&b.status),
+            status: b.status,
             total: Rupiah(b.total),
             paid: Rupiah(b.paid),
             outstanding: Rupiah(b.total - b.paid),

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, FromQueryResult, Set, Statement};
 
+use klustera_entities::states::{Ballot, Eligibility};
 use klustera_entities::tenant::poll;
 
 use crate::common::error::{ApiError, ApiResult};
@@ -27,9 +28,9 @@ pub struct NewPoll {
     pub description: Option<String>,
     pub options: Vec<String>,
     /// `UNIT` or `RESIDENT`.
-    pub eligibility: &'static str,
+    pub eligibility: Eligibility,
     /// `SECRET` or `OPEN`.
-    pub ballot: &'static str,
+    pub ballot: Ballot,
     pub hide_results_until_close: bool,
     /// Absent: now.
     pub opens_at: Option<DateTime<FixedOffset>>,
@@ -78,8 +79,8 @@ pub async fn create_poll(
     let row = poll::ActiveModel {
         title: Set(title),
         description: Set(new.description.unwrap_or_default().trim().to_owned()),
-        eligibility: Set(new.eligibility.to_owned()),
-        ballot: Set(new.ballot.to_owned()),
+        eligibility: Set(new.eligibility),
+        ballot: Set(new.ballot),
         hide_results_until_close: Set(new.hide_results_until_close),
         opens_at: Set(opens_at),
         closes_at: Set(new.closes_at),
@@ -175,7 +176,7 @@ pub async fn find(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<poll::Mo
 
 #[derive(FromQueryResult)]
 struct Locked {
-    eligibility: String,
+    eligibility: Eligibility,
     open: bool,
 }
 
@@ -222,7 +223,7 @@ pub async fn cast_vote(
         None if units.len() == 1 => units.iter().next().copied(),
         None => None,
     };
-    let (ballot_key, already) = if poll.eligibility == "UNIT" {
+    let (ballot_key, already) = if poll.eligibility == Eligibility::Unit {
         let unit = unit.ok_or(ApiError::bad_input(
             "unitId",
             "you live in several units: say which one votes",

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use sea_orm::sqlx::{self, postgres::PgRow};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
+use klustera_entities::states::Relation;
 use klustera_entities::tenant::{block, resident, unit};
 
 use crate::common::batch::{Row, Rows, by_key, group};
@@ -23,7 +24,7 @@ use crate::common::rows::{self, ByPosition};
 pub struct Link<T> {
     pub from: i64,
     pub link_id: i64,
-    pub relation: String,
+    pub relation: Relation,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub other: T,

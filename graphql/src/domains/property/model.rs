@@ -1,9 +1,7 @@
 //! GraphQL objects of the property domain, built from entities.
 
 use async_graphql::resolver_utils::enum_value;
-use async_graphql::{
-    ComplexObject, Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value,
-};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, ScalarType, SimpleObject, Value};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -17,45 +15,7 @@ use crate::common::ids::UnitId;
 use crate::common::inline::{Inline, PlainFields};
 use crate::common::types::RowId;
 
-#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum UnitType {
-    #[default]
-    House,
-    Apartment,
-    Shophouse,
-    Land,
-}
-
-#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Relation {
-    #[default]
-    Owner,
-    Tenant,
-    Family,
-}
-
-macro_rules! str_enum {
-    ($ty:ident { $($variant:ident => $s:literal),* $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $s),* }
-            }
-            fn from_db(raw: &str) -> Self {
-                match raw { $($s => Self::$variant,)* _ => unreachable_variant(raw) }
-            }
-        }
-    };
-}
-
-/// Columns carry CHECK constraints listing exactly these values; anything else is a
-/// migration bug, reported and shown as the first variant rather than a panic.
-fn unreachable_variant<T: Default>(raw: &str) -> T {
-    tracing::error!(value = raw, "unexpected enum value in database");
-    T::default()
-}
-
-str_enum!(UnitType { House => "HOUSE", Apartment => "APARTMENT", Shophouse => "SHOPHOUSE", Land => "LAND" });
-str_enum!(Relation { Owner => "OWNER", Tenant => "TENANT", Family => "FAMILY" });
+pub use klustera_entities::states::{Relation, UnitType};
 
 /// Complexity weight of a household-sized list (residents of a unit, units of a resident).
 const HOUSEHOLD: usize = 5;
@@ -110,7 +70,7 @@ impl Unit {
     }
     #[graphql(name = "type")]
     async fn unit_type(&self) -> UnitType {
-        UnitType::from_db(&self.0.unit_type)
+        self.0.unit_type
     }
     async fn archived(&self) -> bool {
         self.0.archived_at.is_some()
@@ -179,7 +139,7 @@ impl PlainFields for Unit {
             "id" => UnitId::new(u.id).into(),
             "number" => u.number.as_str().into(),
             "areaM2" => u.area_m2.to_value(),
-            "type" => enum_value(UnitType::from_db(&u.unit_type)),
+            "type" => enum_value(u.unit_type),
             "archived" => u.archived_at.is_some().into(),
             _ => return None,
         })
@@ -265,7 +225,7 @@ impl Occupancy {
     fn from_link(unit_id: i64, link: &Link<Row<resident::Model>>) -> Self {
         Self {
             id: ID(link.link_id.to_string()),
-            relation: Relation::from_db(&link.relation),
+            relation: link.relation,
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id,
@@ -276,7 +236,7 @@ impl Occupancy {
     pub fn from_row(link: resident_unit::Model, resident: resident::Model) -> Self {
         Self {
             id: ID(link.id.to_string()),
-            relation: Relation::from_db(&link.relation),
+            relation: link.relation,
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id: link.unit_id,

@@ -208,7 +208,7 @@ impl PropertyMutation {
             block_id: Some(id_of("input.blockId", &input.block_id)?),
             number: Some(input.number),
             area_m2: Some(input.area_m2),
-            unit_type: Some(input.unit_type.as_str().into()),
+            unit_type: Some(input.unit_type),
         };
         let unit = service::create_unit(ctx.tenant_tx()?, changes).await?;
         ctx.request()?.audit_target(format!("unit:{}", unit.id));
@@ -226,7 +226,7 @@ impl PropertyMutation {
                 .transpose()?,
             number: input.number,
             area_m2: input.area_m2,
-            unit_type: input.unit_type.map(|t| t.as_str().into()),
+            unit_type: input.unit_type,
         };
         let unit = service::update_unit(ctx.tenant_tx()?, id, changes).await?;
         ctx.request()?.audit_target(format!("unit:{id}"));
@@ -281,14 +281,9 @@ impl PropertyMutation {
         let tx = ctx.tenant_tx()?;
         let resident_id = id_of("input.residentId", &input.resident_id)?;
         let unit_id = id_of("input.unitId", &input.unit_id)?;
-        let link = service::link_resident(
-            tx,
-            resident_id,
-            unit_id,
-            input.relation.as_str(),
-            input.starts_on,
-        )
-        .await?;
+        let link =
+            service::link_resident(tx, resident_id, unit_id, input.relation, input.starts_on)
+                .await?;
         let req = ctx.request()?;
         req.audit_target(format!("link:{}", link.id));
         req.audit_target(format!("resident:{resident_id}"));
