@@ -22,6 +22,7 @@ mod mutants;
 mod property;
 mod refunds;
 mod reports;
+mod rows;
 mod scheduler;
 mod schema_drift;
 mod smtp_sink;

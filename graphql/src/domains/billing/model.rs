@@ -1,7 +1,6 @@
 //! GraphQL objects of billing, built from entities.
 
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, ID, Object, Result, ScalarType, SimpleObject, Value};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -11,7 +10,7 @@ use super::loaders::{ItemColumn, ItemsOfBill, PaymentColumn, PaymentsOfBill, Uni
 use crate::common::batch::Row;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::inline::{Inline, PlainFields};
+use crate::common::inline::Inline;
 use crate::common::rows::Kept;
 use crate::common::types::{RowId, Rupiah};
 use crate::domains::property::model::Unit;
@@ -84,26 +83,6 @@ impl Bill {
     }
 }
 
-impl PlainFields for Bill {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let b = &*self.0;
-        Some(match name {
-            "id" => RowId(b.id).into(),
-            "period" => b.period.as_str().into(),
-            "dueOn" => b.due_on.to_value(),
-            "status" => enum_value(b.status),
-            "subtotal" => Rupiah(b.subtotal).to_value(),
-            "ppn" => Rupiah(b.ppn).to_value(),
-            "lateFee" => Rupiah(b.late_fee).to_value(),
-            "total" => Rupiah(b.total).to_value(),
-            "paid" => Rupiah(b.paid).to_value(),
-            "outstanding" => Rupiah(b.total - b.paid).to_value(),
-            "voidReason" => b.void_reason.as_deref().into(),
-            _ => return None,
-        })
-    }
-}
-
 /// One line of a bill, answered from its row as PostgreSQL sent it.
 pub struct BillItem(pub Row<Kept<ItemColumn>>);
 
@@ -136,25 +115,6 @@ impl BillItem {
     }
 }
 
-impl PlainFields for BillItem {
-    /// `None` also when a column does not decode: the resolver then reports the error.
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        use ItemColumn as C;
-        let i = &*self.0;
-        Some(match name {
-            "id" => RowId(i.get(C::Id).ok()?).into(),
-            "kind" => enum_value(i.get::<BillItemKind>(C::Kind).ok()?),
-            "description" => i.get::<&str>(C::Description).ok()?.into(),
-            "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
-            "unitPrice" => Rupiah(i.get(C::UnitPrice).ok()?).to_value(),
-            "amount" => Rupiah(i.get(C::Amount).ok()?).to_value(),
-            "ppnRateBp" => i.get::<i32>(C::PpnRateBp).ok()?.into(),
-            "ppn" => Rupiah(i.get(C::Ppn).ok()?).to_value(),
-            _ => return None,
-        })
-    }
-}
-
 /// Money received for a bill, answered from its row as PostgreSQL sent it.
 pub struct Payment(pub Row<Kept<PaymentColumn>>);
 
@@ -180,27 +140,6 @@ impl Payment {
     async fn refunded(&self) -> Result<bool> {
         let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
         Ok(at.is_some())
-    }
-}
-
-impl PlainFields for Payment {
-    /// `None` also when a column does not decode: the resolver then reports the error.
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        use PaymentColumn as C;
-        let p = &*self.0;
-        Some(match name {
-            "id" => RowId(p.get(C::Id).ok()?).into(),
-            "method" => enum_value(p.get::<PaymentMethod>(C::Method).ok()?),
-            "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
-            "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
-            "paidAt" => p.get::<Timestamp>(C::PaidAt).ok()?.to_value(),
-            "refunded" => p
-                .get::<Option<Timestamp>>(C::RefundedAt)
-                .ok()?
-                .is_some()
-                .into(),
-            _ => return None,
-        })
     }
 }
 

@@ -1,7 +1,6 @@
 //! GraphQL objects of the property domain, built from entities.
 
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{ComplexObject, Context, ID, Object, Result, ScalarType, SimpleObject, Value};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -12,7 +11,7 @@ use crate::common::batch::Row;
 use crate::common::context::{ContextExt, Role};
 use crate::common::error::ApiError;
 use crate::common::ids::UnitId;
-use crate::common::inline::{Inline, PlainFields};
+use crate::common::inline::Inline;
 use crate::common::types::RowId;
 
 pub use klustera_entities::states::{Relation, UnitType};
@@ -40,16 +39,6 @@ impl Block {
     }
     async fn name(&self) -> &str {
         &self.0.name
-    }
-}
-
-impl PlainFields for Block {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "id" => RowId(self.0.id).into(),
-            "name" => self.0.name.as_str().into(),
-            _ => return None,
-        })
     }
 }
 
@@ -132,20 +121,6 @@ impl Unit {
     }
 }
 
-impl PlainFields for Unit {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let u = &*self.0;
-        Some(match name {
-            "id" => UnitId::new(u.id).into(),
-            "number" => u.number.as_str().into(),
-            "areaM2" => u.area_m2.to_value(),
-            "type" => enum_value(u.unit_type),
-            "archived" => u.archived_at.is_some().into(),
-            _ => return None,
-        })
-    }
-}
-
 /// A person living in or owning a unit (warga).
 pub struct Resident(pub Row<resident::Model>);
 
@@ -190,20 +165,6 @@ impl Resident {
             .filter(|l| visible.as_ref().is_none_or(|v| v.contains(&l.other.id)))
             .map(|l| Inline(Unit(l.other.clone())))
             .collect())
-    }
-}
-
-impl PlainFields for Resident {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let r = &*self.0;
-        Some(match name {
-            "id" => RowId(r.id).into(),
-            "fullName" => r.full_name.as_str().into(),
-            "phone" => r.phone.as_deref().into(),
-            "email" => r.email.as_deref().into(),
-            "archived" => r.archived_at.is_some().into(),
-            _ => return None,
-        })
     }
 }
 
