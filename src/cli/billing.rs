@@ -6,6 +6,7 @@ use anyhow::{Context, anyhow};
 use clap::Subcommand;
 use serde_json::json;
 
+use klustera_entities::states::JobStatus;
 use klustera_graphql::common::jobs::{self, kind};
 use klustera_graphql::common::types::{Period, TenantSlug};
 
@@ -43,8 +44,8 @@ pub async fn run(config: Config, url: &str, command: BillingCommand) -> anyhow::
         let done = jobs::get(&state.db, slug.as_str(), job.id)
             .await
             .map_err(|e| anyhow!(e.message()))?;
-        match done.status.as_str() {
-            "DONE" | "DEAD" => {
+        match done.status {
+            JobStatus::Done | JobStatus::Dead => {
                 let secs = started.elapsed().as_secs_f64();
                 let bills = done
                     .progress
@@ -54,7 +55,7 @@ pub async fn run(config: Config, url: &str, command: BillingCommand) -> anyhow::
                 println!(
                     "job {} {}: {bills} bills for {} units in {secs:.2} s ({:.0} bills/s)",
                     done.id,
-                    done.status,
+                    done.status.as_str(),
                     done.progress
                         .as_ref()
                         .and_then(|p| p["units"].as_i64())
@@ -62,7 +63,7 @@ pub async fn run(config: Config, url: &str, command: BillingCommand) -> anyhow::
                     f64::from(u32::try_from(bills).unwrap_or(u32::MAX)) / secs.max(1e-9),
                 );
                 anyhow::ensure!(
-                    done.status == "DONE",
+                    done.status == JobStatus::Done,
                     "job failed: {}",
                     done.last_error.unwrap_or_default()
                 );
@@ -73,7 +74,7 @@ pub async fn run(config: Config, url: &str, command: BillingCommand) -> anyhow::
                     .await
                     .context("running the job queue")?;
                 anyhow::ensure!(
-                    ran || done.status == "QUEUED",
+                    ran || done.status == JobStatus::Queued,
                     "job {} is held by another worker",
                     done.id
                 );

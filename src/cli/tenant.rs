@@ -110,7 +110,11 @@ pub async fn run(url: &str, command: TenantCommand) -> anyhow::Result<()> {
                 };
                 println!(
                     "{:<24} {:<10} {:<18} {:<12} {}",
-                    t.slug, t.status, t.time_zone, state, t.display_name
+                    t.slug,
+                    t.status.as_str(),
+                    t.time_zone,
+                    state,
+                    t.display_name
                 );
             }
         }

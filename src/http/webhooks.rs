@@ -55,7 +55,7 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
             match outcome {
                 Outcome::Paid(_) => reply(StatusCode::OK, "applied"),
                 Outcome::Refunded(_) => reply(StatusCode::OK, "REFUNDED"),
-                Outcome::Moved(state) => reply(StatusCode::OK, state),
+                Outcome::Moved(state) => reply(StatusCode::OK, state.as_str()),
                 Outcome::Ignored => reply(StatusCode::OK, "ignored"),
             }
         }

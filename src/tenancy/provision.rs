@@ -125,7 +125,7 @@ pub async fn create_tenant<M: MigratorTrait>(db: &DatabaseConnection, t: NewTena
 pub struct TenantStatus {
     pub slug: String,
     pub display_name: String,
-    pub status: String,
+    pub status: klustera_entities::states::TenantStatus,
     pub time_zone: String,
     pub applied: usize,
     pub pending: usize,
@@ -248,7 +248,11 @@ pub async fn migrate_all<M: MigratorTrait>(
 
 pub async fn set_status(db: &DatabaseConnection, slug: &TenantSlug, active: bool) -> Result<()> {
     let tx = db.begin().await?;
-    let status = if active { "ACTIVE" } else { "SUSPENDED" };
+    let status = if active {
+        klustera_entities::states::TenantStatus::Active
+    } else {
+        klustera_entities::states::TenantStatus::Suspended
+    };
     let updated = tx
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

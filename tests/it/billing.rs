@@ -227,10 +227,10 @@ async fn manual_payments_never_exceed_what_is_owed_and_send_one_receipt() {
     // Events were published after commit, one per applied payment, for this tenant.
     let first = events.recv().await.unwrap();
     assert!(
-        matches!(&*first, DomainEvent::BillPaid { amount: 100_000, status, .. } if status == "PARTIALLY_PAID")
+        matches!(&*first, DomainEvent::BillPaid { amount: 100_000, status, .. } if status.as_str() == "PARTIALLY_PAID")
     );
     let second = events.recv().await.unwrap();
-    assert!(matches!(&*second, DomainEvent::BillPaid { status, .. } if status == "PAID"));
+    assert!(matches!(&*second, DomainEvent::BillPaid { status, .. } if status.as_str() == "PAID"));
 
     // Receipts go out through SMTP once each, however often delivery runs.
     app.run_jobs().await;

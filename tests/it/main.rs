@@ -23,6 +23,7 @@ mod node;
 mod property;
 mod refunds;
 mod reports;
+mod rows;
 mod scheduler;
 mod schema_drift;
 mod smtp_sink;

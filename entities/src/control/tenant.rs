@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::TenantStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(schema_name = "control", table_name = "tenants")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub slug: String,
     pub schema_name: String,
     pub display_name: String,
-    pub status: String,
+    pub status: TenantStatus,
     pub time_zone: String,
     pub db_cluster: String,
     pub created_at: DateTimeWithTimeZone,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::Audience;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "announcements")]
 pub struct Model {
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub title: String,
     pub body: String,
-    pub audience: String,
+    pub audience: Audience,
     pub publish_at: DateTimeWithTimeZone,
     pub published_event_at: Option<DateTimeWithTimeZone>,
     pub author_user_id: i64,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::BillStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "bills")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub unit_id: i64,
     pub period: String,
     pub due_on: Date,
-    pub status: String,
+    pub status: BillStatus,
     pub subtotal: i64,
     pub ppn: i64,
     pub late_fee: i64,

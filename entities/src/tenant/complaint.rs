@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::{ComplaintPriority, ComplaintStatus};
+
 /// A complaint. The `search` tsvector column (generated from title and description) is
 /// deliberately not mapped: it is only ever used in a `WHERE`, never read.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,8 +12,8 @@ pub struct Model {
     pub resident_id: i64,
     pub unit_id: Option<i64>,
     pub category: String,
-    pub priority: String,
-    pub status: String,
+    pub priority: ComplaintPriority,
+    pub status: ComplaintStatus,
     pub title: String,
     pub description: String,
     pub assignee_user_id: Option<i64>,

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::{Ballot, Eligibility};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "polls")]
 pub struct Model {
@@ -7,10 +9,9 @@ pub struct Model {
     pub id: i64,
     pub title: String,
     pub description: String,
-    /// `UNIT` or `RESIDENT`: who holds the one vote.
-    pub eligibility: String,
-    /// `SECRET` or `OPEN`.
-    pub ballot: String,
+    /// Who holds the one vote.
+    pub eligibility: Eligibility,
+    pub ballot: Ballot,
     pub hide_results_until_close: bool,
     pub opens_at: DateTimeWithTimeZone,
     pub closes_at: DateTimeWithTimeZone,

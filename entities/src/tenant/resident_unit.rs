@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "resident_units")]
 pub struct Model {
@@ -7,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub resident_id: i64,
     pub unit_id: i64,
-    pub relation: String,
+    pub relation: states::Relation,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
     pub created_at: DateTimeWithTimeZone,

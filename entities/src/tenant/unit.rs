@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::UnitType;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "units")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub block_id: i64,
     pub number: String,
     pub area_m2: Decimal,
-    pub unit_type: String,
+    pub unit_type: UnitType,
     pub archived_at: Option<DateTimeWithTimeZone>,
     pub created_at: DateTimeWithTimeZone,
 }

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::Role;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -8,7 +10,7 @@ pub struct Model {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub resident_id: Option<i64>,
     pub display_name: String,
     pub disabled_at: Option<DateTimeWithTimeZone>,

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use klustera_entities::states::BillStatus;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum DomainEvent {
@@ -17,7 +19,7 @@ pub enum DomainEvent {
         bill_id: i64,
         unit_id: i64,
         amount: i64,
-        status: String,
+        status: BillStatus,
     },
     /// A bill changed without a payment: a refund, a void.
     #[serde(rename_all = "camelCase")]

@@ -9,8 +9,10 @@
 //! residents' units). The list around it still resolves its items concurrently, so the
 //! dataloaders still batch; the list's prefetch has usually primed them anyway.
 //!
-//! Fields that are plain reads of the object's row ([`PlainFields`]: no arguments, no
-//! context, nothing to await; ids, names, amounts) are answered without a future at all.
+//! Every field runs its own resolver, as on async-graphql's path: a guard or a check
+//! written in a resolver applies however the object is reached. (An earlier version
+//! answered "plain" fields straight from the row in release builds, which would have
+//! skipped a guard added to such a field later.)
 //!
 //! A selection it does not handle as plainly (fragments, one response key selected twice)
 //! takes async-graphql's own path. It is meant for objects below the root: it does not
@@ -28,16 +30,7 @@ use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, V
 /// `T`, resolved field by field in place (see the module documentation).
 pub struct Inline<T>(pub T);
 
-/// The fields of an object that are plain reads of its row, answered by [`Inline`]
-/// straight from the row. They keep their resolvers in the object's `#[Object]` impl (the
-/// schema and every other path use those); debug builds, which every test runs, resolve
-/// each plain field both ways and assert the values agree, so the two cannot drift apart.
-pub trait PlainFields {
-    /// The value of field `name` (its GraphQL name), or `None` if it is not plain.
-    fn plain_field(&self, name: &str) -> Option<Value>;
-}
-
-impl<T: ContainerType + PlainFields> OutputType for Inline<T> {
+impl<T: ContainerType> OutputType for Inline<T> {
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }
@@ -55,7 +48,7 @@ impl<T: ContainerType + PlainFields> OutputType for Inline<T> {
     }
 }
 
-async fn resolve_fields<T: ContainerType + PlainFields>(
+async fn resolve_fields<T: ContainerType>(
     object: &T,
     ctx: &ContextSelectionSet<'_>,
 ) -> ServerResult<Value> {
@@ -71,23 +64,6 @@ async fn resolve_fields<T: ContainerType + PlainFields>(
         let key = field.node.response_key().node.clone();
         if field.node.name.node == "__typename" {
             fields.insert(key, Value::String(T::type_name().into_owned()));
-            continue;
-        }
-        let name = field.node.name.node.as_str();
-        let bare =
-            field.node.arguments.is_empty() && field.node.selection_set.node.items.is_empty();
-        if bare && let Some(value) = object.plain_field(name) {
-            #[cfg(debug_assertions)]
-            {
-                let resolved = object.resolve_field(&ctx.with_field(field)).await;
-                assert_eq!(
-                    resolved.ok().flatten().as_ref(),
-                    Some(&value),
-                    "{}.{name}: PlainFields differs from the resolver",
-                    T::type_name()
-                );
-            }
-            fields.insert(key, value);
             continue;
         }
         match object.resolve_field(&ctx.with_field(field)).await {

@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::ids::JobId;
+use klustera_entities::states::JobStatus;
 
 pub mod kind {
     pub const GENERATE_BILLS: &str = "billing.generate";
@@ -23,7 +24,7 @@ pub mod kind {
 pub struct JobRow {
     pub id: i64,
     pub kind: String,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub progress: Option<serde_json::Value>,
@@ -93,9 +94,9 @@ impl Job {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
-    /// QUEUED, RUNNING, DONE or DEAD (gave up after its retries).
-    async fn status(&self) -> &str {
-        &self.0.status
+    /// DEAD: gave up after its retries.
+    async fn status(&self) -> JobStatus {
+        self.0.status
     }
     async fn attempts(&self) -> i32 {
         self.0.attempts

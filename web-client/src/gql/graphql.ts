@@ -15,6 +15,7 @@ export type AnnouncementAudience =
   /** Residents of the named units. */
   | 'UNITS';
 
+/** Who may see how each voter voted. */
 export type Ballot =
   /** Staff see who voted for what. */
   | 'OPEN'
@@ -30,6 +31,15 @@ export type BillFilter = {
   unitId?: string | number | null | undefined;
 };
 
+/** What a bill line charges for: a tariff of that kind, or the late fee. */
+export type BillItemKind =
+  | 'FIXED'
+  | 'LATE_FEE'
+  | 'METERED'
+  | 'ONE_OFF'
+  | 'PER_AREA';
+
+/** Where a bill is in its life. */
 export type BillStatus =
   | 'OVERDUE'
   | 'PAID'
@@ -98,6 +108,7 @@ export type CreateUnitInput = {
   type?: UnitType;
 };
 
+/** Who holds a poll's one vote. */
 export type Eligibility =
   /** One vote per resident. */
   | 'RESIDENT'
@@ -119,9 +130,19 @@ export type FileComplaintInput = {
   unitId?: string | number | null | undefined;
 };
 
+/** Where a background job is. */
+export type JobStatus =
+  | 'DEAD'
+  | 'DONE'
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** How a tariff charges for paying late. */
 export type LateFeeKind =
+  /** A fixed amount. */
   | 'FLAT'
   | 'NONE'
+  /** Basis points of the bill total. */
   | 'PERCENT';
 
 export type LinkResidentInput = {
@@ -132,8 +153,15 @@ export type LinkResidentInput = {
   unitId: string | number;
 };
 
+/** The payment methods staff record by hand (Midtrans payments record themselves). */
 export type ManualMethod =
   | 'CASH'
+  | 'TRANSFER';
+
+/** How a payment was made. */
+export type PaymentMethod =
+  | 'CASH'
+  | 'MIDTRANS'
   | 'TRANSFER';
 
 /**
@@ -161,6 +189,7 @@ export type RecordPaymentInput = {
   reference?: string | null | undefined;
 };
 
+/** How a resident is linked to a unit. */
 export type Relation =
   | 'FAMILY'
   | 'OWNER'
@@ -176,7 +205,10 @@ export type ResidentInput = {
   phone?: string | null | undefined;
 };
 
-/** Roles a token can carry. */
+/**
+ * What a user may do (`SUPER_ADMIN` lives in the control plane, never in a tenant's
+ * `users`). Tokens carry it by its stored name.
+ */
 export type Role =
   | 'MANAGER'
   | 'RESIDENT'
@@ -190,7 +222,7 @@ export type TariffInput = {
   ppnRateBp?: number;
   /** Rupiah per unit, per m², per meter unit or per charge. */
   rate: number;
-  /** Only units of this type (HOUSE, APARTMENT, SHOPHOUSE, LAND); default all. */
+  /** Only units of this type; default all. */
   unitType?: UnitType | null | undefined;
 };
 
@@ -201,6 +233,7 @@ export type TariffKind =
   | 'ONE_OFF'
   | 'PER_AREA';
 
+/** What a unit is. */
 export type UnitType =
   | 'APARTMENT'
   | 'HOUSE'
@@ -259,7 +292,7 @@ export type BillDetailQueryVariables = Exact<{
 }>;
 
 
-export type BillDetailQuery = { bill: { id: string, period: string, dueOn: string, status: BillStatus, subtotal: number, ppn: number, lateFee: number, total: number, paid: number, outstanding: number, voidReason: string | null, unit: { id: string, number: string, block: { id: string, name: string } }, items: Array<{ id: string, kind: string, description: string, quantity: string, unitPrice: number, amount: number, ppnRateBp: number, ppn: number }>, payments: Array<{ id: string, method: string, amount: number, reference: string | null, paidAt: string, refunded: boolean }> } };
+export type BillDetailQuery = { bill: { id: string, period: string, dueOn: string, status: BillStatus, subtotal: number, ppn: number, lateFee: number, total: number, paid: number, outstanding: number, voidReason: string | null, unit: { id: string, number: string, block: { id: string, name: string } }, items: Array<{ id: string, kind: BillItemKind, description: string, quantity: string, unitPrice: number, amount: number, ppnRateBp: number, ppn: number }>, payments: Array<{ id: string, method: PaymentMethod, amount: number, reference: string | null, paidAt: string, refunded: boolean }> } };
 
 export type BillLiveSubscriptionVariables = Exact<{
   id: string | number;
@@ -406,14 +439,14 @@ export type GenerateBillsMutationVariables = Exact<{
 }>;
 
 
-export type GenerateBillsMutation = { generateMonthlyBills: { id: string, status: string, progress: unknown } };
+export type GenerateBillsMutation = { generateMonthlyBills: { id: string, status: JobStatus, progress: unknown } };
 
 export type JobQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type JobQuery = { job: { id: string, kind: string, status: string, attempts: number, lastError: string | null, progress: unknown } };
+export type JobQuery = { job: { id: string, kind: string, status: JobStatus, attempts: number, lastError: string | null, progress: unknown } };
 
 export type ExportBillsQueryVariables = Exact<{
   period: string;

@@ -15,6 +15,8 @@ use sea_orm::{
 };
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 
+use klustera_entities::states::TenantStatus;
+
 use super::pool::{Tx, TxPool};
 use crate::common::error::ApiError;
 use crate::common::types::TenantSlug;
@@ -32,7 +34,7 @@ const CONTROL: &str = "SELECT set_config('search_path', 'control', true)";
 pub struct BoundTenant {
     pub slug: TenantSlug,
     pub display_name: String,
-    pub status: String,
+    pub status: TenantStatus,
     pub time_zone: String,
     /// The newest migration applied to the tenant's schema.
     pub schema_version: Option<String>,
@@ -154,7 +156,7 @@ pub async fn control_plane(tx: &DatabaseTransaction) -> Result<(), DbErr> {
 fn refusal(tenant: Option<&BoundTenant>) -> Option<ApiError> {
     match tenant {
         None => Some(ApiError::TenantNotFound),
-        Some(t) if t.status != "ACTIVE" => Some(ApiError::TenantSuspended),
+        Some(t) if t.status != TenantStatus::Active => Some(ApiError::TenantSuspended),
         Some(t) if t.schema_version.as_deref() != Some(schema_version()) => {
             Some(ApiError::TenantMigrating)
         }

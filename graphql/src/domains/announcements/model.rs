@@ -2,7 +2,7 @@
 //! reaches for the request's loader; [`PublishedAnnouncement`], the subscription payload,
 //! is a plain value.
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use klustera_entities::tenant::{announcement, announcement_target};
@@ -12,46 +12,7 @@ use crate::common::context::ContextExt;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{AnnouncementId, BlockId, ResidentId, UnitId};
 
-/// Who an announcement addresses.
-#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "AnnouncementAudience")]
-pub enum AudienceKind {
-    /// Every resident.
-    #[default]
-    All,
-    /// Residents of units in the named blocks.
-    Blocks,
-    /// Residents of the named units.
-    Units,
-    /// The named residents.
-    Residents,
-}
-
-impl AudienceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "ALL",
-            Self::Blocks => "BLOCKS",
-            Self::Units => "UNITS",
-            Self::Residents => "RESIDENTS",
-        }
-    }
-
-    /// The column carries a CHECK listing exactly these values; anything else is a
-    /// migration bug, logged and shown as ALL rather than a panic.
-    pub(crate) fn from_db(raw: &str) -> Self {
-        match raw {
-            "ALL" => Self::All,
-            "BLOCKS" => Self::Blocks,
-            "UNITS" => Self::Units,
-            "RESIDENTS" => Self::Residents,
-            other => {
-                tracing::error!(value = other, "unexpected announcement audience");
-                Self::All
-            }
-        }
-    }
-}
+pub use klustera_entities::states::Audience as AudienceKind;
 
 /// An announcement as its readers see it.
 pub struct Announcement(pub announcement::Model);
@@ -68,7 +29,7 @@ impl Announcement {
         &self.0.body
     }
     async fn audience(&self) -> AudienceKind {
-        AudienceKind::from_db(&self.0.audience)
+        self.0.audience
     }
     /// From when its audience sees it.
     async fn publish_at(&self) -> DateTime<FixedOffset> {
@@ -138,7 +99,7 @@ impl From<announcement::Model> for PublishedAnnouncement {
     fn from(a: announcement::Model) -> Self {
         Self {
             id: AnnouncementId::new(a.id),
-            audience: AudienceKind::from_db(&a.audience),
+            audience: a.audience,
             published_at: a.published_event_at.unwrap_or(a.publish_at),
             title: a.title,
             body: a.body,

@@ -197,7 +197,7 @@ pub async fn publish(
             [
                 title.into(),
                 body.into(),
-                audience.kind.as_str().into(),
+                audience.kind.into(),
                 new.publish_at.into(),
                 new.author_user_id.into(),
             ],
@@ -211,7 +211,7 @@ pub async fn publish(
             let pick = |k: AudienceKind| (k == kind).then_some(id);
             announcement_target::ActiveModel {
                 announcement_id: Set(created.id),
-                audience: Set(kind.as_str().to_owned()),
+                audience: Set(kind),
                 block_id: Set(pick(AudienceKind::Blocks)),
                 unit_id: Set(pick(AudienceKind::Units)),
                 resident_id: Set(pick(AudienceKind::Residents)),
@@ -368,7 +368,7 @@ fn visible_to(reader: Reader) -> Condition {
         .add(announcement::Column::ArchivedAt.is_null())
         .add(
             Condition::any()
-                .add(announcement::Column::Audience.eq(AudienceKind::All.as_str()))
+                .add(announcement::Column::Audience.eq(AudienceKind::All))
                 .add(addressed(
                     announcement_target::Column::BlockId.in_subquery(household_blocks),
                 ))

@@ -72,7 +72,7 @@ pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult
         email: Set(email),
         phone: Set(phone.map(|p| p.to_string())),
         password_hash: Set(password_hash),
-        role: Set(account.role.as_str().to_owned()),
+        role: Set(account.role),
         resident_id: Set(account.resident_id),
         display_name: Set(display_name),
         ..Default::default()

@@ -50,7 +50,7 @@ pub async fn login(
             let found = found.ok_or(BAD_CREDENTIALS)?;
             Principal {
                 user_id: found.id,
-                role: Role::parse(&found.role).ok_or(BAD_CREDENTIALS)?,
+                role: found.role,
                 tenant: scope.slug.to_string(),
                 resident_id: found.resident_id,
             }
@@ -116,7 +116,7 @@ pub async fn refresh(
                 .ok_or(disabled)?;
             Principal {
                 user_id: current.id,
-                role: Role::parse(&current.role).ok_or(REFUSED)?,
+                role: current.role,
                 tenant: scope.slug.to_string(),
                 resident_id: current.resident_id,
             }

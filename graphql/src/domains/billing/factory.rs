@@ -11,30 +11,8 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TariffKind {
-    Fixed,
-    PerArea,
-    Metered,
-    OneOff,
-}
-
-impl TariffKind {
-    pub const ALL: [Self; 4] = [Self::Fixed, Self::PerArea, Self::Metered, Self::OneOff];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Fixed => "FIXED",
-            Self::PerArea => "PER_AREA",
-            Self::Metered => "METERED",
-            Self::OneOff => "ONE_OFF",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == raw)
-    }
-}
+pub use klustera_entities::states::TariffKind;
+use klustera_entities::states::UnitType;
 
 #[derive(Debug, Clone)]
 pub struct Tariff {
@@ -46,13 +24,13 @@ pub struct Tariff {
     /// PPN in basis points (1100 = 11%).
     pub ppn_rate_bp: u32,
     /// Applies only to units of this type; `None`: every unit.
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
 }
 
 /// What the factory needs to know about one unit for one period.
 #[derive(Debug, Clone, Default)]
 pub struct UnitFacts {
-    pub unit_type: String,
+    pub unit_type: UnitType,
     pub area_m2: Decimal,
     /// Meter usage per METERED tariff id.
     pub usage: HashMap<i64, Decimal>,
@@ -117,10 +95,7 @@ fn item(t: &Tariff, quantity: Decimal, description: String) -> Result<Item, Fact
 pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, FactoryError> {
     let mut items = Vec::new();
     for t in tariffs {
-        if t.unit_type
-            .as_deref()
-            .is_some_and(|ty| ty != unit.unit_type)
-        {
+        if t.unit_type.is_some_and(|ty| ty != unit.unit_type) {
             continue;
         }
         match t.kind {
@@ -189,7 +164,7 @@ mod tests {
     #[test]
     fn rounds_half_up_per_item() {
         let unit = UnitFacts {
-            unit_type: "HOUSE".into(),
+            unit_type: UnitType::House,
             area_m2: Decimal::new(3650, 2),
             ..Default::default()
         };
@@ -209,12 +184,12 @@ mod tests {
     #[test]
     fn tariffs_for_other_unit_types_and_missing_readings_yield_nothing() {
         let unit = UnitFacts {
-            unit_type: "HOUSE".into(),
+            unit_type: UnitType::House,
             area_m2: Decimal::ONE,
             ..Default::default()
         };
         let mut shop = tariff(1, TariffKind::Fixed, 50_000, 0);
-        shop.unit_type = Some("SHOPHOUSE".into());
+        shop.unit_type = Some(UnitType::Shophouse);
         let items = items_for(
             &unit,
             &[
@@ -227,28 +202,16 @@ mod tests {
     }
 
     #[test]
-    fn tariff_kinds_read_back_from_their_stored_names() {
-        // The names stored in `tariffs.kind` (and checked by its constraint).
-        let names = TariffKind::ALL.map(TariffKind::as_str);
-        assert_eq!(names, ["FIXED", "PER_AREA", "METERED", "ONE_OFF"]);
-        for kind in TariffKind::ALL {
-            assert_eq!(TariffKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(TariffKind::parse("fixed"), None);
-        assert_eq!(TariffKind::parse(""), None);
-    }
-
-    #[test]
     fn each_kind_bills_its_own_quantity_and_description() {
         let mut unit = UnitFacts {
-            unit_type: "HOUSE".into(),
+            unit_type: UnitType::House,
             area_m2: Decimal::new(3650, 2),
             ..Default::default()
         };
         unit.usage.insert(3, Decimal::new(12_345, 3)); // 12.345 m³ -> 12.35 (half up)
         unit.one_offs.insert(4, 3);
         let mut house_only = tariff(5, TariffKind::Fixed, 7_000, 0);
-        house_only.unit_type = Some("HOUSE".into());
+        house_only.unit_type = Some(UnitType::House);
         let items = items_for(
             &unit,
             &[
@@ -297,7 +260,7 @@ mod tests {
     #[test]
     fn amounts_beyond_64_bits_are_an_error_not_a_wrap() {
         let unit = UnitFacts {
-            unit_type: "HOUSE".into(),
+            unit_type: UnitType::House,
             area_m2: Decimal::new(200, 2),
             ..Default::default()
         };
@@ -308,6 +271,13 @@ mod tests {
         assert_eq!(totals(&twice), Err(FactoryError::Overflow(8)));
     }
 
+    const KINDS: [TariffKind; 4] = [
+        TariffKind::Fixed,
+        TariffKind::PerArea,
+        TariffKind::Metered,
+        TariffKind::OneOff,
+    ];
+
     fn arb_tariff() -> impl Strategy<Value = Tariff> {
         (
             1i64..50,
@@ -315,7 +285,7 @@ mod tests {
             0i64..5_000_000,
             prop_oneof![Just(0u32), Just(1100u32), 0u32..=10_000],
         )
-            .prop_map(|(id, k, rate, bp)| tariff(id, TariffKind::ALL[k], rate, bp))
+            .prop_map(|(id, k, rate, bp)| tariff(id, KINDS[k], rate, bp))
     }
 
     proptest! {
@@ -327,7 +297,7 @@ mod tests {
             one_offs in proptest::collection::hash_map(1i64..50, 1i64..20, 0..5),
         ) {
             let unit = UnitFacts {
-                unit_type: "HOUSE".into(),
+                unit_type: UnitType::House,
                 area_m2: Decimal::new(area_cents, 2),
                 usage: usage_cents.into_iter().map(|(k, v)| (k, Decimal::new(v, 2))).collect(),
                 one_offs,

@@ -4,15 +4,19 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
+use rust_decimal::Decimal;
 use sea_orm::{DbBackend, Statement};
 
+use klustera_entities::states::{BillItemKind, PaymentMethod};
 use klustera_entities::tenant::bill;
 
 use crate::common::batch::{Rows, group};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
-use crate::common::rows::{self, Columns, Kept, kept_columns};
+use crate::common::rows::{self, Columns, Declared, Kept, kept_columns};
 use crate::common::tenancy::TenantTx;
+
+type Timestamp = chrono::DateTime<chrono::FixedOffset>;
 
 /// Most bills `Unit.bills(last:)` returns.
 pub const MAX_RECENT_BILLS: u8 = 24;
@@ -42,10 +46,13 @@ impl Loader<BillsOfUnit> for TenantLoader {
             self.tx()?.as_ref(),
             Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid, void_reason, created_at \
-                 FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n \
-                       FROM bills b WHERE unit_id = ANY($1)) ranked \
-                 WHERE n <= $2 ORDER BY unit_id, period DESC",
+                format!(
+                    "SELECT {} \
+                     FROM (SELECT b.*, row_number() OVER (PARTITION BY unit_id ORDER BY period DESC) AS n \
+                           FROM bills b WHERE unit_id = ANY($1)) ranked \
+                     WHERE n <= $2 ORDER BY unit_id, period DESC",
+                    bill::Model::columns("ranked")
+                ),
                 [ids(keys, |k| k.0).into(), i32::from(most).into()],
             ),
         )
@@ -65,17 +72,19 @@ impl Loader<BillsOfUnit> for TenantLoader {
 kept_columns! {
     /// A bill item's columns, as the items loader selects them.
     pub enum ItemColumn from "bill_items" {
-        Id = id, BillId = bill_id, Kind = kind, Description = description,
-        Quantity = quantity, UnitPrice = unit_price, Amount = amount,
-        PpnRateBp = ppn_rate_bp, Ppn = ppn,
+        Id = id: i64, BillId = bill_id: i64, Kind = kind: BillItemKind,
+        Description = description: String, Quantity = quantity: Decimal,
+        UnitPrice = unit_price: i64, Amount = amount: i64, PpnRateBp = ppn_rate_bp: i32,
+        Ppn = ppn: i64,
     }
 }
 
 kept_columns! {
     /// A payment's columns, as the payments loader selects them.
     pub enum PaymentColumn from "payments" {
-        Id = id, BillId = bill_id, Method = method, Amount = amount,
-        Reference = reference, PaidAt = paid_at, RefundedAt = refunded_at,
+        Id = id: i64, BillId = bill_id: i64, Method = method: PaymentMethod,
+        Amount = amount: i64, Reference = reference: Option<String>,
+        PaidAt = paid_at: Timestamp, RefundedAt = refunded_at: Option<Timestamp>,
     }
 }
 

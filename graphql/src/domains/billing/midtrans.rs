@@ -13,6 +13,7 @@ use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::tenancy::TenantTx;
 use crate::common::types::{Rupiah, TenantSlug};
+use klustera_entities::states::{BillStatus, OrderStatus, PaymentMethod};
 use klustera_entities::tenant::bill;
 
 /// `SHA512(order_id + status_code + gross_amount + server_key)`, lowercase hex, over the
@@ -58,37 +59,19 @@ pub struct Notification {
     pub payment_type: Option<String>,
 }
 
-/// Where a notification moves an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrderState {
-    Pending,
-    Paid,
-    Failed,
-    Refunded,
-}
-
-impl OrderState {
-    /// Midtrans' `transaction_status` (+ `fraud_status` for card captures).
-    pub fn of(transaction_status: &str, fraud_status: Option<&str>) -> Option<Self> {
-        Some(match (transaction_status, fraud_status) {
-            ("capture", Some("challenge")) => Self::Pending,
-            ("capture", Some("deny")) => Self::Failed,
-            ("capture" | "settlement", _) => Self::Paid,
-            ("pending" | "authorize", _) => Self::Pending,
-            ("deny" | "cancel" | "expire" | "failure", _) => Self::Failed,
-            ("refund" | "partial_refund", _) => Self::Refunded,
-            _ => return None,
-        })
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Paid => "PAID",
-            Self::Failed => "FAILED",
-            Self::Refunded => "REFUNDED",
-        }
-    }
+/// Where a notification moves an order: Midtrans' `transaction_status` (+ `fraud_status`
+/// for card captures); never [`OrderStatus::Created`], which only the checkout writes.
+pub fn next_status(transaction_status: &str, fraud_status: Option<&str>) -> Option<OrderStatus> {
+    use OrderStatus as S;
+    Some(match (transaction_status, fraud_status) {
+        ("capture", Some("challenge")) => S::Pending,
+        ("capture", Some("deny")) => S::Failed,
+        ("capture" | "settlement", _) => S::Paid,
+        ("pending" | "authorize", _) => S::Pending,
+        ("deny" | "cancel" | "expire" | "failure", _) => S::Failed,
+        ("refund" | "partial_refund", _) => S::Refunded,
+        _ => return None,
+    })
 }
 
 /// Tenant and bill named by an order id.
@@ -175,7 +158,7 @@ pub async fn create_payment(
     bill: &bill::Model,
 ) -> ApiResult<Checkout> {
     let outstanding = bill.total - bill.paid;
-    if bill.status == "VOID" || outstanding <= 0 {
+    if bill.status == BillStatus::Void || outstanding <= 0 {
         return Err(ApiError::bad_input("billId", "nothing to pay on this bill"));
     }
     let nonce: String = rand::rng()
@@ -210,7 +193,7 @@ pub async fn create_payment(
 struct OrderRow {
     bill_id: i64,
     gross_amount: i64,
-    status: String,
+    status: OrderStatus,
 }
 
 /// What a notification did.
@@ -221,7 +204,7 @@ pub enum Outcome {
     /// The order's payment was refunded; carries the bill's event, if it changed.
     Refunded(Option<DomainEvent>),
     /// The order moved to another state without money changing hands.
-    Moved(&'static str),
+    Moved(OrderStatus),
     /// Duplicate or out of order: nothing changed.
     Ignored,
 }
@@ -261,14 +244,15 @@ pub async fn apply_notification(
             "does not match the order",
         ));
     }
-    let next = OrderState::of(&n.transaction_status, n.fraud_status.as_deref())
+    let next = next_status(&n.transaction_status, n.fraud_status.as_deref())
         .ok_or(ApiError::bad_input("transaction_status", "unknown status"))?;
+    use OrderStatus as S;
     let allowed = matches!(
-        (order.status.as_str(), next),
-        ("CREATED" | "PENDING" | "FAILED", OrderState::Paid)
-            | ("CREATED", OrderState::Pending)
-            | ("CREATED" | "PENDING", OrderState::Failed)
-            | ("PAID", OrderState::Refunded)
+        (order.status, next),
+        (S::Created | S::Pending | S::Failed, S::Paid)
+            | (S::Created, S::Pending)
+            | (S::Created | S::Pending, S::Failed)
+            | (S::Paid, S::Refunded)
     );
     if !allowed {
         return Ok(Outcome::Ignored);
@@ -276,24 +260,24 @@ pub async fn apply_notification(
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "UPDATE midtrans_orders SET status = $2, updated_at = now() WHERE order_id = $1",
-        [n.order_id.clone().into(), next.as_str().into()],
+        [n.order_id.clone().into(), next.into()],
     ))
     .await?;
     match next {
-        OrderState::Paid => {
+        S::Paid => {
             let locked = service::lock_bill(db, order.bill_id).await?;
             // Money arrived: apply what is still owed (a manual payment may have come first).
             let owed = (locked.total - locked.paid).min(order.gross_amount);
-            if owed <= 0 || locked.status == "VOID" {
+            if owed <= 0 || locked.status == BillStatus::Void {
                 tracing::warn!(order_id = %n.order_id, "Midtrans settlement for a bill with nothing owed");
-                return Ok(Outcome::Moved("PAID"));
+                return Ok(Outcome::Moved(S::Paid));
             }
             let settled = service::settle(
                 db,
                 tenant.as_str(),
                 &locked,
                 NewPayment {
-                    method: "MIDTRANS",
+                    method: PaymentMethod::Midtrans,
                     amount: Rupiah(owed),
                     reference: n.transaction_id.clone(),
                     midtrans_order_id: Some(n.order_id.clone()),
@@ -303,10 +287,10 @@ pub async fn apply_notification(
             .await?;
             Ok(Outcome::Paid(Box::new(settled)))
         }
-        OrderState::Refunded => Ok(Outcome::Refunded(
+        S::Refunded => Ok(Outcome::Refunded(
             service::refund_order_payment(db, &n.order_id).await?,
         )),
-        other => Ok(Outcome::Moved(other.as_str())),
+        other => Ok(Outcome::Moved(other)),
     }
 }
 
@@ -441,7 +425,7 @@ mod tests {
 
     #[test]
     fn every_midtrans_status_has_its_state() {
-        use OrderState::*;
+        use OrderStatus::*;
         for (status, fraud, state) in [
             ("capture", Some("accept"), Some(Paid)),
             ("capture", None, Some(Paid)),
@@ -460,13 +444,8 @@ mod tests {
             ("chargeback", None, None),
             ("", None, None),
         ] {
-            assert_eq!(OrderState::of(status, fraud), state, "{status} {fraud:?}");
+            assert_eq!(next_status(status, fraud), state, "{status} {fraud:?}");
         }
-        assert_eq!(
-            [Pending, Paid, Failed, Refunded].map(OrderState::as_str),
-            ["PENDING", "PAID", "FAILED", "REFUNDED"],
-            "the names midtrans_orders.status holds"
-        );
     }
 
     #[test]
@@ -482,17 +461,17 @@ mod tests {
 
     #[test]
     fn statuses_map_as_documented() {
-        assert_eq!(OrderState::of("settlement", None), Some(OrderState::Paid));
+        assert_eq!(next_status("settlement", None), Some(OrderStatus::Paid));
         assert_eq!(
-            OrderState::of("capture", Some("accept")),
-            Some(OrderState::Paid)
+            next_status("capture", Some("accept")),
+            Some(OrderStatus::Paid)
         );
         assert_eq!(
-            OrderState::of("capture", Some("challenge")),
-            Some(OrderState::Pending)
+            next_status("capture", Some("challenge")),
+            Some(OrderStatus::Pending)
         );
-        assert_eq!(OrderState::of("expire", None), Some(OrderState::Failed));
-        assert_eq!(OrderState::of("refund", None), Some(OrderState::Refunded));
+        assert_eq!(next_status("expire", None), Some(OrderStatus::Failed));
+        assert_eq!(next_status("refund", None), Some(OrderStatus::Refunded));
         assert_eq!(parse_amount("100000.00"), Some(100_000));
         assert_eq!(parse_amount("100000.50"), None);
     }

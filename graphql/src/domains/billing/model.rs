@@ -1,7 +1,6 @@
 //! GraphQL objects of billing, built from entities.
 
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{Context, Enum, Object, Result, ScalarType, SimpleObject, Value};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -15,7 +14,7 @@ use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
 use crate::common::ids::{BillId, BillItemId, PaymentId};
-use crate::common::inline::{Inline, PlainFields};
+use crate::common::inline::Inline;
 use crate::common::rows::Kept;
 use crate::common::types::Rupiah;
 use crate::domains::property::model::Unit;
@@ -43,46 +42,7 @@ pub async fn recent_bills_of_unit(
     Ok(bills.rows().map(|b| Inline(Bill(b))).collect())
 }
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillStatus {
-    Unpaid,
-    PartiallyPaid,
-    Paid,
-    Overdue,
-    Void,
-}
-
-impl BillStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unpaid => "UNPAID",
-            Self::PartiallyPaid => "PARTIALLY_PAID",
-            Self::Paid => "PAID",
-            Self::Overdue => "OVERDUE",
-            Self::Void => "VOID",
-        }
-    }
-
-    pub fn from_db(raw: &str) -> Self {
-        match raw {
-            "PARTIALLY_PAID" => Self::PartiallyPaid,
-            "PAID" => Self::Paid,
-            "OVERDUE" => Self::Overdue,
-            "VOID" => Self::Void,
-            _ => Self::Unpaid,
-        }
-    }
-}
-
-/// How a tariff charges: a fixed amount, per m², per metered unit, or per one-off charge.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "TariffKind")]
-pub enum TariffKindGql {
-    Fixed,
-    PerArea,
-    Metered,
-    OneOff,
-}
+pub use klustera_entities::states::{BillItemKind, BillStatus, PaymentMethod, TariffKind};
 
 /// A monthly bill of one unit.
 pub struct Bill(pub Row<bill::Model>);
@@ -100,7 +60,7 @@ impl Bill {
         self.0.due_on
     }
     async fn status(&self) -> BillStatus {
-        BillStatus::from_db(&self.0.status)
+        self.0.status
     }
     async fn subtotal(&self) -> Rupiah {
         Rupiah(self.0.subtotal)
@@ -147,26 +107,6 @@ impl Bill {
     }
 }
 
-impl PlainFields for Bill {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let b = &*self.0;
-        Some(match name {
-            "id" => BillId::new(b.id).into(),
-            "period" => b.period.as_str().into(),
-            "dueOn" => b.due_on.to_value(),
-            "status" => enum_value(BillStatus::from_db(&b.status)),
-            "subtotal" => Rupiah(b.subtotal).to_value(),
-            "ppn" => Rupiah(b.ppn).to_value(),
-            "lateFee" => Rupiah(b.late_fee).to_value(),
-            "total" => Rupiah(b.total).to_value(),
-            "paid" => Rupiah(b.paid).to_value(),
-            "outstanding" => Rupiah(b.total - b.paid).to_value(),
-            "voidReason" => b.void_reason.as_deref().into(),
-            _ => return None,
-        })
-    }
-}
-
 /// One line of a bill, answered from its row as PostgreSQL sent it.
 pub struct BillItem(pub Row<Kept<ItemColumn>>);
 
@@ -175,8 +115,7 @@ impl BillItem {
     async fn id(&self) -> Result<BillItemId> {
         Ok(BillItemId::new(self.0.get(ItemColumn::Id)?))
     }
-    /// FIXED, PER_AREA, METERED, ONE_OFF or LATE_FEE.
-    async fn kind(&self) -> Result<&str> {
+    async fn kind(&self) -> Result<BillItemKind> {
         Ok(self.0.get(ItemColumn::Kind)?)
     }
     async fn description(&self) -> Result<&str> {
@@ -200,25 +139,6 @@ impl BillItem {
     }
 }
 
-impl PlainFields for BillItem {
-    /// `None` also when a column does not decode: the resolver then reports the error.
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        use ItemColumn as C;
-        let i = &*self.0;
-        Some(match name {
-            "id" => BillItemId::new(i.get(C::Id).ok()?).into(),
-            "kind" => i.get::<&str>(C::Kind).ok()?.into(),
-            "description" => i.get::<&str>(C::Description).ok()?.into(),
-            "quantity" => i.get::<Decimal>(C::Quantity).ok()?.to_value(),
-            "unitPrice" => Rupiah(i.get(C::UnitPrice).ok()?).to_value(),
-            "amount" => Rupiah(i.get(C::Amount).ok()?).to_value(),
-            "ppnRateBp" => i.get::<i32>(C::PpnRateBp).ok()?.into(),
-            "ppn" => Rupiah(i.get(C::Ppn).ok()?).to_value(),
-            _ => return None,
-        })
-    }
-}
-
 /// Money received for a bill, answered from its row as PostgreSQL sent it.
 pub struct Payment(pub Row<Kept<PaymentColumn>>);
 
@@ -229,8 +149,7 @@ impl Payment {
     pub async fn id(&self) -> Result<PaymentId> {
         Ok(PaymentId::new(self.0.get(PaymentColumn::Id)?))
     }
-    /// CASH, TRANSFER or MIDTRANS.
-    async fn method(&self) -> Result<&str> {
+    async fn method(&self) -> Result<PaymentMethod> {
         Ok(self.0.get(PaymentColumn::Method)?)
     }
     async fn amount(&self) -> Result<Rupiah> {
@@ -245,27 +164,6 @@ impl Payment {
     async fn refunded(&self) -> Result<bool> {
         let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
         Ok(at.is_some())
-    }
-}
-
-impl PlainFields for Payment {
-    /// `None` also when a column does not decode: the resolver then reports the error.
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        use PaymentColumn as C;
-        let p = &*self.0;
-        Some(match name {
-            "id" => PaymentId::new(p.get(C::Id).ok()?).into(),
-            "method" => p.get::<&str>(C::Method).ok()?.into(),
-            "amount" => Rupiah(p.get(C::Amount).ok()?).to_value(),
-            "reference" => p.get::<Option<&str>>(C::Reference).ok()?.into(),
-            "paidAt" => p.get::<Timestamp>(C::PaidAt).ok()?.to_value(),
-            "refunded" => p
-                .get::<Option<Timestamp>>(C::RefundedAt)
-                .ok()?
-                .is_some()
-                .into(),
-            _ => return None,
-        })
     }
 }
 
@@ -328,7 +226,7 @@ impl From<&bill::Model> for BillUpdate {
     fn from(b: &bill::Model) -> Self {
         Self {
             id: BillId::new(b.id),
-            status: BillStatus::from_db(&b.status),
+            status: b.status,
             total: Rupiah(b.total),
             paid: Rupiah(b.paid),
             outstanding: Rupiah(b.total - b.paid),

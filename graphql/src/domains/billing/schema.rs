@@ -6,6 +6,7 @@ use std::future::ready;
 use async_graphql::{Context, Enum, InputObject, Object, Result, Subscription};
 use base64::Engine;
 use futures::{Stream, StreamExt};
+use klustera_entities::states::{LateFeeKind, PaymentMethod};
 use rust_decimal::Decimal;
 
 use super::factory::TariffKind;
@@ -181,13 +182,13 @@ impl Fetch for Job {
 #[derive(InputObject)]
 pub struct TariffInput {
     name: String,
-    kind: super::model::TariffKindGql,
+    kind: TariffKind,
     /// Rupiah per unit, per m², per meter unit or per charge.
     rate: Rupiah,
     /// PPN in basis points (1100 = 11%); default 0.
     #[graphql(default)]
     ppn_rate_bp: i32,
-    /// Only units of this type (HOUSE, APARTMENT, SHOPHOUSE, LAND); default all.
+    /// Only units of this type; default all.
     unit_type: Option<crate::domains::property::model::UnitType>,
 }
 
@@ -220,17 +221,20 @@ pub struct BillingSettingsInput {
     late_fee_value: i64,
 }
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LateFeeKind {
-    None,
-    Flat,
-    Percent,
-}
-
+/// The payment methods staff record by hand (Midtrans payments record themselves).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManualMethod {
     Cash,
     Transfer,
+}
+
+impl From<ManualMethod> for PaymentMethod {
+    fn from(method: ManualMethod) -> Self {
+        match method {
+            ManualMethod::Cash => Self::Cash,
+            ManualMethod::Transfer => Self::Transfer,
+        }
+    }
 }
 
 #[derive(InputObject)]
@@ -249,21 +253,14 @@ impl BillingMutation {
     /// Returns the new tariff's id.
     #[graphql(guard = "RoleGuard::manager()")]
     async fn create_tariff(&self, ctx: &Context<'_>, input: TariffInput) -> Result<TariffId> {
-        use super::model::TariffKindGql as K;
-        let kind = match input.kind {
-            K::Fixed => TariffKind::Fixed,
-            K::PerArea => TariffKind::PerArea,
-            K::Metered => TariffKind::Metered,
-            K::OneOff => TariffKind::OneOff,
-        };
         let id = service::create_tariff(
             ctx.tenant_tx()?,
             NewTariff {
                 name: input.name,
-                kind,
+                kind: input.kind,
                 rate: input.rate.0,
                 ppn_rate_bp: input.ppn_rate_bp,
-                unit_type: input.unit_type.map(|t| t.as_str().to_owned()),
+                unit_type: input.unit_type,
             },
         )
         .await?;
@@ -326,15 +323,10 @@ impl BillingMutation {
         ctx: &Context<'_>,
         input: BillingSettingsInput,
     ) -> Result<bool> {
-        let kind = match input.late_fee_kind {
-            LateFeeKind::None => "NONE",
-            LateFeeKind::Flat => "FLAT",
-            LateFeeKind::Percent => "PERCENT",
-        };
         let settings = Settings {
             billing_day: input.billing_day,
             due_day: input.due_day,
-            late_fee_kind: kind.into(),
+            late_fee_kind: input.late_fee_kind,
             late_fee_value: input.late_fee_value,
         };
         service::update_settings(ctx.tenant_tx()?, &settings).await?;
@@ -389,10 +381,7 @@ impl BillingMutation {
             req.tenant()?.slug.as_str(),
             &locked,
             NewPayment {
-                method: match input.method {
-                    ManualMethod::Cash => "CASH",
-                    ManualMethod::Transfer => "TRANSFER",
-                },
+                method: input.method.into(),
                 amount,
                 reference: input.reference,
                 midtrans_order_id: None,

@@ -12,11 +12,15 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement,
 };
 
+use sea_orm::ActiveEnum;
+
+use klustera_entities::states::{
+    BillItemKind, BillStatus, LateFeeKind, PaymentMethod, TariffKind, UnitType,
+};
 use klustera_entities::tenant::bill;
 
-use super::factory::{self, Tariff, TariffKind, UnitFacts};
+use super::factory::{self, Tariff, UnitFacts};
 use super::loaders::{self, PaymentColumn};
-use super::model::BillStatus;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::jobs::{self, JobRow};
@@ -123,7 +127,7 @@ pub async fn get_job(
 pub struct Settings {
     pub billing_day: i16,
     pub due_day: i16,
-    pub late_fee_kind: String,
+    pub late_fee_kind: LateFeeKind,
     pub late_fee_value: i64,
 }
 
@@ -147,13 +151,9 @@ pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResu
     if !(1..=28).contains(&s.due_day) {
         return Err(ApiError::bad_input("dueDay", "must be between 1 and 28"));
     }
-    if !["NONE", "FLAT", "PERCENT"].contains(&s.late_fee_kind.as_str()) {
-        return Err(ApiError::bad_input(
-            "lateFeeKind",
-            "must be NONE, FLAT or PERCENT",
-        ));
-    }
-    if s.late_fee_value < 0 || (s.late_fee_kind == "PERCENT" && s.late_fee_value > 10_000) {
+    if s.late_fee_value < 0
+        || (s.late_fee_kind == LateFeeKind::Percent && s.late_fee_value > 10_000)
+    {
         return Err(ApiError::bad_input(
             "lateFeeValue",
             "rupiah for FLAT, basis points (<= 10000) for PERCENT",
@@ -161,7 +161,7 @@ pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResu
     }
     db.execute_raw(stmt(
         "UPDATE settings SET billing_day = $1, due_day = $2, late_fee_kind = $3, late_fee_value = $4",
-        [s.billing_day.into(), s.due_day.into(), s.late_fee_kind.clone().into(), s.late_fee_value.into()],
+        [s.billing_day.into(), s.due_day.into(), s.late_fee_kind.into(), s.late_fee_value.into()],
     ))
     .await?;
     settings(db).await
@@ -171,10 +171,10 @@ pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResu
 struct TariffRow {
     id: i64,
     name: String,
-    kind: String,
+    kind: TariffKind,
     rate: i64,
     ppn_rate_bp: i32,
-    unit_type: Option<String>,
+    unit_type: Option<UnitType>,
 }
 
 pub async fn active_tariffs(db: &impl ConnectionTrait) -> ApiResult<Vec<Tariff>> {
@@ -190,7 +190,7 @@ pub async fn active_tariffs(db: &impl ConnectionTrait) -> ApiResult<Vec<Tariff>>
             Some(Tariff {
                 id: r.id,
                 name: r.name,
-                kind: TariffKind::parse(&r.kind)?,
+                kind: r.kind,
                 rate: r.rate,
                 ppn_rate_bp: u32::try_from(r.ppn_rate_bp).ok()?,
                 unit_type: r.unit_type,
@@ -204,7 +204,7 @@ pub struct NewTariff {
     pub kind: TariffKind,
     pub rate: i64,
     pub ppn_rate_bp: i32,
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
 }
 
 pub async fn create_tariff(db: &impl ConnectionTrait, t: NewTariff) -> ApiResult<i64> {
@@ -224,7 +224,7 @@ pub async fn create_tariff(db: &impl ConnectionTrait, t: NewTariff) -> ApiResult
     let row = db
         .query_one_raw(stmt(
             "INSERT INTO tariffs (name, kind, rate, ppn_rate_bp, unit_type) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            [name.into(), t.kind.as_str().into(), t.rate.into(), t.ppn_rate_bp.into(), t.unit_type.into()],
+            [name.into(), t.kind.into(), t.rate.into(), t.ppn_rate_bp.into(), t.unit_type.into()],
         ))
         .await?
         .ok_or(ApiError::NotFound("tariff"))?;
@@ -249,7 +249,7 @@ async fn tariff_kind(db: &impl ConnectionTrait, id: i64) -> ApiResult<TariffKind
         .query_one_raw(stmt("SELECT kind FROM tariffs WHERE id = $1", [id.into()]))
         .await?
         .ok_or(ApiError::bad_input("tariffId", "no such tariff"))?;
-    TariffKind::parse(&row.try_get::<String>("", "kind")?).ok_or(ApiError::NotFound("tariff"))
+    Ok(row.try_get("", "kind")?)
 }
 
 async fn ensure_unit(db: &impl ConnectionTrait, id: i64) -> ApiResult<()> {
@@ -328,7 +328,7 @@ pub struct Batch {
 #[derive(FromQueryResult)]
 struct UnitRow {
     id: i64,
-    unit_type: String,
+    unit_type: UnitType,
     area_m2: Decimal,
 }
 
@@ -382,7 +382,7 @@ pub async fn generate_batch(
             (
                 u.id,
                 UnitFacts {
-                    unit_type: u.unit_type.clone(),
+                    unit_type: u.unit_type,
                     area_m2: u.area_m2,
                     ..Default::default()
                 },
@@ -490,7 +490,7 @@ impl ItemColumns {
     fn push(&mut self, bill_id: i64, i: factory::Item) {
         self.bill.push(bill_id);
         self.tariff.push(i.tariff_id);
-        self.kind.push(i.kind.as_str().to_owned());
+        self.kind.push(BillItemKind::from(i.kind).to_value());
         self.description.push(i.description);
         self.quantity.push(i.quantity);
         self.unit_price.push(i.unit_price);
@@ -535,18 +535,19 @@ pub async fn lock_bill(db: &impl ConnectionTrait, id: i64) -> ApiResult<bill::Mo
 }
 
 /// The status a bill has once `paid` of its `total` is paid.
-pub fn status_after(current: &str, paid: i64, total: i64) -> &'static str {
+pub fn status_after(current: BillStatus, paid: i64, total: i64) -> BillStatus {
+    use BillStatus as S;
     match current {
-        "VOID" => "VOID",
-        _ if paid >= total => "PAID",
-        "OVERDUE" => "OVERDUE",
-        _ if paid > 0 => "PARTIALLY_PAID",
-        _ => "UNPAID",
+        S::Void => S::Void,
+        _ if paid >= total => S::Paid,
+        S::Overdue => S::Overdue,
+        _ if paid > 0 => S::PartiallyPaid,
+        _ => S::Unpaid,
     }
 }
 
 pub struct NewPayment {
-    pub method: &'static str,
+    pub method: PaymentMethod,
     pub amount: Rupiah,
     pub reference: Option<String>,
     pub midtrans_order_id: Option<String>,
@@ -569,7 +570,7 @@ impl Settled {
             bill_id: self.bill.id,
             unit_id: self.bill.unit_id,
             amount: self.amount,
-            status: self.bill.status.clone(),
+            status: self.bill.status,
         }
     }
 }
@@ -585,7 +586,7 @@ pub async fn settle(
     locked: &bill::Model,
     p: NewPayment,
 ) -> ApiResult<Settled> {
-    if locked.status == "VOID" {
+    if locked.status == BillStatus::Void {
         return Err(ApiError::bad_input("billId", "the bill is void"));
     }
     let outstanding = locked.total - locked.paid;
@@ -612,7 +613,7 @@ pub async fn settle(
         .ok_or(ApiError::NotFound("payment"))?;
     let payment_id: i64 = row.try_get("", "id")?;
     let paid = locked.paid + p.amount.0;
-    let status = status_after(&locked.status, paid, locked.total);
+    let status = status_after(locked.status, paid, locked.total);
     db.execute_raw(stmt(
         "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
         [locked.id.into(), paid.into(), status.into()],
@@ -622,7 +623,7 @@ pub async fn settle(
     super::notify::schedule_delivery(db, tenant).await?;
     let mut bill = locked.clone();
     bill.paid = paid;
-    bill.status = status.to_owned();
+    bill.status = status;
     Ok(Settled {
         payment_id,
         amount: p.amount.0,
@@ -636,7 +637,7 @@ pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiR
         return Err(ApiError::bad_input("reason", "a void needs a reason"));
     }
     let locked = lock_bill(db, id).await?;
-    if locked.status == "VOID" {
+    if locked.status == BillStatus::Void {
         return Err(ApiError::Conflict("the bill is already void".into()));
     }
     if locked.paid > 0 {
@@ -645,12 +646,12 @@ pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiR
         ));
     }
     db.execute_raw(stmt(
-        "UPDATE bills SET status = 'VOID', void_reason = $2 WHERE id = $1",
-        [id.into(), reason.into()],
+        "UPDATE bills SET status = $3, void_reason = $2 WHERE id = $1",
+        [id.into(), reason.into(), BillStatus::Void.into()],
     ))
     .await?;
     let mut bill = locked;
-    bill.status = "VOID".into();
+    bill.status = BillStatus::Void;
     bill.void_reason = Some(reason.to_owned());
     Ok(bill)
 }
@@ -759,10 +760,10 @@ pub async fn refund_order_payment(
     let locked = lock_bill(db, bill_id).await?;
     let paid = locked.paid - amount;
     let status = status_after(
-        if locked.status == "PAID" {
-            "UNPAID"
+        if locked.status == BillStatus::Paid {
+            BillStatus::Unpaid
         } else {
-            &locked.status
+            locked.status
         },
         paid,
         locked.total,
@@ -781,6 +782,7 @@ pub async fn refund_order_payment(
 #[cfg(test)]
 mod tests {
     use super::status_after;
+    use klustera_entities::states::BillStatus;
 
     #[test]
     fn a_bill_is_paid_exactly_when_nothing_is_owed() {
@@ -799,10 +801,11 @@ mod tests {
             ("VOID", 0, 100, "VOID"),
             ("VOID", 100, 100, "VOID"),
         ] {
+            let current = BillStatus::parse(current).unwrap();
             assert_eq!(
-                status_after(current, paid, total),
+                status_after(current, paid, total).as_str(),
                 after,
-                "{current} with {paid} of {total} paid"
+                "{current:?} with {paid} of {total} paid"
             );
         }
     }

@@ -38,10 +38,10 @@ impl Complaint {
         &self.0.category
     }
     async fn priority(&self) -> Priority {
-        Priority::from_db(&self.0.priority)
+        self.0.priority
     }
     async fn status(&self) -> Status {
-        Status::from_db(&self.0.status)
+        self.0.status
     }
     /// The statuses the caller may move this complaint to now.
     async fn next_statuses(&self, ctx: &Context<'_>) -> Result<Vec<Status>> {
@@ -212,8 +212,8 @@ impl From<Snapshot> for ComplaintUpdate {
     fn from(s: Snapshot) -> Self {
         Self {
             id: ComplaintId::new(s.id),
-            status: Status::from_db(&s.status),
-            priority: Priority::from_db(&s.priority),
+            status: s.status,
+            priority: s.priority,
             assignee_name: s.assignee_name,
             updated_at: s.updated_at,
             sla_breached: s.sla_breached,

@@ -18,7 +18,7 @@
 //! priority in `complaint_sla` at that moment. Changing the SLA applies to complaints filed
 //! afterwards; a reopened complaint keeps its deadline.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 use sea_orm::prelude::DateTimeWithTimeZone;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -35,91 +35,21 @@ use crate::common::types::required_text;
 use crate::common::viewer::{Viewer, household_unit_ids};
 use crate::domains::property::service::get_resident;
 
-/// Where a complaint is in its life.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[graphql(name = "ComplaintStatus")]
-pub enum Status {
-    Open,
-    InProgress,
-    Resolved,
-    Closed,
-    Reopened,
-}
+pub use klustera_entities::states::{ComplaintPriority as Priority, ComplaintStatus as Status};
 
-/// How urgent a complaint is; decides its SLA hours.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[graphql(name = "ComplaintPriority")]
-pub enum Priority {
-    Low,
-    Medium,
-    High,
-    Urgent,
-}
-
-/// Columns carry CHECK constraints listing exactly these values; anything else is a
-/// migration bug, logged and shown as `fallback` rather than a panic.
-fn unexpected<T>(raw: &str, fallback: T) -> T {
-    tracing::error!(value = raw, "unexpected enum value in database");
-    fallback
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "OPEN",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Resolved => "RESOLVED",
-            Self::Closed => "CLOSED",
-            Self::Reopened => "REOPENED",
-        }
-    }
-
-    pub fn from_db(raw: &str) -> Self {
-        match raw {
-            "OPEN" => Self::Open,
-            "IN_PROGRESS" => Self::InProgress,
-            "RESOLVED" => Self::Resolved,
-            "CLOSED" => Self::Closed,
-            "REOPENED" => Self::Reopened,
-            other => unexpected(other, Self::Open),
-        }
-    }
-
-    /// The state machine: OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED, RESOLVED -> REOPENED
-    /// -> IN_PROGRESS. CLOSED is final.
-    pub fn next(self) -> &'static [Self] {
-        match self {
-            Self::Open | Self::Reopened => &[Self::InProgress],
-            Self::InProgress => &[Self::Resolved],
-            Self::Resolved => &[Self::Closed, Self::Reopened],
-            Self::Closed => &[],
-        }
-    }
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Urgent => "URGENT",
-        }
-    }
-
-    pub fn from_db(raw: &str) -> Self {
-        match raw {
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            "URGENT" => Self::Urgent,
-            other => unexpected(other, Self::Medium),
-        }
+/// The state machine: OPEN -> IN_PROGRESS -> RESOLVED -> CLOSED, RESOLVED -> REOPENED
+/// -> IN_PROGRESS. CLOSED is final.
+pub fn next(from: Status) -> &'static [Status] {
+    match from {
+        Status::Open | Status::Reopened => &[Status::InProgress],
+        Status::InProgress => &[Status::Resolved],
+        Status::Resolved => &[Status::Closed, Status::Reopened],
+        Status::Closed => &[],
     }
 }
 
 /// Statuses in which the SLA clock runs: not yet resolved or closed.
-const ACTIVE: [&str; 3] = ["OPEN", "IN_PROGRESS", "REOPENED"];
+const ACTIVE: [Status; 3] = [Status::Open, Status::InProgress, Status::Reopened];
 
 fn is_staff(actor: &Principal) -> bool {
     matches!(actor.role, Role::Manager | Role::Security)
@@ -146,14 +76,13 @@ pub fn shown_unit(viewer: &Viewer, c: &complaint::Model) -> Option<i64> {
     c.unit_id.filter(|unit_id| viewer.sees_unit(*unit_id))
 }
 
-/// The statuses `viewer` may move `c` to now (a subset of [`Status::next`]).
+/// The statuses `viewer` may move `c` to now (a subset of [`next`]).
 pub fn allowed_next(viewer: &Viewer, c: &complaint::Model) -> Vec<Status> {
     next_for(viewer.principal(), c)
 }
 
 fn next_for(actor: &Principal, c: &complaint::Model) -> Vec<Status> {
-    let from = Status::from_db(&c.status);
-    from.next()
+    next(c.status)
         .iter()
         .copied()
         .filter(|to| may_move(actor, c, *to))
@@ -166,7 +95,7 @@ fn may_move(actor: &Principal, c: &complaint::Model, to: Status) -> bool {
         Role::Security => c.assignee_user_id == Some(actor.user_id),
         Role::Resident => {
             actor.resident_id == Some(c.resident_id)
-                && Status::from_db(&c.status) == Status::Resolved
+                && c.status == Status::Resolved
                 && matches!(to, Status::Closed | Status::Reopened)
         }
         Role::SuperAdmin => false,
@@ -257,10 +186,10 @@ pub async fn list(
         q = q.filter(complaint::Column::ResidentId.eq(resident_id));
     }
     if let Some(status) = filter.status {
-        q = q.filter(complaint::Column::Status.eq(status.as_str()));
+        q = q.filter(complaint::Column::Status.eq(status));
     }
     if let Some(priority) = filter.priority {
-        q = q.filter(complaint::Column::Priority.eq(priority.as_str()));
+        q = q.filter(complaint::Column::Priority.eq(priority));
     }
     if let Some(category) = filter.category.as_deref().map(str::trim) {
         q = q.filter(Expr::cust_with_values(
@@ -361,7 +290,7 @@ pub async fn file(
                 resident_id.into(),
                 input.unit_id.into(),
                 category.into(),
-                input.priority.as_str().into(),
+                input.priority.into(),
                 title.into(),
                 description.into(),
             ],
@@ -401,9 +330,9 @@ pub async fn change_status(
 ) -> ApiResult<complaint::Model> {
     let actor = viewer.principal();
     let c = lock_visible(db, viewer, id).await?;
-    let from = Status::from_db(&c.status);
-    if !from.next().contains(&to) {
-        let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+    let from = c.status;
+    if !next(from).contains(&to) {
+        let allowed: Vec<&str> = next(from).iter().map(|s| s.as_str()).collect();
         let allowed = if allowed.is_empty() {
             "none (CLOSED is final)".to_owned()
         } else {
@@ -433,7 +362,7 @@ pub async fn change_status(
                     closed_at = CASE $2 WHEN 'CLOSED' THEN now() ELSE closed_at END \
                  WHERE id = $1 RETURNING {COLUMNS}"
             ),
-            [id.into(), to.as_str().into()],
+            [id.into(), to.into()],
         ),
     )
     .await
@@ -447,7 +376,7 @@ pub async fn assign(
     user_id: Option<i64>,
 ) -> ApiResult<complaint::Model> {
     let c = lock_visible(db, viewer, id).await?;
-    if Status::from_db(&c.status) == Status::Closed {
+    if c.status == Status::Closed {
         return Err(ApiError::bad_input(
             "id",
             "a closed complaint cannot be reassigned",
@@ -581,10 +510,7 @@ pub async fn sla_hours(db: &impl ConnectionTrait) -> ApiResult<Vec<(Priority, i3
         ))
         .await?;
     rows.iter()
-        .map(|r| {
-            let priority: String = r.try_get_by_index(0)?;
-            Ok((Priority::from_db(&priority), r.try_get_by_index(1)?))
-        })
+        .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
         .collect()
 }
 
@@ -596,7 +522,7 @@ pub async fn set_sla(db: &impl ConnectionTrait, priority: Priority, hours: i32) 
     db.execute_raw(stmt(
         "INSERT INTO complaint_sla (priority, hours) VALUES ($1, $2) \
          ON CONFLICT (priority) DO UPDATE SET hours = EXCLUDED.hours",
-        [priority.as_str().into(), hours.into()],
+        [priority.into(), hours.into()],
     ))
     .await?;
     Ok(())
@@ -670,8 +596,8 @@ pub async fn counters(db: &impl ConnectionTrait, time_zone: &str) -> ApiResult<C
 pub struct Snapshot {
     pub id: i64,
     pub resident_id: i64,
-    pub status: String,
-    pub priority: String,
+    pub status: Status,
+    pub priority: Priority,
     pub assignee_name: Option<String>,
     pub updated_at: DateTimeWithTimeZone,
     pub sla_breached: bool,
@@ -713,8 +639,8 @@ mod tests {
             resident_id,
             unit_id: None,
             category: "listrik".into(),
-            priority: "HIGH".into(),
-            status: status.as_str().into(),
+            priority: Priority::High,
+            status,
             title: "Lampu jalan mati".into(),
             description: String::new(),
             assignee_user_id: assignee,
@@ -728,21 +654,9 @@ mod tests {
     }
 
     #[test]
-    fn complaints_status_strings_round_trip_and_closed_is_final() {
-        use Status::*;
-        for status in [Open, InProgress, Resolved, Closed, Reopened] {
-            assert_eq!(Status::from_db(status.as_str()), status);
-        }
-        for priority in [
-            Priority::Low,
-            Priority::Medium,
-            Priority::High,
-            Priority::Urgent,
-        ] {
-            assert_eq!(Priority::from_db(priority.as_str()), priority);
-        }
-        assert!(Status::Closed.next().is_empty());
-        assert_eq!(Status::Resolved.next(), &[Status::Closed, Status::Reopened]);
+    fn closed_is_final() {
+        assert!(next(Status::Closed).is_empty());
+        assert_eq!(next(Status::Resolved), &[Status::Closed, Status::Reopened]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{ComplexObject, Context, Enum, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, Utc};
 
 use klustera_entities::tenant::poll;
@@ -12,39 +12,7 @@ use crate::common::context::ContextExt;
 use crate::common::ids::{PollId, PollOptionId};
 use crate::common::viewer::Viewer;
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Eligibility {
-    /// One vote per unit (cast by any resident of it).
-    Unit,
-    /// One vote per resident.
-    Resident,
-}
-
-impl Eligibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unit => "UNIT",
-            Self::Resident => "RESIDENT",
-        }
-    }
-}
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ballot {
-    /// Nobody sees who voted for what.
-    Secret,
-    /// Staff see who voted for what.
-    Open,
-}
-
-impl Ballot {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Secret => "SECRET",
-            Self::Open => "OPEN",
-        }
-    }
-}
+pub use klustera_entities::states::{Ballot, Eligibility};
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PollOption {
@@ -168,16 +136,8 @@ impl Poll {
             row_id: row.id,
             title: row.title,
             description: row.description,
-            eligibility: if row.eligibility == "UNIT" {
-                Eligibility::Unit
-            } else {
-                Eligibility::Resident
-            },
-            ballot: if row.ballot == "OPEN" {
-                Ballot::Open
-            } else {
-                Ballot::Secret
-            },
+            eligibility: row.eligibility,
+            ballot: row.ballot,
             hide_results_until_close: row.hide_results_until_close,
             opens_at: row.opens_at,
             closes_at: row.closes_at,

@@ -19,6 +19,7 @@ use sea_orm::{
     QueryFilter, Set, Statement,
 };
 
+use klustera_entities::states::{Ballot, Eligibility};
 use klustera_entities::tenant::poll;
 
 use crate::common::context::Role;
@@ -36,9 +37,9 @@ pub struct NewPoll {
     pub description: Option<String>,
     pub options: Vec<String>,
     /// `UNIT` or `RESIDENT`.
-    pub eligibility: &'static str,
+    pub eligibility: Eligibility,
     /// `SECRET` or `OPEN`.
-    pub ballot: &'static str,
+    pub ballot: Ballot,
     pub hide_results_until_close: bool,
     /// Absent: now.
     pub opens_at: Option<DateTime<FixedOffset>>,
@@ -150,8 +151,8 @@ pub async fn create_poll(
     let row = poll::ActiveModel {
         title: Set(title),
         description: Set(new.description.unwrap_or_default().trim().to_owned()),
-        eligibility: Set(new.eligibility.to_owned()),
-        ballot: Set(new.ballot.to_owned()),
+        eligibility: Set(new.eligibility),
+        ballot: Set(new.ballot),
         hide_results_until_close: Set(new.hide_results_until_close),
         opens_at: Set(opens_at),
         closes_at: Set(new.closes_at),
@@ -254,7 +255,7 @@ async fn find(db: &impl ConnectionTrait, poll_id: i64) -> ApiResult<poll::Model>
 
 #[derive(FromQueryResult)]
 struct Locked {
-    eligibility: String,
+    eligibility: Eligibility,
     open: bool,
 }
 
@@ -305,7 +306,7 @@ pub async fn cast_vote(
         None if units.len() == 1 => units.iter().next().copied(),
         None => None,
     };
-    let (ballot_key, already) = if poll.eligibility == "UNIT" {
+    let (ballot_key, already) = if poll.eligibility == Eligibility::Unit {
         let unit = unit.ok_or(ApiError::bad_input(
             "unitId",
             "you live in several units: say which one votes",
@@ -376,7 +377,7 @@ pub async fn ballots(
     if !matches!(viewer.role(), Role::Manager | Role::Security) {
         return Err(ApiError::Forbidden("ballots are visible to staff only"));
     }
-    if find(db, poll_id).await?.ballot != "OPEN" {
+    if find(db, poll_id).await?.ballot != Ballot::Open {
         return Err(ApiError::Forbidden("this poll has a secret ballot"));
     }
     Ok(BallotRow::find_by_statement(stmt(

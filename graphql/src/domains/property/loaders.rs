@@ -11,19 +11,20 @@ use chrono::NaiveDate;
 use sea_orm::sqlx::{self, postgres::PgRow};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, Statement};
 
+use klustera_entities::states::Relation;
 use klustera_entities::tenant::{block, resident, unit};
 
 use crate::common::batch::{Row, Rows, by_key, group};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
-use crate::common::rows::{self, ByPosition};
+use crate::common::rows::{self, Declared, check_field};
 
 /// An open link seen from one side (`from`: the key's id), with the row on the other side.
 #[derive(Debug, Clone)]
 pub struct Link<T> {
     pub from: i64,
     pub link_id: i64,
-    pub relation: String,
+    pub relation: Relation,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub other: T,
@@ -41,9 +42,24 @@ pub struct UnitsOfResident(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BlockById(pub i64);
 
-/// A link row: the key (column 0), the link (1-4), then the other side's model (5-).
-/// Decoded by position: these rows are the hot path of every nested query.
-fn link_at<T: ByPosition>(row: &PgRow) -> Result<(Link<()>, T), sqlx::Error> {
+/// The link columns of a link row, as [`link_at`] reads them; the other side's model's
+/// columns follow.
+const LINK_COLUMNS: &str = "ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on";
+
+/// Checks a link row's columns: the key (column 0), the link (1-4), then the other side's
+/// model (5-).
+fn check_link<T: Declared>(row: &PgRow) -> Result<(), sqlx::Error> {
+    check_field(row, 0, "key", |l: &Link<()>| &l.from)?;
+    check_field(row, 1, "link_id", |l: &Link<()>| &l.link_id)?;
+    check_field(row, 2, "relation", |l: &Link<()>| &l.relation)?;
+    check_field(row, 3, "starts_on", |l: &Link<()>| &l.starts_on)?;
+    check_field(row, 4, "ends_on", |l: &Link<()>| &l.ends_on)?;
+    T::check(row, 5)
+}
+
+/// A link row, decoded by position ([`check_link`] passed for its statement): these rows
+/// are the hot path of every nested query.
+fn link_at<T: Declared>(row: &PgRow) -> Result<(Link<()>, T), sqlx::Error> {
     let link = Link {
         from: rows::column(row, 0)?,
         link_id: rows::column(row, 1)?,
@@ -65,13 +81,17 @@ async fn links<K, T>(
 ) -> Result<HashMap<K, Rows<Link<Row<T>>>>, ApiError>
 where
     K: Copy + Eq + std::hash::Hash + Ord,
-    T: ByPosition,
+    T: Declared,
 {
-    let (links, others): (Vec<Link<()>>, Vec<T>) =
-        rows::all_decoded(loader.tx()?.as_ref(), statement, link_at::<T>)
-            .await?
-            .into_iter()
-            .unzip();
+    let (links, others): (Vec<Link<()>>, Vec<T>) = rows::all_decoded(
+        loader.tx()?.as_ref(),
+        statement,
+        check_link::<T>,
+        link_at::<T>,
+    )
+    .await?
+    .into_iter()
+    .unzip();
     let links = links
         .into_iter()
         .zip(Row::each(others))
@@ -97,10 +117,12 @@ impl Loader<ResidentsOfUnit> for TenantLoader {
     ) -> Result<HashMap<ResidentsOfUnit, Self::Value>, ApiError> {
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT ru.unit_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, \
-                    r.id, r.full_name, r.phone, r.email, r.identity_number, r.archived_at, r.created_at \
-             FROM resident_units ru JOIN residents r ON r.id = ru.resident_id \
-             WHERE ru.unit_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id",
+            format!(
+                "SELECT ru.unit_id AS key, {LINK_COLUMNS}, {} \
+                 FROM resident_units ru JOIN residents r ON r.id = ru.resident_id \
+                 WHERE ru.unit_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.unit_id, r.id",
+                resident::Model::columns("r")
+            ),
             [ids(keys, |k| k.0).into()],
         );
         links(self, keys, statement, ResidentsOfUnit).await
@@ -117,10 +139,12 @@ impl Loader<UnitsOfResident> for TenantLoader {
     ) -> Result<HashMap<UnitsOfResident, Self::Value>, ApiError> {
         let statement = Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT ru.resident_id AS key, ru.id AS link_id, ru.relation, ru.starts_on, ru.ends_on, \
-                    u.id, u.block_id, u.number, u.area_m2, u.unit_type, u.archived_at, u.created_at \
-             FROM resident_units ru JOIN units u ON u.id = ru.unit_id \
-             WHERE ru.resident_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.resident_id, u.id",
+            format!(
+                "SELECT ru.resident_id AS key, {LINK_COLUMNS}, {} \
+                 FROM resident_units ru JOIN units u ON u.id = ru.unit_id \
+                 WHERE ru.resident_id = ANY($1) AND ru.ends_on IS NULL ORDER BY ru.resident_id, u.id",
+                unit::Model::columns("u")
+            ),
             [ids(keys, |k| k.0).into()],
         );
         links(self, keys, statement, UnitsOfResident).await

@@ -1,9 +1,6 @@
 //! GraphQL objects of the property domain, built from entities.
 
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{
-    ComplexObject, Context, Enum, Object, Result, ScalarType, SimpleObject, Value,
-};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -15,47 +12,9 @@ use crate::common::batch::Row;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
 use crate::common::ids::{BlockId, OccupancyId, ResidentId, UnitId};
-use crate::common::inline::{Inline, PlainFields};
+use crate::common::inline::Inline;
 
-#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum UnitType {
-    #[default]
-    House,
-    Apartment,
-    Shophouse,
-    Land,
-}
-
-#[derive(Enum, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Relation {
-    #[default]
-    Owner,
-    Tenant,
-    Family,
-}
-
-macro_rules! str_enum {
-    ($ty:ident { $($variant:ident => $s:literal),* $(,)? }) => {
-        impl $ty {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $s),* }
-            }
-            fn from_db(raw: &str) -> Self {
-                match raw { $($s => Self::$variant,)* _ => unreachable_variant(raw) }
-            }
-        }
-    };
-}
-
-/// Columns carry CHECK constraints listing exactly these values; anything else is a
-/// migration bug, reported and shown as the first variant rather than a panic.
-fn unreachable_variant<T: Default>(raw: &str) -> T {
-    tracing::error!(value = raw, "unexpected enum value in database");
-    T::default()
-}
-
-str_enum!(UnitType { House => "HOUSE", Apartment => "APARTMENT", Shophouse => "SHOPHOUSE", Land => "LAND" });
-str_enum!(Relation { Owner => "OWNER", Tenant => "TENANT", Family => "FAMILY" });
+pub use klustera_entities::states::{Relation, UnitType};
 
 /// Complexity weight of a household-sized list (residents of a unit, units of a resident).
 const HOUSEHOLD: usize = 5;
@@ -70,16 +29,6 @@ impl Block {
     }
     async fn name(&self) -> &str {
         &self.0.name
-    }
-}
-
-impl PlainFields for Block {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "id" => BlockId::new(self.0.id).into(),
-            "name" => self.0.name.as_str().into(),
-            _ => return None,
-        })
     }
 }
 
@@ -100,7 +49,7 @@ impl Unit {
     }
     #[graphql(name = "type")]
     async fn unit_type(&self) -> UnitType {
-        UnitType::from_db(&self.0.unit_type)
+        self.0.unit_type
     }
     async fn archived(&self) -> bool {
         self.0.archived_at.is_some()
@@ -149,20 +98,6 @@ impl Unit {
     }
 }
 
-impl PlainFields for Unit {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let u = &*self.0;
-        Some(match name {
-            "id" => UnitId::new(u.id).into(),
-            "number" => u.number.as_str().into(),
-            "areaM2" => u.area_m2.to_value(),
-            "type" => enum_value(UnitType::from_db(&u.unit_type)),
-            "archived" => u.archived_at.is_some().into(),
-            _ => return None,
-        })
-    }
-}
-
 /// A person living in or owning a unit (warga).
 pub struct Resident(pub Row<resident::Model>);
 
@@ -204,20 +139,6 @@ impl Resident {
     }
 }
 
-impl PlainFields for Resident {
-    fn plain_field(&self, name: &str) -> Option<Value> {
-        let r = &*self.0;
-        Some(match name {
-            "id" => ResidentId::new(r.id).into(),
-            "fullName" => r.full_name.as_str().into(),
-            "phone" => r.phone.as_deref().into(),
-            "email" => r.email.as_deref().into(),
-            "archived" => r.archived_at.is_some().into(),
-            _ => return None,
-        })
-    }
-}
-
 /// A resident's link to a unit.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -236,7 +157,7 @@ impl Occupancy {
     fn from_link(unit_id: i64, link: &Link<Row<resident::Model>>) -> Self {
         Self {
             id: OccupancyId::new(link.link_id),
-            relation: Relation::from_db(&link.relation),
+            relation: link.relation,
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id,
@@ -247,7 +168,7 @@ impl Occupancy {
     pub fn from_row(link: resident_unit::Model, resident: resident::Model) -> Self {
         Self {
             id: OccupancyId::new(link.id),
-            relation: Relation::from_db(&link.relation),
+            relation: link.relation,
             starts_on: link.starts_on,
             ends_on: link.ends_on,
             unit_id: link.unit_id,

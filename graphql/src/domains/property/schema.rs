@@ -213,7 +213,7 @@ impl PropertyMutation {
             block_id: Some(input.block_id.row()?),
             number: Some(input.number),
             area_m2: Some(input.area_m2),
-            unit_type: Some(input.unit_type.as_str().into()),
+            unit_type: Some(input.unit_type),
         };
         let unit = service::create_unit(ctx.tenant_tx()?, changes).await?;
         ctx.request()?.audit_target(format!("unit:{}", unit.id));
@@ -232,7 +232,7 @@ impl PropertyMutation {
             block_id: input.block_id.map(|b| b.row()).transpose()?,
             number: input.number,
             area_m2: input.area_m2,
-            unit_type: input.unit_type.map(|t| t.as_str().into()),
+            unit_type: input.unit_type,
         };
         let unit = service::update_unit(ctx.tenant_tx()?, id, changes).await?;
         ctx.request()?.audit_target(format!("unit:{id}"));
@@ -290,7 +290,7 @@ impl PropertyMutation {
             ctx.tenant_tx()?,
             resident_id,
             unit_id,
-            input.relation.as_str(),
+            input.relation,
             input.starts_on,
         )
         .await?;

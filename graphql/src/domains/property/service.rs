@@ -15,6 +15,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder,
 };
 
+use klustera_entities::states::{Relation, UnitType};
 use klustera_entities::tenant::{block, resident, resident_unit, unit};
 
 use crate::common::context::Role;
@@ -23,9 +24,6 @@ use crate::common::pagination::{Page, like_pattern};
 use crate::common::rows;
 use crate::common::types::{Email, Phone, required_text};
 use crate::common::viewer::{Viewer, household_unit_ids};
-
-pub const UNIT_TYPES: &[&str] = &["HOUSE", "APARTMENT", "SHOPHOUSE", "LAND"];
-pub const RELATIONS: &[&str] = &["OWNER", "TENANT", "FAMILY"];
 
 // ---- blocks -------------------------------------------------------------------------
 
@@ -125,7 +123,7 @@ pub struct UnitChanges {
     pub block_id: Option<i64>,
     pub number: Option<String>,
     pub area_m2: Option<Decimal>,
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
 }
 
 pub async fn create_unit(db: &impl ConnectionTrait, input: UnitChanges) -> ApiResult<unit::Model> {
@@ -145,11 +143,7 @@ pub async fn create_unit(db: &impl ConnectionTrait, input: UnitChanges) -> ApiRe
                 .area_m2
                 .ok_or(ApiError::bad_input("areaM2", "required"))?,
         )?),
-        unit_type: Set(one_of(
-            "type",
-            input.unit_type.as_deref().unwrap_or("HOUSE"),
-            UNIT_TYPES,
-        )?),
+        unit_type: Set(input.unit_type.unwrap_or(UnitType::House)),
         ..Default::default()
     };
     model
@@ -174,8 +168,8 @@ pub async fn update_unit(
     if let Some(a) = input.area_m2 {
         model.area_m2 = Set(area(a)?);
     }
-    if let Some(t) = input.unit_type.as_deref() {
-        model.unit_type = Set(one_of("type", t, UNIT_TYPES)?);
+    if let Some(t) = input.unit_type {
+        model.unit_type = Set(t);
     }
     model
         .update(db)
@@ -376,7 +370,7 @@ pub async fn link_resident(
     db: &impl ConnectionTrait,
     resident_id: i64,
     unit_id: i64,
-    relation: &str,
+    relation: Relation,
     starts_on: Option<NaiveDate>,
 ) -> ApiResult<(resident_unit::Model, resident::Model)> {
     let resident = get_resident(db, resident_id).await?;
@@ -390,7 +384,7 @@ pub async fn link_resident(
     let mut model = resident_unit::ActiveModel {
         resident_id: Set(resident_id),
         unit_id: Set(unit_id),
-        relation: Set(one_of("relation", relation, RELATIONS)?),
+        relation: Set(relation),
         ..Default::default()
     };
     if let Some(starts_on) = starts_on {
@@ -449,14 +443,6 @@ async fn close_links(
 
 fn optional(raw: &str) -> Option<&str> {
     Some(raw.trim()).filter(|s| !s.is_empty())
-}
-
-fn one_of(field: &'static str, raw: &str, allowed: &[&str]) -> ApiResult<String> {
-    allowed
-        .iter()
-        .find(|a| **a == raw)
-        .map(|a| (*a).to_owned())
-        .ok_or_else(|| ApiError::bad_input(field, format!("must be one of {}", allowed.join(", "))))
 }
 
 fn area(value: Decimal) -> ApiResult<Decimal> {
