@@ -5,7 +5,7 @@ pub struct Migration;
 
 /// Facilities, their opening hours, closures and peak windows, and bookings.
 ///
-/// Times of day (`opens`, `closes`, peak windows) and closure dates are the tenant's local
+/// Times of day (opening hours, peak windows: minutes after local midnight) and closure dates are the tenant's local
 /// time (`control.tenants.time_zone`); bookings are instants (`timestamptz`).
 ///
 /// Never double-booked, decided here: `bookings_no_overlap` excludes two bookings of one
@@ -47,14 +47,15 @@ CREATE TABLE facilities (
     CHECK (min_minutes % slot_minutes = 0 AND max_minutes % slot_minutes = 0)
 );
 
--- Opening hours per ISO weekday (1 = Monday); no row: closed that day.
+-- Opening hours per ISO weekday (1 = Monday); no row: closed that day. Minutes after
+-- local midnight, so a facility may close at 24:00.
 CREATE TABLE facility_schedules (
-    facility_id  BIGINT NOT NULL REFERENCES facilities (id) ON DELETE CASCADE,
-    weekday      SMALLINT NOT NULL CHECK (weekday BETWEEN 1 AND 7),
-    opens        TIME NOT NULL,
-    closes       TIME NOT NULL,
+    facility_id    BIGINT NOT NULL REFERENCES facilities (id) ON DELETE CASCADE,
+    weekday        INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+    opens_minute   INTEGER NOT NULL CHECK (opens_minute >= 0),
+    closes_minute  INTEGER NOT NULL CHECK (closes_minute <= 1440),
     PRIMARY KEY (facility_id, weekday),
-    CHECK (opens < closes)
+    CHECK (opens_minute < closes_minute)
 );
 
 CREATE TABLE facility_closures (
@@ -71,11 +72,11 @@ CREATE INDEX facility_closures_facility ON facility_closures (facility_id, start
 CREATE TABLE facility_peak_windows (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     facility_id  BIGINT NOT NULL REFERENCES facilities (id) ON DELETE CASCADE,
-    weekday      SMALLINT NOT NULL CHECK (weekday BETWEEN 1 AND 7),
-    starts       TIME NOT NULL,
-    ends         TIME NOT NULL,
-    rate         BIGINT NOT NULL CHECK (rate >= 0),
-    CHECK (starts < ends)
+    weekday        INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+    starts_minute  INTEGER NOT NULL CHECK (starts_minute >= 0),
+    ends_minute    INTEGER NOT NULL CHECK (ends_minute <= 1440),
+    rate           BIGINT NOT NULL CHECK (rate >= 0),
+    CHECK (starts_minute < ends_minute)
 );
 CREATE INDEX facility_peak_windows_facility ON facility_peak_windows (facility_id);
 

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use crate::common::types::mul_div_round;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TariffKind {
     Fixed,
@@ -83,11 +85,6 @@ pub struct Totals {
 pub enum FactoryError {
     #[error("amount out of range for tariff {0}")]
     Overflow(i64),
-}
-
-/// `a × b / d`, rounded half up, for non-negative inputs; exact in `i128`.
-fn mul_div_round(a: i128, b: i128, d: i128) -> i128 {
-    (a * b + d / 2) / d
 }
 
 /// Quantity as hundredths (two decimals), rounding anything finer half up.
