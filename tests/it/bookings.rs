@@ -24,7 +24,9 @@ fn at(day: NaiveDate, hhmm: &str, offset: &str) -> String {
 
 /// A manager's facility open every day 06:00-22:00; returns its id.
 async fn facility(app: &TestApp, token: &str, input: Value) -> String {
-    let body = app.gql(Some("alpha"), Some(token), FACILITY, json!({"i": input})).await;
+    let body = app
+        .gql(Some("alpha"), Some(token), FACILITY, json!({"i": input}))
+        .await;
     let id = body["data"]["createFacility"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{body}"))
@@ -33,7 +35,12 @@ async fn facility(app: &TestApp, token: &str, input: Value) -> String {
         .map(|d| json!({"weekday": d, "opens": "06:00", "closes": "22:00"}))
         .collect();
     let body = app
-        .gql(Some("alpha"), Some(token), SCHEDULE, json!({"f": id, "h": hours}))
+        .gql(
+            Some("alpha"),
+            Some(token),
+            SCHEDULE,
+            json!({"f": id, "h": hours}),
+        )
         .await;
     assert!(body["errors"].is_null(), "{body}");
     id
@@ -64,11 +71,14 @@ async fn book(
 }
 
 async fn unit_ids(app: &TestApp, n: usize) -> Vec<i64> {
-    app.rows("alpha", &format!("SELECT id::text FROM units ORDER BY id LIMIT {n}"))
-        .await
-        .iter()
-        .map(|v| v.parse().unwrap())
-        .collect()
+    app.rows(
+        "alpha",
+        &format!("SELECT id::text FROM units ORDER BY id LIMIT {n}"),
+    )
+    .await
+    .iter()
+    .map(|v| v.parse().unwrap())
+    .collect()
 }
 
 /// A test app whose operations' pool lets 50 requests wait on a lock at once.
@@ -87,7 +97,9 @@ async fn fifty_bookings_of_one_exclusive_slot_one_wins_and_the_others_hear_which
 
     // Every request gets as far as its insert and waits; the inserts then race.
     let held = app.hold("LOCK TABLE t_alpha.bookings IN SHARE MODE").await;
-    let requests = units.iter().map(|u| book(&app, &manager, &court, *u, &from, &to, 2));
+    let requests = units
+        .iter()
+        .map(|u| book(&app, &manager, &court, *u, &from, &to, 2));
     let (answers, ()) = tokio::join!(join_all(requests), async {
         app.until_lock_waiters(50).await;
         held.release().await;
@@ -106,7 +118,10 @@ async fn fifty_bookings_of_one_exclusive_slot_one_wins_and_the_others_hear_which
         );
     }
     let held = app
-        .rows("alpha", "SELECT count(*)::text FROM bookings WHERE status = 'CONFIRMED'")
+        .rows(
+            "alpha",
+            "SELECT count(*)::text FROM bookings WHERE status = 'CONFIRMED'",
+        )
         .await;
     assert_eq!(held, ["1"]);
 }
@@ -126,7 +141,9 @@ async fn a_shared_pool_of_30_takes_at_most_7_parties_of_4_however_many_race() {
     let (from, to) = (at(day(), "08:00", "+07:00"), at(day(), "09:00", "+07:00"));
 
     let held = app.hold("LOCK TABLE t_alpha.bookings IN SHARE MODE").await;
-    let requests = units.iter().map(|u| book(&app, &manager, &pool, *u, &from, &to, 4));
+    let requests = units
+        .iter()
+        .map(|u| book(&app, &manager, &pool, *u, &from, &to, 4));
     let (answers, ()) = tokio::join!(join_all(requests), async {
         app.until_lock_waiters(50).await;
         held.release().await;
@@ -153,7 +170,9 @@ async fn a_shared_pool_of_30_takes_at_most_7_parties_of_4_however_many_race() {
             json!({"f": pool, "d": day().to_string()}),
         )
         .await;
-    let slots = body["data"]["availability"].as_array().unwrap_or_else(|| panic!("{body}"));
+    let slots = body["data"]["availability"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
     assert_eq!(slots.len(), 16, "06:00 to 22:00 in hours");
     assert_eq!(slots[2]["remaining"], 2, "{}", slots[2]);
     assert_eq!(slots[3]["remaining"], 30);
@@ -167,21 +186,87 @@ async fn overlapping_ranges_conflict_and_touching_ones_do_not() {
     let court = facility(&app, &manager, court()).await;
     let u = unit_ids(&app, 4).await;
     let d = day();
-    let first = book(&app, &manager, &court, u[0], &at(d, "10:00", "+07:00"), &at(d, "12:00", "+07:00"), 2).await;
-    assert_eq!(first["data"]["createBooking"]["status"], "CONFIRMED", "{first}");
-    let overlapping = book(&app, &manager, &court, u[1], &at(d, "11:00", "+07:00"), &at(d, "13:00", "+07:00"), 2).await;
+    let first = book(
+        &app,
+        &manager,
+        &court,
+        u[0],
+        &at(d, "10:00", "+07:00"),
+        &at(d, "12:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(
+        first["data"]["createBooking"]["status"], "CONFIRMED",
+        "{first}"
+    );
+    let overlapping = book(
+        &app,
+        &manager,
+        &court,
+        u[1],
+        &at(d, "11:00", "+07:00"),
+        &at(d, "13:00", "+07:00"),
+        2,
+    )
+    .await;
     assert_eq!(code(&overlapping), "CONFLICT", "{overlapping}");
-    let inside = book(&app, &manager, &court, u[1], &at(d, "10:00", "+07:00"), &at(d, "11:00", "+07:00"), 2).await;
+    let inside = book(
+        &app,
+        &manager,
+        &court,
+        u[1],
+        &at(d, "10:00", "+07:00"),
+        &at(d, "11:00", "+07:00"),
+        2,
+    )
+    .await;
     assert_eq!(code(&inside), "CONFLICT", "{inside}");
-    let after = book(&app, &manager, &court, u[2], &at(d, "12:00", "+07:00"), &at(d, "13:00", "+07:00"), 2).await;
+    let after = book(
+        &app,
+        &manager,
+        &court,
+        u[2],
+        &at(d, "12:00", "+07:00"),
+        &at(d, "13:00", "+07:00"),
+        2,
+    )
+    .await;
     assert!(after["errors"].is_null(), "touching after: {after}");
-    let before = book(&app, &manager, &court, u[3], &at(d, "09:00", "+07:00"), &at(d, "10:00", "+07:00"), 2).await;
+    let before = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "09:00", "+07:00"),
+        &at(d, "10:00", "+07:00"),
+        2,
+    )
+    .await;
     assert!(before["errors"].is_null(), "touching before: {before}");
     // Off the grid, too short, outside hours: typed input errors naming the field.
-    let off_grid = book(&app, &manager, &court, u[3], &at(d, "14:30", "+07:00"), &at(d, "15:30", "+07:00"), 2).await;
+    let off_grid = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "14:30", "+07:00"),
+        &at(d, "15:30", "+07:00"),
+        2,
+    )
+    .await;
     assert_eq!(code(&off_grid), "BAD_USER_INPUT");
     assert_eq!(off_grid["errors"][0]["extensions"]["field"], "startsAt");
-    let late = book(&app, &manager, &court, u[3], &at(d, "21:00", "+07:00"), &at(d, "23:00", "+07:00"), 2).await;
+    let late = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "21:00", "+07:00"),
+        &at(d, "23:00", "+07:00"),
+        2,
+    )
+    .await;
     assert_eq!(code(&late), "BAD_USER_INPUT", "{late}");
 }
 
@@ -208,7 +293,10 @@ async fn a_units_weekly_quota_holds_when_its_bookings_race() {
     );
     let answers = [a, b];
     let ok = answers.iter().filter(|a| a["errors"].is_null()).count();
-    assert_eq!(ok, 1, "120 minutes a week: one two-hour booking, {answers:?}");
+    assert_eq!(
+        ok, 1,
+        "120 minutes a week: one two-hour booking, {answers:?}"
+    );
     let refused = answers.iter().find(|a| !a["errors"].is_null()).unwrap();
     assert_eq!(code(refused), "CONFLICT");
 }
@@ -217,8 +305,11 @@ async fn a_units_weekly_quota_holds_when_its_bookings_race() {
 async fn a_wit_tenants_six_oclock_is_nine_pm_utc_the_day_before() {
     let app = TestApp::spawn().await;
     app.tenant("alpha", 2, 2).await;
-    app.sql("alpha", "UPDATE control.tenants SET time_zone = 'Asia/Jayapura' WHERE slug = 'alpha'")
-        .await;
+    app.sql(
+        "alpha",
+        "UPDATE control.tenants SET time_zone = 'Asia/Jayapura' WHERE slug = 'alpha'",
+    )
+    .await;
     let manager = app.manager_token("alpha").await;
     let court = facility(&app, &manager, court()).await;
     let u = unit_ids(&app, 1).await[0];
@@ -233,9 +324,16 @@ async fn a_wit_tenants_six_oclock_is_nine_pm_utc_the_day_before() {
             json!({"f": court, "d": d.to_string()}),
         )
         .await;
-    let first = body["data"]["availability"][0]["startsAt"].as_str().unwrap_or_else(|| panic!("{body}"));
-    let first = chrono::DateTime::parse_from_rfc3339(first).unwrap().with_timezone(&Utc);
-    assert_eq!(first.to_rfc3339(), format!("{}T21:00:00+00:00", d - Duration::days(1)));
+    let first = body["data"]["availability"][0]["startsAt"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    let first = chrono::DateTime::parse_from_rfc3339(first)
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(
+        first.to_rfc3339(),
+        format!("{}T21:00:00+00:00", d - Duration::days(1))
+    );
 
     // 06:00 WIT given in UTC is inside opening hours; 05:00 WIT is not.
     let utc = |t: &str| format!("{}T{t}:00Z", d - Duration::days(1));
@@ -243,7 +341,12 @@ async fn a_wit_tenants_six_oclock_is_nine_pm_utc_the_day_before() {
     assert!(open["errors"].is_null(), "{open}");
     let early = book(&app, &manager, &court, u, &utc("20:00"), &utc("21:00"), 1).await;
     assert_eq!(code(&early), "BAD_USER_INPUT", "{early}");
-    assert!(early["errors"][0]["message"].as_str().unwrap().contains("opening hours"));
+    assert!(
+        early["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("opening hours")
+    );
 
     // A closure on the local date closes the slot that is the day before in UTC.
     let body = app
@@ -255,9 +358,23 @@ async fn a_wit_tenants_six_oclock_is_nine_pm_utc_the_day_before() {
         )
         .await;
     assert!(body["errors"].is_null(), "{body}");
-    let closed = book(&app, &manager, &court, u, &utc("23:00"), &format!("{d}T00:00:00Z"), 1).await;
+    let closed = book(
+        &app,
+        &manager,
+        &court,
+        u,
+        &utc("23:00"),
+        &format!("{d}T00:00:00Z"),
+        1,
+    )
+    .await;
     assert_eq!(code(&closed), "BAD_USER_INPUT", "{closed}");
-    assert!(closed["errors"][0]["message"].as_str().unwrap().contains("Lebaran"));
+    assert!(
+        closed["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Lebaran")
+    );
 }
 
 #[tokio::test]
@@ -284,19 +401,36 @@ async fn residents_see_other_households_bookings_only_as_taken_slots() {
     let theirs = book(&app, &tokens[0], &court, homes[1], &from, &to, 2).await;
     assert_eq!(code(&theirs), "FORBIDDEN", "{theirs}");
     let mine = book(&app, &tokens[0], &court, homes[0], &from, &to, 2).await;
-    let id = mine["data"]["createBooking"]["id"].as_str().unwrap_or_else(|| panic!("{mine}")).to_owned();
+    let id = mine["data"]["createBooking"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{mine}"))
+        .to_owned();
 
     // The other household: not the booking, not in the calendar, not cancellable ...
     let read = app
-        .gql(Some("alpha"), Some(&tokens[1]), "query($id: ID!) { booking(id: $id) { note } }", json!({"id": id}))
+        .gql(
+            Some("alpha"),
+            Some(&tokens[1]),
+            "query($id: ID!) { booking(id: $id) { note } }",
+            json!({"id": id}),
+        )
         .await;
     assert_eq!(code(&read), "NOT_FOUND");
-    let calendar = "query($f: DateTime!, $t: DateTime!) { bookings(filter: {from: $f, to: $t}) { id } }";
-    let window = json!({"f": at(d, "00:00", "+07:00"), "t": at(d + Duration::days(1), "00:00", "+07:00")});
-    let body = app.gql(Some("alpha"), Some(&tokens[1]), calendar, window.clone()).await;
+    let calendar =
+        "query($f: DateTime!, $t: DateTime!) { bookings(filter: {from: $f, to: $t}) { id } }";
+    let window =
+        json!({"f": at(d, "00:00", "+07:00"), "t": at(d + Duration::days(1), "00:00", "+07:00")});
+    let body = app
+        .gql(Some("alpha"), Some(&tokens[1]), calendar, window.clone())
+        .await;
     assert_eq!(body["data"]["bookings"], json!([]), "{body}");
     let cancel = app
-        .gql(Some("alpha"), Some(&tokens[1]), "mutation($id: ID!) { cancelBooking(id: $id) { status } }", json!({"id": id}))
+        .gql(
+            Some("alpha"),
+            Some(&tokens[1]),
+            "mutation($id: ID!) { cancelBooking(id: $id) { status } }",
+            json!({"id": id}),
+        )
         .await;
     assert_eq!(code(&cancel), "NOT_FOUND");
     // ... only that the slot is taken.
@@ -308,16 +442,31 @@ async fn residents_see_other_households_bookings_only_as_taken_slots() {
             json!({"f": court, "d": d.to_string()}),
         )
         .await;
-    assert_eq!(body["data"]["availability"][4], json!({"remaining": 0, "available": false}), "{body}");
+    assert_eq!(
+        body["data"]["availability"][4],
+        json!({"remaining": 0, "available": false}),
+        "{body}"
+    );
     assert_eq!(body["data"]["availability"][5]["available"], true);
 
     // The booker and staff see it; the booker cancels before the deadline.
-    let body = app.gql(Some("alpha"), Some(&manager), calendar, window).await;
+    let body = app
+        .gql(Some("alpha"), Some(&manager), calendar, window)
+        .await;
     assert_eq!(body["data"]["bookings"][0]["id"], id.as_str(), "{body}");
     let cancel = app
-        .gql(Some("alpha"), Some(&tokens[0]), "mutation($id: ID!) { cancelBooking(id: $id, reason: \"rain\") { status refundDue } }", json!({"id": id}))
+        .gql(
+            Some("alpha"),
+            Some(&tokens[0]),
+            "mutation($id: ID!) { cancelBooking(id: $id, reason: \"rain\") { status refundDue } }",
+            json!({"id": id}),
+        )
         .await;
-    assert_eq!(cancel["data"]["cancelBooking"], json!({"status": "CANCELLED", "refundDue": 0}), "{cancel}");
+    assert_eq!(
+        cancel["data"]["cancelBooking"],
+        json!({"status": "CANCELLED", "refundDue": 0}),
+        "{cancel}"
+    );
 }
 
 #[tokio::test]
@@ -353,15 +502,32 @@ async fn a_priced_booking_needing_approval_is_quoted_approved_then_held_for_paym
                "ppn": 24750, "total": 249750, "deposit": 500000, "amountDue": 749750}),
         "{quote}"
     );
-    let booked = app.gql(Some("alpha"), Some(&manager), BOOK, json!({"i": input})).await;
-    assert_eq!(booked["data"]["createBooking"]["status"], "PENDING_APPROVAL", "{booked}");
-    let id = booked["data"]["createBooking"]["id"].as_str().unwrap().to_owned();
+    let booked = app
+        .gql(Some("alpha"), Some(&manager), BOOK, json!({"i": input}))
+        .await;
+    assert_eq!(
+        booked["data"]["createBooking"]["status"], "PENDING_APPROVAL",
+        "{booked}"
+    );
+    let id = booked["data"]["createBooking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let approve = "mutation($id: ID!) { approveBooking(id: $id) { status holdExpiresAt } }";
-    let refused = app.gql(Some("alpha"), Some(&security), approve, json!({"id": id})).await;
+    let refused = app
+        .gql(Some("alpha"), Some(&security), approve, json!({"id": id}))
+        .await;
     assert_eq!(code(&refused), "FORBIDDEN");
-    let approved = app.gql(Some("alpha"), Some(&manager), approve, json!({"id": id})).await;
-    assert_eq!(approved["data"]["approveBooking"]["status"], "PENDING_PAYMENT", "{approved}");
+    let approved = app
+        .gql(Some("alpha"), Some(&manager), approve, json!({"id": id}))
+        .await;
+    assert_eq!(
+        approved["data"]["approveBooking"]["status"], "PENDING_PAYMENT",
+        "{approved}"
+    );
     assert!(approved["data"]["approveBooking"]["holdExpiresAt"].is_string());
-    let again = app.gql(Some("alpha"), Some(&manager), approve, json!({"id": id})).await;
+    let again = app
+        .gql(Some("alpha"), Some(&manager), approve, json!({"id": id}))
+        .await;
     assert_eq!(code(&again), "CONFLICT");
 }

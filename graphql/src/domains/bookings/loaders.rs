@@ -34,12 +34,18 @@ impl Loader<FacilityById> for TenantLoader {
     type Value = Arc<facility::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[FacilityById]) -> Result<HashMap<FacilityById, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[FacilityById],
+    ) -> Result<HashMap<FacilityById, Self::Value>, ApiError> {
         let rows = facility::Entity::find()
             .filter(facility::Column::Id.is_in(ids(keys, |k| k.0)))
             .all(self.tx()?.as_ref())
             .await?;
-        Ok(rows.into_iter().map(|f| (FacilityById(f.id), Arc::new(f))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|f| (FacilityById(f.id), Arc::new(f)))
+            .collect())
     }
 }
 
@@ -47,9 +53,15 @@ impl Loader<HoursOfFacility> for TenantLoader {
     type Value = Arc<[OpeningRow]>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[HoursOfFacility]) -> Result<HashMap<HoursOfFacility, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[HoursOfFacility],
+    ) -> Result<HashMap<HoursOfFacility, Self::Value>, ApiError> {
         let by = service::schedules_of(self.tx()?.as_ref(), &ids(keys, |k| k.0)).await?;
-        Ok(keys.iter().map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into())).collect())
+        Ok(keys
+            .iter()
+            .map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into()))
+            .collect())
     }
 }
 
@@ -57,10 +69,17 @@ impl Loader<ClosuresOfFacility> for TenantLoader {
     type Value = Arc<[ClosureRow]>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[ClosuresOfFacility]) -> Result<HashMap<ClosuresOfFacility, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[ClosuresOfFacility],
+    ) -> Result<HashMap<ClosuresOfFacility, Self::Value>, ApiError> {
         let today = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
-        let by = service::closures_of(self.tx()?.as_ref(), &ids(keys, |k| k.0), Some(today)).await?;
-        Ok(keys.iter().map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into())).collect())
+        let by =
+            service::closures_of(self.tx()?.as_ref(), &ids(keys, |k| k.0), Some(today)).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into()))
+            .collect())
     }
 }
 
@@ -68,8 +87,14 @@ impl Loader<PeaksOfFacility> for TenantLoader {
     type Value = Arc<[PeakRow]>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[PeaksOfFacility]) -> Result<HashMap<PeaksOfFacility, Self::Value>, ApiError> {
+    async fn load(
+        &self,
+        keys: &[PeaksOfFacility],
+    ) -> Result<HashMap<PeaksOfFacility, Self::Value>, ApiError> {
         let by = service::peaks_of(self.tx()?.as_ref(), &ids(keys, |k| k.0)).await?;
-        Ok(keys.iter().map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into())).collect())
+        Ok(keys
+            .iter()
+            .map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into()))
+            .collect())
     }
 }

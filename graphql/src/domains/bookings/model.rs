@@ -190,16 +190,31 @@ impl Facility {
     }
     async fn opening_hours(&self, ctx: &Context<'_>) -> Result<Vec<OpeningHours>> {
         let rows = ctx.loader()?.load_one(HoursOfFacility(self.0.id)).await?;
-        Ok(rows.iter().flat_map(|r| r.iter()).map(OpeningHours::from).collect())
+        Ok(rows
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(OpeningHours::from)
+            .collect())
     }
     /// Closures that are not over yet.
     async fn closures(&self, ctx: &Context<'_>) -> Result<Vec<FacilityClosure>> {
-        let rows = ctx.loader()?.load_one(ClosuresOfFacility(self.0.id)).await?;
-        Ok(rows.iter().flat_map(|r| r.iter()).map(FacilityClosure::from).collect())
+        let rows = ctx
+            .loader()?
+            .load_one(ClosuresOfFacility(self.0.id))
+            .await?;
+        Ok(rows
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(FacilityClosure::from)
+            .collect())
     }
     async fn peak_windows(&self, ctx: &Context<'_>) -> Result<Vec<PeakWindow>> {
         let rows = ctx.loader()?.load_one(PeaksOfFacility(self.0.id)).await?;
-        Ok(rows.iter().flat_map(|r| r.iter()).map(PeakWindow::from).collect())
+        Ok(rows
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(PeakWindow::from)
+            .collect())
     }
 }
 
@@ -283,12 +298,17 @@ impl Booking {
         BookingId::new(self.0.id)
     }
     async fn facility(&self, ctx: &Context<'_>) -> Result<Facility> {
-        let f = ctx.loader()?.load_one(FacilityById(self.0.facility_id)).await?;
-        f.map(Facility).ok_or_else(|| ApiError::NotFound("facility").into())
+        let f = ctx
+            .loader()?
+            .load_one(FacilityById(self.0.facility_id))
+            .await?;
+        f.map(Facility)
+            .ok_or_else(|| ApiError::NotFound("facility").into())
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
         let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
-        unit.map(Unit).ok_or_else(|| ApiError::NotFound("unit").into())
+        unit.map(Unit)
+            .ok_or_else(|| ApiError::NotFound("unit").into())
     }
     async fn starts_at(&self) -> DateTime<FixedOffset> {
         self.0.starts_at

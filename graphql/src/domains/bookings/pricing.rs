@@ -147,8 +147,12 @@ fn overflow() -> ApiError {
 }
 
 fn amount(quantity: i64, rate: i64, per: i64) -> ApiResult<i64> {
-    i64::try_from(mul_div_round(i128::from(quantity), i128::from(rate), i128::from(per)))
-        .map_err(|_| overflow())
+    i64::try_from(mul_div_round(
+        i128::from(quantity),
+        i128::from(rate),
+        i128::from(per),
+    ))
+    .map_err(|_| overflow())
 }
 
 impl Strategy for Free {

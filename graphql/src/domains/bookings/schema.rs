@@ -11,9 +11,7 @@ use super::service::{self, BookingFilter, BookingRequest, DayRange, FacilitySett
 use crate::common::context::ContextExt;
 use crate::common::error::ApiResult;
 use crate::common::guard::RoleGuard;
-use crate::common::ids::{
-    BookingId, Fetch, FacilityClosureId, FacilityId, UnitId, kind,
-};
+use crate::common::ids::{BookingId, FacilityClosureId, FacilityId, Fetch, UnitId, kind};
 use crate::common::types::Rupiah;
 
 #[async_trait::async_trait]
@@ -22,7 +20,9 @@ impl Fetch for Facility {
 
     async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
         let viewer = ctx.viewer().await?;
-        Ok(service::get_facility(ctx.tenant_tx()?, viewer, id).await?.into())
+        Ok(service::get_facility(ctx.tenant_tx()?, viewer, id)
+            .await?
+            .into())
     }
 }
 
@@ -32,7 +32,9 @@ impl Fetch for Booking {
 
     async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
         let viewer = ctx.viewer().await?;
-        Ok(Booking(service::get_booking(ctx.tenant_tx()?, viewer, id).await?))
+        Ok(Booking(
+            service::get_booking(ctx.tenant_tx()?, viewer, id).await?,
+        ))
     }
 }
 
@@ -101,7 +103,9 @@ impl BookingQuery {
         let req = input.parse()?;
         let viewer = ctx.viewer().await?;
         let time_zone = &ctx.request()?.tenant()?.time_zone;
-        Ok(service::quote(ctx.tenant_tx()?, viewer, time_zone, &req).await?.into())
+        Ok(service::quote(ctx.tenant_tx()?, viewer, time_zone, &req)
+            .await?
+            .into())
     }
 
     /// The facility's slots on local dates `from` to `to` (at most 31 days), with what is
@@ -131,7 +135,11 @@ impl BookingQuery {
     /// The calendar: bookings overlapping `from`..`to`, by start. Staff see all of them;
     /// residents their household's.
     #[graphql(guard = "RoleGuard::member()")]
-    async fn bookings(&self, ctx: &Context<'_>, filter: BookingFilterInput) -> Result<Vec<Booking>> {
+    async fn bookings(
+        &self,
+        ctx: &Context<'_>,
+        filter: BookingFilterInput,
+    ) -> Result<Vec<Booking>> {
         let filter = BookingFilter {
             facility_id: filter.facility_id.map(|f| f.row()).transpose()?,
             unit_id: filter.unit_id.map(|u| u.row()).transpose()?,
@@ -292,7 +300,12 @@ impl BookingMutation {
         let id = facility_id.row()?;
         let windows = windows
             .iter()
-            .map(|w| Ok((DayRange::parse("windows", w.weekday, &w.starts, &w.ends)?, w.rate.0)))
+            .map(|w| {
+                Ok((
+                    DayRange::parse("windows", w.weekday, &w.starts, &w.ends)?,
+                    w.rate.0,
+                ))
+            })
             .collect::<ApiResult<Vec<_>>>()?;
         let rows = service::set_peak_windows(ctx.tenant_tx()?, id, &windows).await?;
         ctx.request()?.audit_target(id);
@@ -347,7 +360,12 @@ impl BookingMutation {
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
-    async fn reject_booking(&self, ctx: &Context<'_>, id: BookingId, reason: String) -> Result<Booking> {
+    async fn reject_booking(
+        &self,
+        ctx: &Context<'_>,
+        id: BookingId,
+        reason: String,
+    ) -> Result<Booking> {
         step(ctx, id, Step::Reject, Some(reason)).await
     }
 

@@ -84,7 +84,10 @@ impl FacilitySettings {
     fn validate(mut self) -> ApiResult<Self> {
         self.name = required_text("name", &self.name, 200)?;
         if self.description.chars().count() > 5000 {
-            return Err(ApiError::bad_input("description", "at most 5000 characters"));
+            return Err(ApiError::bad_input(
+                "description",
+                "at most 5000 characters",
+            ));
         }
         if self.rules.chars().count() > 5000 {
             return Err(ApiError::bad_input("rules", "at most 5000 characters"));
@@ -94,14 +97,20 @@ impl FacilitySettings {
                 && url.len() <= 2048
                 && !url.contains(char::is_whitespace);
             if !ok {
-                return Err(ApiError::bad_input("photoUrls", "each must be an http(s) URL"));
+                return Err(ApiError::bad_input(
+                    "photoUrls",
+                    "each must be an http(s) URL",
+                ));
             }
         }
         let within = |field, v: i64, lo: i64, hi: i64| {
             if (lo..=hi).contains(&v) {
                 Ok(())
             } else {
-                Err(ApiError::bad_input(field, format!("must be between {lo} and {hi}")))
+                Err(ApiError::bad_input(
+                    field,
+                    format!("must be between {lo} and {hi}"),
+                ))
             }
         };
         within("capacity", self.capacity.into(), 1, 10_000)?;
@@ -109,8 +118,18 @@ impl FacilitySettings {
         within("deposit", self.deposit, 0, 1_000_000_000_000)?;
         within("ppnRateBp", self.ppn_rate_bp.into(), 0, 10_000)?;
         within("slotMinutes", self.slot_minutes.into(), 5, 1440)?;
-        within("minMinutes", self.min_minutes.into(), self.slot_minutes.into(), 1440)?;
-        within("maxMinutes", self.max_minutes.into(), self.min_minutes.into(), 1440)?;
+        within(
+            "minMinutes",
+            self.min_minutes.into(),
+            self.slot_minutes.into(),
+            1440,
+        )?;
+        within(
+            "maxMinutes",
+            self.max_minutes.into(),
+            self.min_minutes.into(),
+            1440,
+        )?;
         if self.min_minutes % self.slot_minutes != 0 || self.max_minutes % self.slot_minutes != 0 {
             return Err(ApiError::bad_input(
                 "minMinutes",
@@ -118,13 +137,21 @@ impl FacilitySettings {
             ));
         }
         within("bookAheadDays", self.book_ahead_days.into(), 0, 366)?;
-        within("cancellationDeadlineHours", self.cancel_deadline_hours.into(), 0, 8760)?;
+        within(
+            "cancellationDeadlineHours",
+            self.cancel_deadline_hours.into(),
+            0,
+            8760,
+        )?;
         if let Some(q) = self.weekly_quota_minutes {
             within("weeklyQuotaMinutes", q.into(), 1, 10_080)?;
         }
         within("holdMinutes", self.hold_minutes.into(), 1, 10_080)?;
         if self.pricing != Pricing::Free && self.rate == 0 {
-            return Err(ApiError::bad_input("rate", "a priced facility needs a rate"));
+            return Err(ApiError::bad_input(
+                "rate",
+                "a priced facility needs a rate",
+            ));
         }
         Ok(self)
     }
@@ -132,7 +159,9 @@ impl FacilitySettings {
 
 fn conflict_on_name(err: DbErr) -> ApiError {
     match ApiError::from(err) {
-        ApiError::Conflict(_) => ApiError::Conflict("a facility with this name already exists".into()),
+        ApiError::Conflict(_) => {
+            ApiError::Conflict("a facility with this name already exists".into())
+        }
         other => other,
     }
 }
@@ -179,7 +208,10 @@ pub async fn update_facility(
     let s = settings.validate()?;
     let row = find_facility(db, id).await?;
     if row.kind != s.kind {
-        return Err(ApiError::bad_input("kind", "a facility's kind cannot change"));
+        return Err(ApiError::bad_input(
+            "kind",
+            "a facility's kind cannot change",
+        ));
     }
     let mut am: facility::ActiveModel = row.into();
     am.name = Set(s.name);
@@ -291,11 +323,20 @@ pub struct DayRange {
 impl DayRange {
     pub fn parse(field: &'static str, weekday: i32, from: &str, to: &str) -> ApiResult<Self> {
         if !(1..=7).contains(&weekday) {
-            return Err(ApiError::bad_input(field, "weekday is 1 (Monday) to 7 (Sunday)"));
+            return Err(ApiError::bad_input(
+                field,
+                "weekday is 1 (Monday) to 7 (Sunday)",
+            ));
         }
-        let (from_minute, to_minute) = (parse_time_of_day(field, from)?, parse_time_of_day(field, to)?);
+        let (from_minute, to_minute) = (
+            parse_time_of_day(field, from)?,
+            parse_time_of_day(field, to)?,
+        );
         if from_minute >= to_minute {
-            return Err(ApiError::bad_input(field, "the range must end after it starts"));
+            return Err(ApiError::bad_input(
+                field,
+                "the range must end after it starts",
+            ));
         }
         Ok(Self {
             weekday,
@@ -329,7 +370,11 @@ pub async fn set_schedule(
         [
             facility_id.into(),
             hours.iter().map(|h| h.weekday).collect::<Vec<_>>().into(),
-            hours.iter().map(|h| h.from_minute).collect::<Vec<_>>().into(),
+            hours
+                .iter()
+                .map(|h| h.from_minute)
+                .collect::<Vec<_>>()
+                .into(),
             hours.iter().map(|h| h.to_minute).collect::<Vec<_>>().into(),
         ],
     ))
@@ -388,7 +433,12 @@ pub async fn add_closure(
     ClosureRow::find_by_statement(stmt(
         "INSERT INTO facility_closures (facility_id, starts_on, ends_on, reason) \
          VALUES ($1, $2, $3, $4) RETURNING id, facility_id, starts_on, ends_on, reason",
-        [facility_id.into(), starts_on.into(), ends_on.into(), reason.into()],
+        [
+            facility_id.into(),
+            starts_on.into(),
+            ends_on.into(),
+            reason.into(),
+        ],
     ))
     .one(db)
     .await?
@@ -517,7 +567,10 @@ pub fn check_stay(
 ) -> ApiResult<()> {
     let f = cal.facility;
     if !f.active {
-        return Err(ApiError::bad_input("facilityId", "this facility is not taking bookings"));
+        return Err(ApiError::bad_input(
+            "facilityId",
+            "this facility is not taking bookings",
+        ));
     }
     if party_size < 1 || party_size > f.capacity {
         return Err(ApiError::bad_input(
@@ -534,7 +587,8 @@ pub fn check_stay(
     let on_grid = |t: NaiveDateTime| {
         t.and_utc().timestamp() % 60 == 0 && t.and_utc().timestamp_subsec_nanos() == 0
     };
-    if !on_grid(stay.start) || !on_grid(stay.end) || start_minute % slot != 0 || minutes % slot != 0 {
+    if !on_grid(stay.start) || !on_grid(stay.end) || start_minute % slot != 0 || minutes % slot != 0
+    {
         return Err(ApiError::bad_input(
             "startsAt",
             format!("bookings start and end on the facility's {slot}-minute grid"),
@@ -543,7 +597,10 @@ pub fn check_stay(
     if minutes < f.min_minutes.into() || minutes > f.max_minutes.into() {
         return Err(ApiError::bad_input(
             "endsAt",
-            format!("a booking lasts {} to {} minutes", f.min_minutes, f.max_minutes),
+            format!(
+                "a booking lasts {} to {} minutes",
+                f.min_minutes, f.max_minutes
+            ),
         ));
     }
     let day = stay.start.date();
@@ -620,9 +677,18 @@ async fn load(db: &impl ConnectionTrait, viewer: &Viewer, facility_id: i64) -> A
     let ids = [facility_id];
     Ok(Loaded {
         facility,
-        hours: schedules_of(db, &ids).await?.remove(&facility_id).unwrap_or_default(),
-        closures: closures_of(db, &ids, None).await?.remove(&facility_id).unwrap_or_default(),
-        peaks: peaks_of(db, &ids).await?.remove(&facility_id).unwrap_or_default(),
+        hours: schedules_of(db, &ids)
+            .await?
+            .remove(&facility_id)
+            .unwrap_or_default(),
+        closures: closures_of(db, &ids, None)
+            .await?
+            .remove(&facility_id)
+            .unwrap_or_default(),
+        peaks: peaks_of(db, &ids)
+            .await?
+            .remove(&facility_id)
+            .unwrap_or_default(),
     })
 }
 
@@ -860,7 +926,7 @@ pub async fn list_bookings(
     let statuses: Vec<String> = filter
         .statuses
         .iter()
-        .map(|s| sea_orm::ActiveEnum::to_value(s))
+        .map(sea_orm::ActiveEnum::to_value)
         .collect();
     Ok(booking::Entity::find()
         .from_raw_sql(stmt(
@@ -933,7 +999,11 @@ impl Step {
 /// What a cancellation owes back: everything paid before the deadline, the deposit
 /// (at most what was paid) after it.
 pub fn refund_due(paid: i64, deposit: i64, before_deadline: bool) -> i64 {
-    if before_deadline { paid } else { paid.min(deposit) }
+    if before_deadline {
+        paid
+    } else {
+        paid.min(deposit)
+    }
 }
 
 /// Takes `step` on booking `id` as `viewer`; `reason` for rejections and cancellations.
@@ -949,7 +1019,9 @@ pub async fn transition(
         return Err(ApiError::NotFound("booking"));
     }
     if !step.allowed(viewer) {
-        return Err(ApiError::Forbidden("your role may not do this to a booking"));
+        return Err(ApiError::Forbidden(
+            "your role may not do this to a booking",
+        ));
     }
     if !step.from().contains(&row.status) {
         return Err(ApiError::Conflict(format!(
@@ -1053,12 +1125,10 @@ pub async fn availability(
         return Err(ApiError::bad_input("to", "at most 31 days at a time"));
     }
     get_facility(db, viewer, facility_id).await?;
-    Ok(SlotRow::find_by_statement(stmt(&availability_sql(), [
-        facility_id.into(),
-        from.into(),
-        to.into(),
-        time_zone.into(),
-    ]))
+    Ok(SlotRow::find_by_statement(stmt(
+        &availability_sql(),
+        [facility_id.into(), from.into(), to.into(), time_zone.into()],
+    ))
     .all(db)
     .await?)
 }
