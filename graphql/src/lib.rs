@@ -5,7 +5,7 @@
 //!   tenant transaction, [`ApiError`] (mapped once to `extensions.code`), ids and parsing
 //!   newtypes, batching and loading, live events, jobs, limits, the audit extension.
 //! - [`domains`]: one folder per domain (`auth`, `property`, `billing`, `polls`,
-//!   `announcements`, `complaints`), each on the same template: `model` (GraphQL objects),
+//!   `announcements`, `complaints`, `bookings`), each on the same template: `model` (GraphQL objects),
 //!   `service` (access rules + SQL), `schema` (thin resolvers), `loaders` (batching).
 //!   Domains depend on `common`, never the other way round.
 //!
@@ -35,6 +35,7 @@ pub struct Query(
     domains::polls::schema::PollQuery,
     domains::announcements::schema::AnnouncementQuery,
     domains::complaints::schema::ComplaintQuery,
+    domains::bookings::schema::BookingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -46,6 +47,7 @@ pub struct Mutation(
     domains::polls::schema::PollMutation,
     domains::announcements::schema::AnnouncementMutation,
     domains::complaints::schema::ComplaintMutation,
+    domains::bookings::schema::BookingMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -13,6 +13,7 @@ use crate::common::ids::{self, Fetch, NodeKind};
 use crate::common::jobs::Job;
 use crate::domains::announcements::model::Announcement;
 use crate::domains::billing::model::{Bill, Payment};
+use crate::domains::bookings::model::{Booking, Facility};
 use crate::domains::complaints::model::Complaint;
 use crate::domains::polls::model::Poll;
 use crate::domains::property::model::{Block, Resident, Unit};
@@ -49,6 +50,8 @@ nodes! {
     Job(Job),
     Complaint(Complaint),
     Announcement(Announcement),
+    Facility(Facility),
+    Booking(Booking),
 }
 
 #[derive(Default)]

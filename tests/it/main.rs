@@ -6,6 +6,7 @@ mod app;
 mod auth;
 mod billing;
 mod billing_live;
+mod bookings;
 mod cancel;
 mod cli;
 mod complaints;

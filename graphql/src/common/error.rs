@@ -86,8 +86,11 @@ impl ApiError {
 /// PostgreSQL's `query_canceled`: the statement timeout fired (or the statement was cancelled).
 const QUERY_CANCELED: &str = "57014";
 
+/// PostgreSQL's `exclusion_violation`: an `EXCLUDE` constraint refused the row.
+pub const EXCLUSION_VIOLATION: &str = "23P01";
+
 /// The SQLSTATE of a database error, if `err` is one.
-fn sqlstate(err: &DbErr) -> Option<String> {
+pub fn sqlstate(err: &DbErr) -> Option<String> {
     use sea_orm::RuntimeErr;
     match err {
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
@@ -102,6 +105,9 @@ impl From<DbErr> for ApiError {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::Conflict("a record with the same unique value already exists".into())
+            }
+            _ if sqlstate(&err).as_deref() == Some(EXCLUSION_VIOLATION) => {
+                Self::Conflict("overlaps a record that excludes it".into())
             }
             _ if sqlstate(&err).as_deref() == Some(QUERY_CANCELED) => Self::Timeout,
             _ => Self::internal(err),

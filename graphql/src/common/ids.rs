@@ -218,6 +218,9 @@ kinds! {
     ComplaintId = Complaint("Complaint", "complaint");
     ComplaintCommentId = ComplaintComment("ComplaintComment", "complaint comment");
     ComplaintAttachmentId = ComplaintAttachment("ComplaintAttachment", "complaint attachment");
+    FacilityId = Facility("Facility", "facility");
+    FacilityClosureId = FacilityClosure("FacilityClosure", "closure");
+    BookingId = Booking("Booking", "booking");
 }
 
 #[cfg(test)]

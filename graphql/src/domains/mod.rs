@@ -4,6 +4,7 @@
 pub mod announcements;
 pub mod auth;
 pub mod billing;
+pub mod bookings;
 pub mod complaints;
 pub mod polls;
 pub mod property;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_registry;
 mod m0002_jobs;
 mod m0003_schema_version;
+mod m0004_extensions;
 
 /// Name of the control-plane schema.
 pub const SCHEMA: &str = "control";
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_registry::Migration),
             Box::new(m0002_jobs::Migration),
             Box::new(m0003_schema_version::Migration),
+            Box::new(m0004_extensions::Migration),
         ]
     }
 }

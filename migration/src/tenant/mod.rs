@@ -7,6 +7,7 @@ mod m0002_billing;
 mod m0003_polls;
 mod m0004_announcements;
 mod m0005_complaints;
+mod m0006_bookings;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_polls::Migration),
             Box::new(m0004_announcements::Migration),
             Box::new(m0005_complaints::Migration),
+            Box::new(m0006_bookings::Migration),
         ]
     }
 }

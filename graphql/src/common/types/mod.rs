@@ -8,7 +8,7 @@ mod phone;
 mod slug;
 
 pub use email::Email;
-pub use money::{Period, Rupiah};
+pub use money::{Period, Rupiah, mul_div_round, ppn_of};
 pub use phone::Phone;
 pub use slug::TenantSlug;
 

@@ -42,6 +42,23 @@ impl ScalarType for Rupiah {
     }
 }
 
+/// `a × b / d`, rounded half up, for non-negative inputs; exact in `i128`. The one
+/// rounding rule of money in the product (bill items, PPN, booking quotes).
+pub fn mul_div_round(a: i128, b: i128, d: i128) -> i128 {
+    (a * b + d / 2) / d
+}
+
+/// PPN of `amount` at `ppn_rate_bp` basis points (1100 = 11%), rounded half up: what a
+/// bill item and a booking quote line both charge. `None` beyond 64 bits.
+pub fn ppn_of(amount: i64, ppn_rate_bp: u32) -> Option<i64> {
+    i64::try_from(mul_div_round(
+        i128::from(amount),
+        i128::from(ppn_rate_bp),
+        10_000,
+    ))
+    .ok()
+}
+
 /// A billing period, `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {

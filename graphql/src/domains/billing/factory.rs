@@ -14,6 +14,8 @@ use rust_decimal::Decimal;
 pub use klustera_entities::states::TariffKind;
 use klustera_entities::states::UnitType;
 
+use crate::common::types::mul_div_round;
+
 #[derive(Debug, Clone)]
 pub struct Tariff {
     pub id: i64,
@@ -61,11 +63,6 @@ pub struct Totals {
 pub enum FactoryError {
     #[error("amount out of range for tariff {0}")]
     Overflow(i64),
-}
-
-/// `a × b / d`, rounded half up, for non-negative inputs; exact in `i128`.
-fn mul_div_round(a: i128, b: i128, d: i128) -> i128 {
-    (a * b + d / 2) / d
 }
 
 /// Quantity as hundredths (two decimals), rounding anything finer half up.

@@ -1,0 +1,16 @@
+//! Facility bookings: facilities with opening hours, closures, peak windows and a pricing
+//! strategy each; bookings that never overlap, decided by PostgreSQL.
+//!
+//! # Layout
+//! - [`pricing`]: the strategies (FREE, HOURLY, DAILY, PER_USAGE), pure, billing's
+//!   rounding.
+//! - [`service`]: rules and SQL: who may book what, the checks of a stay, the locks and
+//!   the exclusion constraint, the lifecycle, availability in one statement.
+//! - [`model`]: GraphQL objects; [`loaders`]: their nested fields.
+//! - [`schema`]: thin resolvers.
+
+pub mod loaders;
+pub mod model;
+pub mod pricing;
+pub mod schema;
+pub mod service;

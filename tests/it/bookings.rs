@@ -1,0 +1,533 @@
+//! Facility bookings: never double-booked (decided by PostgreSQL, races made certain),
+//! capacity and quotas under concurrency, local time zones, residents' visibility.
+
+use chrono::{Duration, NaiveDate, Utc};
+use futures::future::join_all;
+use serde_json::{Value, json};
+
+use crate::app::{TestApp, code, gid};
+use crate::live::resident_tokens;
+
+const FACILITY: &str = "mutation($i: FacilityInput!) { createFacility(input: $i) { id } }";
+const SCHEDULE: &str = "mutation($f: ID!, $h: [OpeningHoursInput!]!) { setFacilitySchedule(facilityId: $f, hours: $h) { weekday } }";
+const BOOK: &str = "mutation($i: BookingInput!) { createBooking(input: $i) { id status total deposit partySize } }";
+
+/// A day a few days ahead (local dates differ from UTC by at most a day).
+fn day() -> NaiveDate {
+    Utc::now().date_naive() + Duration::days(3)
+}
+
+/// `day` at `hh:mm` with the offset of the tenant's zone.
+fn at(day: NaiveDate, hhmm: &str, offset: &str) -> String {
+    format!("{day}T{hhmm}:00{offset}")
+}
+
+/// A manager's facility open every day 06:00-22:00; returns its id.
+async fn facility(app: &TestApp, token: &str, input: Value) -> String {
+    let body = app
+        .gql(Some("alpha"), Some(token), FACILITY, json!({"i": input}))
+        .await;
+    let id = body["data"]["createFacility"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let hours: Vec<Value> = (1..=7)
+        .map(|d| json!({"weekday": d, "opens": "06:00", "closes": "22:00"}))
+        .collect();
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(token),
+            SCHEDULE,
+            json!({"f": id, "h": hours}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    id
+}
+
+fn court() -> Value {
+    json!({"name": "Tennis court", "kind": "EXCLUSIVE", "capacity": 4, "pricing": "FREE",
+           "minMinutes": 60, "maxMinutes": 180})
+}
+
+async fn book(
+    app: &TestApp,
+    token: &str,
+    facility: &str,
+    unit: i64,
+    from: &str,
+    to: &str,
+    party: i64,
+) -> Value {
+    app.gql(
+        Some("alpha"),
+        Some(token),
+        BOOK,
+        json!({"i": {"facilityId": facility, "unitId": gid("Unit", unit), "startsAt": from,
+                     "endsAt": to, "partySize": party}}),
+    )
+    .await
+}
+
+async fn unit_ids(app: &TestApp, n: usize) -> Vec<i64> {
+    app.rows(
+        "alpha",
+        &format!("SELECT id::text FROM units ORDER BY id LIMIT {n}"),
+    )
+    .await
+    .iter()
+    .map(|v| v.parse().unwrap())
+    .collect()
+}
+
+/// A test app whose operations' pool lets 50 requests wait on a lock at once.
+async fn wide_app() -> TestApp {
+    TestApp::spawn_with(|c| c.db_pool_size = 56).await
+}
+
+#[tokio::test]
+async fn fifty_bookings_of_one_exclusive_slot_one_wins_and_the_others_hear_which_slot() {
+    let app = wide_app().await;
+    app.tenant("alpha", 50, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let court = facility(&app, &manager, court()).await;
+    let units = unit_ids(&app, 50).await;
+    let (from, to) = (at(day(), "10:00", "+07:00"), at(day(), "11:00", "+07:00"));
+
+    // Every request gets as far as its insert and waits; the inserts then race.
+    let held = app.hold("LOCK TABLE t_alpha.bookings IN SHARE MODE").await;
+    let requests = units
+        .iter()
+        .map(|u| book(&app, &manager, &court, *u, &from, &to, 2));
+    let (answers, ()) = tokio::join!(join_all(requests), async {
+        app.until_lock_waiters(50).await;
+        held.release().await;
+    });
+
+    let ok = answers.iter().filter(|a| a["errors"].is_null()).count();
+    let conflicts: Vec<&Value> = answers.iter().filter(|a| !a["errors"].is_null()).collect();
+    assert_eq!(ok, 1, "exactly one booking of the slot");
+    assert_eq!(conflicts.len(), 49);
+    for c in &conflicts {
+        assert_eq!(code(c), "CONFLICT", "{c}");
+        let message = c["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Tennis court") && message.contains("10:00 to 11:00"),
+            "{message}"
+        );
+    }
+    let held = app
+        .rows(
+            "alpha",
+            "SELECT count(*)::text FROM bookings WHERE status = 'CONFIRMED'",
+        )
+        .await;
+    assert_eq!(held, ["1"]);
+}
+
+#[tokio::test]
+async fn a_shared_pool_of_30_takes_at_most_7_parties_of_4_however_many_race() {
+    let app = wide_app().await;
+    app.tenant("alpha", 50, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let pool = facility(
+        &app,
+        &manager,
+        json!({"name": "Pool", "kind": "SHARED", "capacity": 30, "pricing": "FREE"}),
+    )
+    .await;
+    let units = unit_ids(&app, 50).await;
+    let (from, to) = (at(day(), "08:00", "+07:00"), at(day(), "09:00", "+07:00"));
+
+    let held = app.hold("LOCK TABLE t_alpha.bookings IN SHARE MODE").await;
+    let requests = units
+        .iter()
+        .map(|u| book(&app, &manager, &pool, *u, &from, &to, 4));
+    let (answers, ()) = tokio::join!(join_all(requests), async {
+        app.until_lock_waiters(50).await;
+        held.release().await;
+    });
+
+    let ok = answers.iter().filter(|a| a["errors"].is_null()).count();
+    assert_eq!(ok, 7, "7 × 4 = 28 of 30 places");
+    for a in answers.iter().filter(|a| !a["errors"].is_null()) {
+        assert_eq!(code(a), "CONFLICT", "{a}");
+    }
+    let people = app
+        .rows(
+            "alpha",
+            "SELECT COALESCE(sum(party_size), 0)::text FROM bookings WHERE status <> 'CANCELLED'",
+        )
+        .await;
+    assert_eq!(people, ["28"]);
+    // What is left shows in the slot's availability.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "query($f: ID!, $d: NaiveDate!) { availability(facilityId: $f, from: $d, to: $d) { startsAt remaining available } }",
+            json!({"f": pool, "d": day().to_string()}),
+        )
+        .await;
+    let slots = body["data"]["availability"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(slots.len(), 16, "06:00 to 22:00 in hours");
+    assert_eq!(slots[2]["remaining"], 2, "{}", slots[2]);
+    assert_eq!(slots[3]["remaining"], 30);
+}
+
+#[tokio::test]
+async fn overlapping_ranges_conflict_and_touching_ones_do_not() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 4, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let court = facility(&app, &manager, court()).await;
+    let u = unit_ids(&app, 4).await;
+    let d = day();
+    let first = book(
+        &app,
+        &manager,
+        &court,
+        u[0],
+        &at(d, "10:00", "+07:00"),
+        &at(d, "12:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(
+        first["data"]["createBooking"]["status"], "CONFIRMED",
+        "{first}"
+    );
+    let overlapping = book(
+        &app,
+        &manager,
+        &court,
+        u[1],
+        &at(d, "11:00", "+07:00"),
+        &at(d, "13:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(code(&overlapping), "CONFLICT", "{overlapping}");
+    let inside = book(
+        &app,
+        &manager,
+        &court,
+        u[1],
+        &at(d, "10:00", "+07:00"),
+        &at(d, "11:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(code(&inside), "CONFLICT", "{inside}");
+    let after = book(
+        &app,
+        &manager,
+        &court,
+        u[2],
+        &at(d, "12:00", "+07:00"),
+        &at(d, "13:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert!(after["errors"].is_null(), "touching after: {after}");
+    let before = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "09:00", "+07:00"),
+        &at(d, "10:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert!(before["errors"].is_null(), "touching before: {before}");
+    // Off the grid, too short, outside hours: typed input errors naming the field.
+    let off_grid = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "14:30", "+07:00"),
+        &at(d, "15:30", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(code(&off_grid), "BAD_USER_INPUT");
+    assert_eq!(off_grid["errors"][0]["extensions"]["field"], "startsAt");
+    let late = book(
+        &app,
+        &manager,
+        &court,
+        u[3],
+        &at(d, "21:00", "+07:00"),
+        &at(d, "23:00", "+07:00"),
+        2,
+    )
+    .await;
+    assert_eq!(code(&late), "BAD_USER_INPUT", "{late}");
+}
+
+#[tokio::test]
+async fn a_units_weekly_quota_holds_when_its_bookings_race() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let mut input = court();
+    input["weeklyQuotaMinutes"] = json!(120);
+    let court = facility(&app, &manager, input).await;
+    let u = unit_ids(&app, 1).await[0];
+    let d = day();
+
+    let [m1, m2, a1, a2] = ["08:00", "10:00", "14:00", "16:00"].map(|t| at(d, t, "+07:00"));
+    let held = app.hold("LOCK TABLE t_alpha.bookings IN SHARE MODE").await;
+    let (a, b, ()) = tokio::join!(
+        book(&app, &manager, &court, u, &m1, &m2, 1),
+        book(&app, &manager, &court, u, &a1, &a2, 1),
+        async {
+            app.until_lock_waiters(2).await;
+            held.release().await;
+        }
+    );
+    let answers = [a, b];
+    let ok = answers.iter().filter(|a| a["errors"].is_null()).count();
+    assert_eq!(
+        ok, 1,
+        "120 minutes a week: one two-hour booking, {answers:?}"
+    );
+    let refused = answers.iter().find(|a| !a["errors"].is_null()).unwrap();
+    assert_eq!(code(refused), "CONFLICT");
+}
+
+#[tokio::test]
+async fn a_wit_tenants_six_oclock_is_nine_pm_utc_the_day_before() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    app.sql(
+        "alpha",
+        "UPDATE control.tenants SET time_zone = 'Asia/Jayapura' WHERE slug = 'alpha'",
+    )
+    .await;
+    let manager = app.manager_token("alpha").await;
+    let court = facility(&app, &manager, court()).await;
+    let u = unit_ids(&app, 1).await[0];
+    let d = day();
+
+    // The first slot of the local day starts at 21:00 UTC the day before.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "query($f: ID!, $d: NaiveDate!) { availability(facilityId: $f, from: $d, to: $d) { startsAt } }",
+            json!({"f": court, "d": d.to_string()}),
+        )
+        .await;
+    let first = body["data"]["availability"][0]["startsAt"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    let first = chrono::DateTime::parse_from_rfc3339(first)
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(
+        first.to_rfc3339(),
+        format!("{}T21:00:00+00:00", d - Duration::days(1))
+    );
+
+    // 06:00 WIT given in UTC is inside opening hours; 05:00 WIT is not.
+    let utc = |t: &str| format!("{}T{t}:00Z", d - Duration::days(1));
+    let open = book(&app, &manager, &court, u, &utc("21:00"), &utc("22:00"), 1).await;
+    assert!(open["errors"].is_null(), "{open}");
+    let early = book(&app, &manager, &court, u, &utc("20:00"), &utc("21:00"), 1).await;
+    assert_eq!(code(&early), "BAD_USER_INPUT", "{early}");
+    assert!(
+        early["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("opening hours")
+    );
+
+    // A closure on the local date closes the slot that is the day before in UTC.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($f: ID!, $d: NaiveDate!) { addFacilityClosure(facilityId: $f, startsOn: $d, endsOn: $d, reason: \"Lebaran\") { id } }",
+            json!({"f": court, "d": d.to_string()}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let closed = book(
+        &app,
+        &manager,
+        &court,
+        u,
+        &utc("23:00"),
+        &format!("{d}T00:00:00Z"),
+        1,
+    )
+    .await;
+    assert_eq!(code(&closed), "BAD_USER_INPUT", "{closed}");
+    assert!(
+        closed["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Lebaran")
+    );
+}
+
+#[tokio::test]
+async fn residents_see_other_households_bookings_only_as_taken_slots() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let court = facility(&app, &manager, court()).await;
+    let tokens = resident_tokens(&app, "alpha", 2).await;
+    let homes: Vec<i64> = app
+        .rows(
+            "alpha",
+            "SELECT unit_id::text FROM resident_units WHERE ends_on IS NULL ORDER BY resident_id LIMIT 2",
+        )
+        .await
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_ne!(homes[0], homes[1], "two households");
+    let d = day();
+    let (from, to) = (at(d, "10:00", "+07:00"), at(d, "11:00", "+07:00"));
+
+    // Not for another household's unit.
+    let theirs = book(&app, &tokens[0], &court, homes[1], &from, &to, 2).await;
+    assert_eq!(code(&theirs), "FORBIDDEN", "{theirs}");
+    let mine = book(&app, &tokens[0], &court, homes[0], &from, &to, 2).await;
+    let id = mine["data"]["createBooking"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{mine}"))
+        .to_owned();
+
+    // The other household: not the booking, not in the calendar, not cancellable ...
+    let read = app
+        .gql(
+            Some("alpha"),
+            Some(&tokens[1]),
+            "query($id: ID!) { booking(id: $id) { note } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(code(&read), "NOT_FOUND");
+    let calendar =
+        "query($f: DateTime!, $t: DateTime!) { bookings(filter: {from: $f, to: $t}) { id } }";
+    let window =
+        json!({"f": at(d, "00:00", "+07:00"), "t": at(d + Duration::days(1), "00:00", "+07:00")});
+    let body = app
+        .gql(Some("alpha"), Some(&tokens[1]), calendar, window.clone())
+        .await;
+    assert_eq!(body["data"]["bookings"], json!([]), "{body}");
+    let cancel = app
+        .gql(
+            Some("alpha"),
+            Some(&tokens[1]),
+            "mutation($id: ID!) { cancelBooking(id: $id) { status } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(code(&cancel), "NOT_FOUND");
+    // ... only that the slot is taken.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&tokens[1]),
+            "query($f: ID!, $d: NaiveDate!) { availability(facilityId: $f, from: $d, to: $d) { remaining available } }",
+            json!({"f": court, "d": d.to_string()}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["availability"][4],
+        json!({"remaining": 0, "available": false}),
+        "{body}"
+    );
+    assert_eq!(body["data"]["availability"][5]["available"], true);
+
+    // The booker and staff see it; the booker cancels before the deadline.
+    let body = app
+        .gql(Some("alpha"), Some(&manager), calendar, window)
+        .await;
+    assert_eq!(body["data"]["bookings"][0]["id"], id.as_str(), "{body}");
+    let cancel = app
+        .gql(
+            Some("alpha"),
+            Some(&tokens[0]),
+            "mutation($id: ID!) { cancelBooking(id: $id, reason: \"rain\") { status refundDue } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(
+        cancel["data"]["cancelBooking"],
+        json!({"status": "CANCELLED", "refundDue": 0}),
+        "{cancel}"
+    );
+}
+
+#[tokio::test]
+async fn a_priced_booking_needing_approval_is_quoted_approved_then_held_for_payment() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let security = app.login("alpha", "satpam@alpha.test").await.0;
+    let hall = facility(
+        &app,
+        &manager,
+        json!({"name": "Clubhouse", "kind": "EXCLUSIVE", "capacity": 80, "pricing": "HOURLY",
+               "rate": 150000, "deposit": 500000, "ppnRateBp": 1100, "needsApproval": true,
+               "slotMinutes": 30, "minMinutes": 60, "maxMinutes": 240}),
+    )
+    .await;
+    let u = unit_ids(&app, 1).await[0];
+    let d = day();
+    let input = json!({"facilityId": hall, "unitId": gid("Unit", u), "startsAt": at(d, "18:00", "+07:00"),
+                       "endsAt": at(d, "19:30", "+07:00"), "partySize": 40});
+    let quote = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "query($i: BookingInput!) { quoteBooking(input: $i) { lines { quantity amount ppn } subtotal ppn total deposit amountDue } }",
+            json!({"i": input}),
+        )
+        .await;
+    // 90 min × 150 000 / h = 225 000; PPN 11% = 24 750.
+    assert_eq!(
+        quote["data"]["quoteBooking"],
+        json!({"lines": [{"quantity": 90, "amount": 225000, "ppn": 24750}], "subtotal": 225000,
+               "ppn": 24750, "total": 249750, "deposit": 500000, "amountDue": 749750}),
+        "{quote}"
+    );
+    let booked = app
+        .gql(Some("alpha"), Some(&manager), BOOK, json!({"i": input}))
+        .await;
+    assert_eq!(
+        booked["data"]["createBooking"]["status"], "PENDING_APPROVAL",
+        "{booked}"
+    );
+    let id = booked["data"]["createBooking"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let approve = "mutation($id: ID!) { approveBooking(id: $id) { status holdExpiresAt } }";
+    let refused = app
+        .gql(Some("alpha"), Some(&security), approve, json!({"id": id}))
+        .await;
+    assert_eq!(code(&refused), "FORBIDDEN");
+    let approved = app
+        .gql(Some("alpha"), Some(&manager), approve, json!({"id": id}))
+        .await;
+    assert_eq!(
+        approved["data"]["approveBooking"]["status"], "PENDING_PAYMENT",
+        "{approved}"
+    );
+    assert!(approved["data"]["approveBooking"]["holdExpiresAt"].is_string());
+    let again = app
+        .gql(Some("alpha"), Some(&manager), approve, json!({"id": id}))
+        .await;
+    assert_eq!(code(&again), "CONFLICT");
+}
