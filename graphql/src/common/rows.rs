@@ -306,8 +306,18 @@ mod tests {
     use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 
     use super::*;
-    use crate::domains::billing::loaders::PaymentColumn;
     use klustera_entities::states::PaymentMethod;
+
+    kept_columns! {
+        /// A payment-like row: the machinery is tested on its own declaration, so this
+        /// module needs no domain.
+        enum PaymentColumn from "payments" {
+            Id = id: i64, BillId = bill_id: i64, Method = method: PaymentMethod,
+            Amount = amount: i64, Reference = reference: Option<String>,
+            PaidAt = paid_at: chrono::DateTime<chrono::FixedOffset>,
+            RefundedAt = refunded_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        }
+    }
 
     async fn db() -> DatabaseConnection {
         let url = std::env::var("DATABASE_URL")
