@@ -80,9 +80,20 @@ impl<K: NodeKind> Id<K> {
     }
 }
 
-/// The opaque id of row `row` of type `kind`.
+/// The opaque id of row `row` of type `kind`. Every object of a response writes one, so
+/// `Type:row` is put together on the stack and only the encoded id is allocated.
 pub fn encode(kind: &str, row: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{row}"))
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(row).as_bytes();
+    let mut raw = [0u8; 64];
+    let len = kind.len() + 1 + digits.len();
+    let Some(raw) = raw.get_mut(..len) else {
+        return URL_SAFE_NO_PAD.encode([kind.as_bytes(), b":", digits].concat());
+    };
+    raw[..kind.len()].copy_from_slice(kind.as_bytes());
+    raw[kind.len()] = b':';
+    raw[kind.len() + 1..].copy_from_slice(digits);
+    URL_SAFE_NO_PAD.encode(raw)
 }
 
 /// The type name and row id inside an opaque id, if it is one.

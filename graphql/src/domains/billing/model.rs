@@ -14,7 +14,7 @@ use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
 use crate::common::ids::{BillId, BillItemId, PaymentId};
-use crate::common::inline::Inline;
+use crate::common::inline::{Inline, row_object};
 use crate::common::rows::Kept;
 use crate::common::types::Rupiah;
 use crate::domains::property::model::Unit;
@@ -47,43 +47,24 @@ pub use klustera_entities::states::{BillItemKind, BillStatus, PaymentMethod, Tar
 /// A monthly bill of one unit.
 pub struct Bill(pub Row<bill::Model>);
 
-#[Object]
-impl Bill {
-    pub async fn id(&self) -> BillId {
-        BillId::new(self.0.id)
-    }
-    /// `YYYY-MM`.
-    async fn period(&self) -> &str {
-        &self.0.period
-    }
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
-    }
-    async fn status(&self) -> BillStatus {
-        self.0.status
-    }
-    async fn subtotal(&self) -> Rupiah {
-        Rupiah(self.0.subtotal)
-    }
-    async fn ppn(&self) -> Rupiah {
-        Rupiah(self.0.ppn)
-    }
-    async fn late_fee(&self) -> Rupiah {
-        Rupiah(self.0.late_fee)
-    }
-    /// subtotal + ppn + lateFee.
-    async fn total(&self) -> Rupiah {
-        Rupiah(self.0.total)
-    }
-    async fn paid(&self) -> Rupiah {
-        Rupiah(self.0.paid)
-    }
-    async fn outstanding(&self) -> Rupiah {
-        Rupiah(self.0.total - self.0.paid)
-    }
-    async fn void_reason(&self) -> Option<&str> {
-        self.0.void_reason.as_deref()
-    }
+row_object! {
+    #[Object]
+    Bill(b: bill::Model) {
+        plain {
+            "id" id: BillId = BillId::new(b.id);
+            /// `YYYY-MM`.
+            "period" period: &str = &b.period;
+            "dueOn" due_on: NaiveDate = b.due_on;
+            "status" status: BillStatus = b.status;
+            "subtotal" subtotal: Rupiah = Rupiah(b.subtotal);
+            "ppn" ppn: Rupiah = Rupiah(b.ppn);
+            "lateFee" late_fee: Rupiah = Rupiah(b.late_fee);
+            /// subtotal + ppn + lateFee.
+            "total" total: Rupiah = Rupiah(b.total);
+            "paid" paid: Rupiah = Rupiah(b.paid);
+            "outstanding" outstanding: Rupiah = Rupiah(b.total - b.paid);
+            "voidReason" void_reason: Option<&str> = b.void_reason.as_deref();
+        }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
         let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
         unit.map(Unit)
@@ -106,36 +87,25 @@ impl Bill {
         Ok(payments.rows().map(|p| Inline(Payment(p))).collect())
     }
 }
+}
 
 /// One line of a bill, answered from its row as PostgreSQL sent it.
 pub struct BillItem(pub Row<Kept<ItemColumn>>);
 
-#[Object]
-impl BillItem {
-    async fn id(&self) -> Result<BillItemId> {
-        Ok(BillItemId::new(self.0.get(ItemColumn::Id)?))
-    }
-    async fn kind(&self) -> Result<BillItemKind> {
-        Ok(self.0.get(ItemColumn::Kind)?)
-    }
-    async fn description(&self) -> Result<&str> {
-        Ok(self.0.get(ItemColumn::Description)?)
-    }
-    async fn quantity(&self) -> Result<Decimal> {
-        Ok(self.0.get(ItemColumn::Quantity)?)
-    }
-    async fn unit_price(&self) -> Result<Rupiah> {
-        Ok(Rupiah(self.0.get(ItemColumn::UnitPrice)?))
-    }
-    async fn amount(&self) -> Result<Rupiah> {
-        Ok(Rupiah(self.0.get(ItemColumn::Amount)?))
-    }
-    /// PPN rate in basis points (1100 = 11%).
-    async fn ppn_rate_bp(&self) -> Result<i32> {
-        Ok(self.0.get(ItemColumn::PpnRateBp)?)
-    }
-    async fn ppn(&self) -> Result<Rupiah> {
-        Ok(Rupiah(self.0.get(ItemColumn::Ppn)?))
+row_object! {
+    #[Object]
+    BillItem(i: Kept<ItemColumn>) {
+        plain {
+            "id" id: BillItemId = BillItemId::new(i.get(ItemColumn::Id)?);
+            "kind" kind: BillItemKind = i.get(ItemColumn::Kind)?;
+            "description" description: &str = i.get(ItemColumn::Description)?;
+            "quantity" quantity: Decimal = i.get(ItemColumn::Quantity)?;
+            "unitPrice" unit_price: Rupiah = Rupiah(i.get(ItemColumn::UnitPrice)?);
+            "amount" amount: Rupiah = Rupiah(i.get(ItemColumn::Amount)?);
+            /// PPN rate in basis points (1100 = 11%).
+            "ppnRateBp" ppn_rate_bp: i32 = i.get(ItemColumn::PpnRateBp)?;
+            "ppn" ppn: Rupiah = Rupiah(i.get(ItemColumn::Ppn)?);
+        }
     }
 }
 
@@ -144,26 +114,18 @@ pub struct Payment(pub Row<Kept<PaymentColumn>>);
 
 type Timestamp = chrono::DateTime<chrono::FixedOffset>;
 
-#[Object]
-impl Payment {
-    pub async fn id(&self) -> Result<PaymentId> {
-        Ok(PaymentId::new(self.0.get(PaymentColumn::Id)?))
-    }
-    async fn method(&self) -> Result<PaymentMethod> {
-        Ok(self.0.get(PaymentColumn::Method)?)
-    }
-    async fn amount(&self) -> Result<Rupiah> {
-        Ok(Rupiah(self.0.get(PaymentColumn::Amount)?))
-    }
-    async fn reference(&self) -> Result<Option<&str>> {
-        Ok(self.0.get(PaymentColumn::Reference)?)
-    }
-    async fn paid_at(&self) -> Result<Timestamp> {
-        Ok(self.0.get(PaymentColumn::PaidAt)?)
-    }
-    async fn refunded(&self) -> Result<bool> {
-        let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
-        Ok(at.is_some())
+row_object! {
+    #[Object]
+    Payment(p: Kept<PaymentColumn>) {
+        plain {
+            "id" id: PaymentId = PaymentId::new(p.get(PaymentColumn::Id)?);
+            "method" method: PaymentMethod = p.get(PaymentColumn::Method)?;
+            "amount" amount: Rupiah = Rupiah(p.get(PaymentColumn::Amount)?);
+            "reference" reference: Option<&str> = p.get(PaymentColumn::Reference)?;
+            "paidAt" paid_at: Timestamp = p.get(PaymentColumn::PaidAt)?;
+            "refunded" refunded: bool =
+                p.get::<Option<Timestamp>>(PaymentColumn::RefundedAt)?.is_some();
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::common::batch::Row;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
 use crate::common::ids::{BlockId, OccupancyId, ResidentId, UnitId};
-use crate::common::inline::Inline;
+use crate::common::inline::{Inline, row_object};
 
 pub use klustera_entities::states::{Relation, UnitType};
 
@@ -22,38 +22,30 @@ const HOUSEHOLD: usize = 5;
 /// A block (blok) of the estate.
 pub struct Block(pub Row<block::Model>);
 
-#[Object]
-impl Block {
-    pub async fn id(&self) -> BlockId {
-        BlockId::new(self.0.id)
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
+row_object! {
+    #[Object]
+    Block(b: block::Model) {
+        plain {
+            "id" id: BlockId = BlockId::new(b.id);
+            "name" name: &str = &b.name;
+        }
     }
 }
 
 /// A house, apartment, shophouse or plot.
 pub struct Unit(pub Row<unit::Model>);
 
-#[Object]
-impl Unit {
-    pub async fn id(&self) -> UnitId {
-        UnitId::new(self.0.id)
-    }
-    async fn number(&self) -> &str {
-        &self.0.number
-    }
-    /// Floor or land area in m², two decimals.
-    async fn area_m2(&self) -> Decimal {
-        self.0.area_m2
-    }
-    #[graphql(name = "type")]
-    async fn unit_type(&self) -> UnitType {
-        self.0.unit_type
-    }
-    async fn archived(&self) -> bool {
-        self.0.archived_at.is_some()
-    }
+row_object! {
+    #[Object]
+    Unit(u: unit::Model) {
+        plain {
+            "id" id: UnitId = UnitId::new(u.id);
+            "number" number: &str = &u.number;
+            /// Floor or land area in m², two decimals.
+            "areaM2" area_m2: Decimal = u.area_m2;
+            "type" unit_type: UnitType = u.unit_type;
+            "archived" archived: bool = u.archived_at.is_some();
+        }
     async fn block(&self, ctx: &Context<'_>) -> Result<Inline<Block>> {
         let block = ctx.loader()?.load_one(BlockById(self.0.block_id)).await?;
         block
@@ -97,31 +89,25 @@ impl Unit {
             .collect())
     }
 }
+}
 
 /// A person living in or owning a unit (warga).
 pub struct Resident(pub Row<resident::Model>);
 
-#[Object]
-impl Resident {
-    pub async fn id(&self) -> ResidentId {
-        ResidentId::new(self.0.id)
-    }
-    async fn full_name(&self) -> &str {
-        &self.0.full_name
-    }
-    /// E.164 (`+62...`).
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
-    }
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
-    }
+row_object! {
+    #[Object]
+    Resident(r: resident::Model) {
+        plain {
+            "id" id: ResidentId = ResidentId::new(r.id);
+            "fullName" full_name: &str = &r.full_name;
+            /// E.164 (`+62...`).
+            "phone" phone: Option<&str> = r.phone.as_deref();
+            "email" email: Option<&str> = r.email.as_deref();
+            "archived" archived: bool = r.archived_at.is_some();
+        }
     /// NIK; visible to managers and to the resident themself.
     async fn identity_number(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         Ok(service::identity_number(ctx.viewer().await?, &self.0)?)
-    }
-    async fn archived(&self) -> bool {
-        self.0.archived_at.is_some()
     }
     /// Units with an open link to this resident (for residents: only their household's).
     #[graphql(complexity = "HOUSEHOLD * child_complexity")]
@@ -137,6 +123,7 @@ impl Resident {
             .map(|u| Inline(Unit(u)))
             .collect())
     }
+}
 }
 
 /// A resident's link to a unit.
