@@ -551,9 +551,7 @@ async fn authenticate(
     let named = match (named, field(payload, "x-tenant")) {
         (Err(err), _) => return Err(err.clone()),
         (Ok(Some(slug)), _) => Some(slug.clone()),
-        (Ok(None), Some(raw)) => {
-            Some(TenantSlug::parse(raw).map_err(|_| ApiError::TenantNotFound)?)
-        }
+        (Ok(None), Some(raw)) => Some(crate::tenancy::resolve::slug("X-Tenant", raw)?),
         (Ok(None), None) => None,
     };
     let tenant = tenant_for(named, Some(&principal))?.ok_or(ApiError::TenantNotFound)?;

@@ -14,6 +14,7 @@ pub mod inline;
 pub mod jobs;
 pub mod limits;
 pub mod live;
+pub mod nulls;
 pub mod loader;
 pub mod pagination;
 pub mod principal;

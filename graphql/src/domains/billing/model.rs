@@ -8,12 +8,13 @@ use klustera_entities::tenant::bill;
 
 use super::loaders::{
     BillsOfUnit, ItemColumn, ItemsOfBill, MAX_RECENT_BILLS, PaymentColumn, PaymentsOfBill,
+    RefundColumn, RefundsOfBill,
 };
 use crate::common::batch::Row;
 use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::ids::{BillId, BillItemId, PaymentId};
+use crate::common::ids::{BillId, BillItemId, PaymentId, RefundId};
 use crate::common::inline::Inline;
 use crate::common::rows::Kept;
 use crate::common::types::Rupiah;
@@ -42,7 +43,9 @@ pub async fn recent_bills_of_unit(
     Ok(bills.rows().map(|b| Inline(Bill(b))).collect())
 }
 
-pub use klustera_entities::states::{BillItemKind, BillStatus, PaymentMethod, TariffKind};
+pub use klustera_entities::states::{
+    BillItemKind, BillStatus, PaymentMethod, RefundSource, TariffKind,
+};
 
 /// A monthly bill of one unit.
 pub struct Bill(pub Row<bill::Model>);
@@ -75,6 +78,7 @@ impl Bill {
     async fn total(&self) -> Rupiah {
         Rupiah(self.0.total)
     }
+    /// What its payments brought in, less what their refunds gave back.
     async fn paid(&self) -> Rupiah {
         Rupiah(self.0.paid)
     }
@@ -104,6 +108,15 @@ impl Bill {
             .await?
             .unwrap_or_default();
         Ok(payments.rows().map(|p| Inline(Payment(p))).collect())
+    }
+    /// Money given back, oldest first: each refund takes back part or all of one payment.
+    async fn refunds(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Refund>>> {
+        let refunds = ctx
+            .loader()?
+            .load_one(RefundsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(refunds.rows().map(|r| Inline(Refund(r))).collect())
     }
 }
 
@@ -161,9 +174,36 @@ impl Payment {
     async fn paid_at(&self) -> Result<Timestamp> {
         Ok(self.0.get(PaymentColumn::PaidAt)?)
     }
+    /// Whether its refunds gave all of it back.
     async fn refunded(&self) -> Result<bool> {
         let at: Option<Timestamp> = self.0.get(PaymentColumn::RefundedAt)?;
         Ok(at.is_some())
+    }
+}
+
+/// Money given back on a bill: from a Midtrans refund, or recorded by a manager.
+pub struct Refund(pub Row<Kept<RefundColumn>>);
+
+#[Object]
+impl Refund {
+    pub async fn id(&self) -> Result<RefundId> {
+        Ok(RefundId::new(self.0.get(RefundColumn::Id)?))
+    }
+    /// The payment it takes back (part or all of).
+    async fn payment_id(&self) -> Result<PaymentId> {
+        Ok(PaymentId::new(self.0.get(RefundColumn::PaymentId)?))
+    }
+    async fn amount(&self) -> Result<Rupiah> {
+        Ok(Rupiah(self.0.get(RefundColumn::Amount)?))
+    }
+    async fn source(&self) -> Result<RefundSource> {
+        Ok(self.0.get(RefundColumn::Source)?)
+    }
+    async fn reason(&self) -> Result<Option<&str>> {
+        Ok(self.0.get(RefundColumn::Reason)?)
+    }
+    async fn created_at(&self) -> Result<Timestamp> {
+        Ok(self.0.get(RefundColumn::CreatedAt)?)
     }
 }
 
@@ -191,7 +231,10 @@ pub struct CollectionReport {
     pub period: String,
     pub bills: i64,
     pub billed: Rupiah,
+    /// Paid on the period's bills, net of refunds.
     pub collected: Rupiah,
+    /// Given back on the period's bills (already taken out of `collected`).
+    pub refunded: Rupiah,
     /// collected / billed in percent, two decimals (exact decimal, no float).
     pub collection_rate: Decimal,
     /// Outstanding amounts of all periods up to this one, by days past due, as of today.
