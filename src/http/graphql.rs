@@ -417,6 +417,7 @@ pub(crate) fn ensure_code(error: &mut ServerError) {
     }
     let client_fault = error.path.is_empty()
         || error.message.starts_with("Failed to parse")
+        || error.message.starts_with("Expected input type")
         || error.message.starts_with("Invalid value for argument");
     let code = if client_fault {
         "BAD_USER_INPUT"

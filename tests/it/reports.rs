@@ -238,17 +238,12 @@ async fn exported_names_that_look_like_formulas_stay_text() {
     let (app, token) = estate().await;
     app.sql(
         "alpha",
-        "UPDATE blocks SET name = '=HYPERLINK(\"http://evil.test\",\"x\")'; \
+        "UPDATE blocks SET name = '=HYPERLINK(\"http://evil.test\",\"x' || id || '\")'; \
          UPDATE units SET number = CASE id WHEN 1 THEN '@SUM(A1)' WHEN 2 THEN '-2+3' \
                                            WHEN 3 THEN E'\\tA' WHEN 4 THEN '+1' ELSE number END",
     )
     .await;
-    let wanted = [
-        ("'=HYPERLINK(\"http://evil.test\",\"x\")", "'@SUM(A1)"),
-        ("'=HYPERLINK(\"http://evil.test\",\"x\")", "'-2+3"),
-        ("'=HYPERLINK(\"http://evil.test\",\"x\")", "'\tA"),
-        ("'=HYPERLINK(\"http://evil.test\",\"x\")", "'+1"),
-    ];
+    let wanted = ["'@SUM(A1)", "'-2+3", "'\tA", "'+1"];
     let (_, bytes) = export(&app, &token, "CSV").await;
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let csv_cells: Vec<(String, String)> = reader
@@ -271,14 +266,16 @@ async fn exported_names_that_look_like_formulas_stay_text() {
         })
         .collect();
     for cells in [csv_cells, xlsx_cells] {
-        for (block, unit) in wanted {
+        for unit in wanted {
             assert!(
-                cells.contains(&(block.to_owned(), unit.to_owned())),
-                "{block} {unit:?} not in {cells:?}"
+                cells.iter().any(|(_, u)| u == unit),
+                "{unit:?} not in {cells:?}"
             );
         }
         assert!(
-            cells.iter().all(|(b, _)| b.starts_with('\'')),
+            cells
+                .iter()
+                .all(|(b, _)| b.starts_with("'=HYPERLINK(\"http://evil.test\",\"x")),
             "{cells:?}"
         );
     }

@@ -75,6 +75,11 @@ impl ScalarType for Rupiah {
         Self::bounded(whole).map_err(InputValueError::custom)
     }
 
+    /// Literals are checked when the document is validated, before anything runs.
+    fn is_valid(value: &Value) -> bool {
+        Self::parse(value.clone()).is_ok()
+    }
+
     fn to_value(&self) -> Value {
         Value::Number(self.0.into())
     }
