@@ -16,8 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
-use klustera_graphql::common::{limits, nulls};
 use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::common::{limits, nulls};
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
@@ -522,13 +522,28 @@ mod tests {
             (Some("text/html"), J),
             (Some("application/json"), J),
             (Some("application/graphql-response+json"), G),
-            (Some("application/graphql-response+json, application/json;q=0.9"), G),
-            (Some("application/graphql-response+json;q=0.5, application/json"), J),
-            (Some("application/json;q=0.5, application/graphql-response+json;q=0.8"), G),
+            (
+                Some("application/graphql-response+json, application/json;q=0.9"),
+                G,
+            ),
+            (
+                Some("application/graphql-response+json;q=0.5, application/json"),
+                J,
+            ),
+            (
+                Some("application/json;q=0.5, application/graphql-response+json;q=0.8"),
+                G,
+            ),
             (Some("application/graphql-response+json;q=0, */*"), J),
             // A substring is not a media type.
-            (Some("application/jsonx, application/graphql-response+json"), G),
-            (Some("text/plain; note=\"application/json\", application/graphql-response+json"), G),
+            (
+                Some("application/jsonx, application/graphql-response+json"),
+                G,
+            ),
+            (
+                Some("text/plain; note=\"application/json\", application/graphql-response+json"),
+                G,
+            ),
             (Some("application/graphql-response+json, */*;q=0.1"), G),
             (Some("APPLICATION/GRAPHQL-RESPONSE+JSON"), G),
             (Some("application/graphql-response+json;q=1.5"), J),

@@ -92,7 +92,8 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
         bills += i64::try_from(batch.bills_created)?;
         for (unit, tariff) in batch.refused {
             if refused.len() < 100 {
-                refused.push(json!({"unit": unit, "tariff": tariff, "code": "AMOUNT_OUT_OF_RANGE"}));
+                refused
+                    .push(json!({"unit": unit, "tariff": tariff, "code": "AMOUNT_OUT_OF_RANGE"}));
             }
         }
         let mut checkpoint = json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills});

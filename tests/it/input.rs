@@ -7,10 +7,13 @@ use serde_json::{Value, json};
 
 use crate::app::{TestApp, code};
 
-const TARIFF: &str = "mutation($r: Rupiah!) { createTariff(input: {name: \"Besar\", kind: FIXED, rate: $r}) }";
+const TARIFF: &str =
+    "mutation($r: Rupiah!) { createTariff(input: {name: \"Besar\", kind: FIXED, rate: $r}) }";
 
 fn field(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["field"].as_str().unwrap_or("")
+    body["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or("")
 }
 
 #[tokio::test]
@@ -96,7 +99,7 @@ async fn an_amount_stored_out_of_range_skips_its_unit_and_the_job_completes() {
         count.parse::<usize>().unwrap(),
         units - refused.as_array().unwrap().len()
     );
-    assert!(max.parse::<i64>().unwrap() <= (1 << 53) - 1);
+    assert!(max.parse::<i64>().unwrap() < (1 << 53));
 }
 
 #[tokio::test]
@@ -152,11 +155,15 @@ async fn tenant_names_that_cannot_be_slugs_are_bad_input() {
     let app = TestApp::spawn().await;
     app.tenant("alpha", 2, 2).await;
     for name in ["Robert'); DROP", "a", "control", "ALPHA"] {
-        let body = app.gql(Some(name), None, "{ tenant { name } }", json!({})).await;
+        let body = app
+            .gql(Some(name), None, "{ tenant { name } }", json!({}))
+            .await;
         assert_eq!(code(&body), "BAD_USER_INPUT", "{name}: {body}");
     }
     // A slug nobody registered is still unknown.
-    let body = app.gql(Some("nobody"), None, "{ tenant { name } }", json!({})).await;
+    let body = app
+        .gql(Some("nobody"), None, "{ tenant { name } }", json!({}))
+        .await;
     assert_eq!(code(&body), "TENANT_NOT_FOUND", "{body}");
 }
 
@@ -174,7 +181,15 @@ async fn a_zero_after_the_country_code_is_not_a_phone_number() {
         assert_eq!(field(&body), "phone", "{body}");
     }
     let body = app
-        .gql(Some("alpha"), Some(&token), create, json!({"p": "+62 813 1111 2222"}))
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            create,
+            json!({"p": "+62 813 1111 2222"}),
+        )
         .await;
-    assert_eq!(body["data"]["createResident"]["phone"], "+6281311112222", "{body}");
+    assert_eq!(
+        body["data"]["createResident"]["phone"], "+6281311112222",
+        "{body}"
+    );
 }

@@ -328,7 +328,10 @@ async fn managers_record_cash_refunds_that_never_exceed_the_payment() {
             json!({"b": id, "a": total}),
         )
         .await;
-    let payment = cash["data"]["recordPayment"]["id"].as_str().unwrap().to_owned();
+    let payment = cash["data"]["recordPayment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let body = app
         .gql(
@@ -357,7 +360,10 @@ async fn managers_record_cash_refunds_that_never_exceed_the_payment() {
     for (args, wanted) in [
         (json!({"p": payment, "a": 0, "r": "nol"}), "BAD_USER_INPUT"),
         (json!({"p": payment, "a": 1, "r": "  "}), "BAD_USER_INPUT"),
-        (json!({"p": id, "a": 1, "r": "bukan pembayaran"}), "NOT_FOUND"),
+        (
+            json!({"p": id, "a": 1, "r": "bukan pembayaran"}),
+            "NOT_FOUND",
+        ),
     ] {
         let body = app.gql(Some("alpha"), Some(&token), REFUND, args).await;
         assert_eq!(code(&body), wanted, "{body}");
@@ -386,7 +392,10 @@ async fn managers_record_cash_refunds_that_never_exceed_the_payment() {
         .await;
     assert_eq!(audit.len(), 2, "{audit:?}");
     for row in &audit {
-        assert!(row.starts_with("MANAGER bill:") && row.contains(",refund:"), "{row}");
+        assert!(
+            row.starts_with("MANAGER bill:") && row.contains(",refund:"),
+            "{row}"
+        );
     }
 
     // Residents may not; Midtrans payments are refunded in Midtrans.
@@ -444,7 +453,10 @@ async fn two_refunds_at_once_never_give_back_more_than_was_paid() {
             json!({"b": id, "a": total}),
         )
         .await;
-    let payment = cash["data"]["recordPayment"]["id"].as_str().unwrap().to_owned();
+    let payment = cash["data"]["recordPayment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let share = total * 6 / 10;
     let refund = || {
         app.gql(
@@ -454,9 +466,7 @@ async fn two_refunds_at_once_never_give_back_more_than_was_paid() {
             json!({"p": payment, "a": share, "r": "dobel"}),
         )
     };
-    let held = app
-        .hold("LOCK TABLE t_alpha.refunds IN SHARE MODE")
-        .await;
+    let held = app.hold("LOCK TABLE t_alpha.refunds IN SHARE MODE").await;
     let (a, b) = tokio::join!(refund(), async {
         app.until_lock_waiters(1).await;
         tokio::join!(refund(), async {

@@ -7,8 +7,8 @@
 //! multiplies work without adding depth. Done outside the schema on purpose: any schema
 //! extension puts a hook on every field of every operation.
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::Variables;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql_value::{ConstValue, Value};
 
 use crate::common::error::ApiError;
@@ -205,7 +205,10 @@ mod text_tests {
             serde_json::json!({"i": {"billId": "x", "reference": "a\u{0}b"}}),
         );
         assert_eq!(nul.unwrap_err().field, "recordPayment.input.reference");
-        let literal = checked("{ a: login(identifier: \"\\u0000\") { accessToken } }", serde_json::json!({}));
+        let literal = checked(
+            "{ a: login(identifier: \"\\u0000\") { accessToken } }",
+            serde_json::json!({}),
+        );
         assert_eq!(literal.unwrap_err().field, "login.identifier");
         let long = "é".repeat(MAX_TEXT + 1);
         let endless = checked(

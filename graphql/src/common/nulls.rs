@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet, Type,
-    TypeKind, TypeSystemDefinition,
+    BaseType, ExecutableDocument, Field, OperationType, Selection, SelectionSet, Type, TypeKind,
+    TypeSystemDefinition,
 };
 use async_graphql::{PathSegment, Response, Value};
 
@@ -31,7 +31,11 @@ static SHAPE: LazyLock<Shape> = LazyLock::new(|| Shape::of(&crate::sdl()));
 impl Shape {
     fn of(sdl: &str) -> Self {
         let mut fields = HashMap::new();
-        let mut roots = ["Query".to_owned(), "Mutation".to_owned(), "Subscription".to_owned()];
+        let mut roots = [
+            "Query".to_owned(),
+            "Mutation".to_owned(),
+            "Subscription".to_owned(),
+        ];
         let Ok(doc) = async_graphql::parser::parse_schema(sdl) else {
             return Self { fields, roots };
         };
@@ -45,15 +49,18 @@ impl Shape {
                         _ => continue,
                     };
                     for f in defs {
-                        fields.insert((owner.clone(), f.node.name.node.to_string()), f.node.ty.node);
+                        fields.insert(
+                            (owner.clone(), f.node.name.node.to_string()),
+                            f.node.ty.node,
+                        );
                     }
                 }
                 TypeSystemDefinition::Schema(s) => {
-                    for (slot, name) in roots.iter_mut().zip([
-                        s.node.query,
-                        s.node.mutation,
-                        s.node.subscription,
-                    ]) {
+                    for (slot, name) in
+                        roots
+                            .iter_mut()
+                            .zip([s.node.query, s.node.mutation, s.node.subscription])
+                    {
                         if let Some(name) = name {
                             *slot = name.node.to_string();
                         }
@@ -253,7 +260,11 @@ mod tests {
         type User { name: String }
     ";
 
-    fn filled(query: &str, data: serde_json::Value, paths: &[serde_json::Value]) -> serde_json::Value {
+    fn filled(
+        query: &str,
+        data: serde_json::Value,
+        paths: &[serde_json::Value],
+    ) -> serde_json::Value {
         let shape = Shape::of(SDL);
         let doc = async_graphql::parser::parse_query(query).unwrap();
         let mut response = Response::new(Value::from_json(data).unwrap());
@@ -307,7 +318,11 @@ mod tests {
         );
         // A nullable root field that failed.
         assert_eq!(
-            filled("{ bill(id: 1) { id } me { name } }", json!({"me": {"name": "a"}}), &[json!(["bill"])]),
+            filled(
+                "{ bill(id: 1) { id } me { name } }",
+                json!({"me": {"name": "a"}}),
+                &[json!(["bill"])]
+            ),
             json!({"bill": null, "me": {"name": "a"}})
         );
     }

@@ -280,7 +280,10 @@ mod tests {
         let mut unit = unit;
         unit.area_m2 = Decimal::MAX;
         let per_area = tariff(6, TariffKind::PerArea, 1, 0);
-        assert_eq!(items_for(&unit, &[per_area]), Err(FactoryError::Overflow(6)));
+        assert_eq!(
+            items_for(&unit, &[per_area]),
+            Err(FactoryError::Overflow(6))
+        );
     }
 
     const KINDS: [TariffKind; 4] = [

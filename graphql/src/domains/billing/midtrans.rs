@@ -295,7 +295,10 @@ pub async fn apply_notification(
             let so_far = match (n.refund_amount.as_deref(), n.transaction_status.as_str()) {
                 (Some(raw), _) => parse_amount(raw)
                     .filter(|a| (1..=order.gross_amount).contains(a))
-                    .ok_or(ApiError::bad_input("refund_amount", "not an amount of the order"))?,
+                    .ok_or(ApiError::bad_input(
+                        "refund_amount",
+                        "not an amount of the order",
+                    ))?,
                 // A full refund says so even without the amount.
                 (None, "refund") => order.gross_amount,
                 (None, _) => {

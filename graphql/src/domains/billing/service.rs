@@ -428,12 +428,16 @@ pub async fn generate_batch(
     let (mut b_unit, mut b_sub, mut b_ppn, mut b_total) = (vec![], vec![], vec![], vec![]);
     for u in &units {
         let Some(f) = facts.get(&u.id) else { continue };
-        let priced = factory::items_for(f, tariffs)
-            .and_then(|items| Ok((factory::totals(&items)?, items)));
+        let priced =
+            factory::items_for(f, tariffs).and_then(|items| Ok((factory::totals(&items)?, items)));
         let (t, items) = match priced {
             Ok(priced) => priced,
             Err(factory::FactoryError::Overflow(tariff)) => {
-                tracing::warn!(unit = u.id, tariff, "bill amount out of range; unit skipped");
+                tracing::warn!(
+                    unit = u.id,
+                    tariff,
+                    "bill amount out of range; unit skipped"
+                );
                 refused.push((u.id, tariff));
                 continue;
             }
