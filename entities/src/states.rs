@@ -138,6 +138,14 @@ states! {
         Midtrans = "MIDTRANS",
     }
 
+    /// Where a refund came from.
+    pub enum RefundSource {
+        /// A Midtrans `refund` or `partial_refund` notification.
+        Midtrans = "MIDTRANS",
+        /// Cash or a transfer given back, recorded by a manager.
+        Manual = "MANUAL",
+    }
+
     /// Where a Midtrans payment order is.
     pub enum OrderStatus {
         Created = "CREATED",

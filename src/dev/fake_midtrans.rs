@@ -102,6 +102,20 @@ impl FakeMidtrans {
         let _ = held.wait_for(|(_, waiting)| *waiting >= n).await;
     }
 
+    /// A `refund` or `partial_refund` notification: `refunded` is what the order's
+    /// refunds gave back so far in all (`refund_amount`), as Midtrans reports it.
+    pub fn refund_notification(
+        &self,
+        order_id: &str,
+        gross_amount: &str,
+        transaction_status: &str,
+        refunded: i64,
+    ) -> Value {
+        let mut body = self.notification(order_id, gross_amount, transaction_status);
+        body["refund_amount"] = json!(format!("{refunded}.00"));
+        body
+    }
+
     /// A notification body as Midtrans would sign and send it.
     pub fn notification(
         &self,
@@ -126,7 +140,7 @@ pub fn notification(
     transaction_status: &str,
 ) -> Value {
     let status_code = match transaction_status {
-        "settlement" | "capture" | "refund" => "200",
+        "settlement" | "capture" | "refund" | "partial_refund" => "200",
         "pending" => "201",
         _ => "202",
     };

@@ -16,8 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
-use klustera_graphql::common::limits;
 use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::common::{limits, nulls};
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
@@ -41,17 +41,69 @@ enum Format {
 }
 
 impl Format {
+    /// The media type `Accept` prefers, by q-value (RFC 9110 §12.5.1): the GraphQL response
+    /// type only when named explicitly and not ranked below `application/json`; a wildcard
+    /// (`*/*`, `application/*`), no header, or nothing we serve gets `application/json`.
     fn of(headers: &HeaderMap) -> Self {
-        let accept = headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if accept.contains(APPLICATION_JSON) {
-            Self::Json
-        } else {
-            Self::GraphqlResponse
+        let ranges: Vec<mime::Mime> = headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|r| r.trim().parse().ok())
+            .collect();
+        let graphql = quality(&ranges, &GRAPHQL_RESPONSE_JSON);
+        let json = quality(&ranges, &mime::APPLICATION_JSON);
+        match graphql {
+            Some((q, true)) if q > 0 && q >= json.map_or(0, |(q, _)| q) => Self::GraphqlResponse,
+            _ => Self::Json,
         }
     }
+}
+
+static GRAPHQL_RESPONSE_JSON: std::sync::LazyLock<mime::Mime> = std::sync::LazyLock::new(|| {
+    "application/graphql-response+json"
+        .parse()
+        .unwrap_or(mime::APPLICATION_JSON)
+});
+
+/// The q-value (in thousandths) that `ranges` give `media`, from the most specific range
+/// that matches it, and whether that range names it exactly; `None`: no range matches.
+fn quality(ranges: &[mime::Mime], media: &mime::Mime) -> Option<(u16, bool)> {
+    ranges
+        .iter()
+        .filter_map(|r| {
+            let specificity = if r.essence_str().eq_ignore_ascii_case(media.essence_str()) {
+                2
+            } else if r.subtype() == mime::STAR && r.type_() == media.type_() {
+                1
+            } else if r.type_() == mime::STAR && r.subtype() == mime::STAR {
+                0
+            } else {
+                return None;
+            };
+            Some((specificity, q_of(r)))
+        })
+        .max_by_key(|(specificity, _)| *specificity)
+        .map(|(specificity, q)| (q, specificity == 2))
+}
+
+/// `q=0.8` -> 800; absent -> 1000; malformed -> 0 (not acceptable).
+fn q_of(range: &mime::Mime) -> u16 {
+    let Some(q) = range.get_param("q") else {
+        return 1000;
+    };
+    let q = q.as_str();
+    let (whole, frac) = q.split_once('.').unwrap_or((q, ""));
+    let valid = matches!(whole, "0" | "1")
+        && frac.len() <= 3
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (whole == "0" || frac.bytes().all(|b| b == b'0'));
+    if !valid {
+        return 0;
+    }
+    let thousandths: u16 = format!("{frac:0<3}").parse().unwrap_or(0);
+    if whole == "1" { 1000 } else { thousandths }
 }
 
 /// `POST /graphql`: JSON bodies only (415 otherwise: no CSRF through forms or text/plain).
@@ -215,6 +267,21 @@ pub(crate) fn classify(
 ) -> Result<Option<OperationType>, ServerError> {
     match app.documents.prepare(request, app.config.max_aliases) {
         Ok(()) => {
+            // Every string argument, whatever the field: no NUL byte, no endless text.
+            let variables = std::mem::take(&mut request.variables);
+            let text = request
+                .parsed_query()
+                .map_or(Ok(()), |doc| limits::check_text(doc, &variables));
+            request.variables = variables;
+            if let Err(bad) = text {
+                let mut err = ServerError::new(format!("{}: {}", bad.field, bad.message), None);
+                let ext = err
+                    .extensions
+                    .get_or_insert_with(ErrorExtensionValues::default);
+                ext.set("code", "BAD_USER_INPUT");
+                ext.set("field", bad.field);
+                return Err(err);
+            }
             let operation_name = request.operation_name.clone();
             Ok(request
                 .parsed_query()
@@ -253,6 +320,8 @@ pub(crate) async fn run(
     );
     let ctx = RequestContext::new(request_id.to_owned(), principal, scope);
     let effects = ctx.effects();
+    // Kept to put failed fields' nulls back into `data` (rare: re-parsed only then).
+    let document = (request.query.clone(), request.operation_name.clone());
     let mut response = schema
         .execute(attach_request_data(request, ctx))
         .instrument(span.clone())
@@ -276,6 +345,11 @@ pub(crate) async fn run(
     } else if effects.mutated() {
         // Rolled back: the fields that "succeeded" before the error did not happen.
         response.data = async_graphql::Value::Null;
+    }
+    if response.errors.iter().any(|e| !e.path.is_empty())
+        && let Ok(doc) = async_graphql::parser::parse_query(&document.0)
+    {
+        nulls::fill(&doc, document.1.as_deref(), &mut response);
     }
     for error in &mut response.errors {
         ensure_code(error);
@@ -343,6 +417,7 @@ pub(crate) fn ensure_code(error: &mut ServerError) {
     }
     let client_fault = error.path.is_empty()
         || error.message.starts_with("Failed to parse")
+        || error.message.starts_with("Expected input type")
         || error.message.starts_with("Invalid value for argument");
     let code = if client_fault {
         "BAD_USER_INPUT"
@@ -382,7 +457,22 @@ fn respond(
     format: Format,
     request_id: &str,
 ) -> Response {
-    let body = match serde_json::to_string(response) {
+    // A request that never executed (unparsable, invalid, refused) has no `data` entry
+    // under the GraphQL response type (GraphQL over HTTP); legacy JSON keeps `data: null`.
+    let never_executed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let body = if format == Format::GraphqlResponse && never_executed {
+        serde_json::to_value(response).and_then(|mut body| {
+            if let Some(body) = body.as_object_mut() {
+                body.remove("data");
+            }
+            serde_json::to_string(&body)
+        })
+    } else {
+        serde_json::to_string(response)
+    };
+    let body = match body {
         Ok(body) => body,
         Err(_) => {
             return plain_error(
@@ -407,4 +497,58 @@ fn with_type(mut resp: Response, format: Format) -> Response {
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(accept: Option<&str>) -> Format {
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = accept {
+            headers.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+        }
+        Format::of(&headers)
+    }
+
+    #[test]
+    fn accept_is_weighed_by_q_values() {
+        use Format::{GraphqlResponse as G, Json as J};
+        for (accept, wanted) in [
+            (None, J),
+            (Some(""), J),
+            (Some("*/*"), J),
+            (Some("application/*"), J),
+            (Some("text/html"), J),
+            (Some("application/json"), J),
+            (Some("application/graphql-response+json"), G),
+            (
+                Some("application/graphql-response+json, application/json;q=0.9"),
+                G,
+            ),
+            (
+                Some("application/graphql-response+json;q=0.5, application/json"),
+                J,
+            ),
+            (
+                Some("application/json;q=0.5, application/graphql-response+json;q=0.8"),
+                G,
+            ),
+            (Some("application/graphql-response+json;q=0, */*"), J),
+            // A substring is not a media type.
+            (
+                Some("application/jsonx, application/graphql-response+json"),
+                G,
+            ),
+            (
+                Some("text/plain; note=\"application/json\", application/graphql-response+json"),
+                G,
+            ),
+            (Some("application/graphql-response+json, */*;q=0.1"), G),
+            (Some("APPLICATION/GRAPHQL-RESPONSE+JSON"), G),
+            (Some("application/graphql-response+json;q=1.5"), J),
+        ] {
+            assert!(format(accept) == wanted, "{accept:?}");
+        }
+    }
 }

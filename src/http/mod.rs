@@ -20,8 +20,10 @@ pub mod webhooks;
 pub mod ws;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Method, header};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -52,8 +54,31 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics));
     web::serve(api, &state.config.web_dir)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(middleware::from_fn(cap_authorization))
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(ops::panic_response))
         .with_state(state)
+}
+
+/// The longest `Authorization` header read (8 KiB): an access token is a few hundred bytes.
+pub const MAX_AUTHORIZATION: usize = 8 * 1024;
+
+/// Refuses a longer `Authorization` header before anything parses it: 431.
+async fn cap_authorization(request: Request, next: Next) -> Response {
+    let too_long = request
+        .headers()
+        .get_all(header::AUTHORIZATION)
+        .iter()
+        .map(|v| v.len())
+        .sum::<usize>()
+        > MAX_AUTHORIZATION;
+    if too_long {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "the Authorization header is longer than 8 KiB",
+        )
+            .into_response();
+    }
+    next.run(request).await
 }

@@ -58,6 +58,8 @@ mod close {
     pub const DUPLICATE_ID: u16 = 4409;
     pub const TOO_MANY_INITS: u16 = 4429;
     pub const NORMAL: u16 = 1000;
+    /// RFC 6455: a message larger than the server accepts.
+    pub const TOO_BIG: u16 = 1009;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -240,6 +242,9 @@ impl Connection {
                 Event::Incoming(Some(Ok(Message::Binary(_)))) => Step::bad_message(),
                 Event::Incoming(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => {
                     Step::send(vec![])
+                }
+                Event::Incoming(Some(Err(err))) if too_big(&err) => {
+                    Step::close(close::TOO_BIG, "Message too big")
                 }
                 Event::Incoming(Some(Ok(Message::Close(_)) | Err(_)) | None) => break None,
                 Event::Result(id, (first, result)) => self.on_result(id, first, result),
@@ -551,9 +556,7 @@ async fn authenticate(
     let named = match (named, field(payload, "x-tenant")) {
         (Err(err), _) => return Err(err.clone()),
         (Ok(Some(slug)), _) => Some(slug.clone()),
-        (Ok(None), Some(raw)) => {
-            Some(TenantSlug::parse(raw).map_err(|_| ApiError::TenantNotFound)?)
-        }
+        (Ok(None), Some(raw)) => Some(crate::tenancy::resolve::slug("X-Tenant", raw)?),
         (Ok(None), None) => None,
     };
     let tenant = tenant_for(named, Some(&principal))?.ok_or(ApiError::TenantNotFound)?;
@@ -575,6 +578,18 @@ async fn authenticate(
 }
 
 /// A close frame whose reason fits the protocol's limit (under 123 bytes).
+/// Whether a read failed because the message (or a frame) was over the size limit.
+fn too_big(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        if let Some(tungstenite::Error::Capacity(_)) = e.downcast_ref::<tungstenite::Error>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
 fn close_frame(code: u16, reason: &str) -> CloseFrame {
     let mut end = reason.len().min(120);
     while !reason.is_char_boundary(end) {

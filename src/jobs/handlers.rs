@@ -68,6 +68,8 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
     let mut after = progress["lastUnit"].as_i64().unwrap_or(0);
     let mut units = progress["units"].as_i64().unwrap_or(0);
     let mut bills = progress["bills"].as_i64().unwrap_or(0);
+    // Units left without a bill, each with its typed reason (kept to the first 100).
+    let mut refused = progress["refused"].as_array().cloned().unwrap_or_default();
 
     let (tx, _) = bound(run).await?;
     let tariffs = service::active_tariffs(&tx).await.map_err(Reportable)?;
@@ -88,8 +90,17 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
         after = last;
         units += i64::try_from(batch.units)?;
         bills += i64::try_from(batch.bills_created)?;
-        run.checkpoint(&tx, json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills}))
-            .await?;
+        for (unit, tariff) in batch.refused {
+            if refused.len() < 100 {
+                refused
+                    .push(json!({"unit": unit, "tariff": tariff, "code": "AMOUNT_OUT_OF_RANGE"}));
+            }
+        }
+        let mut checkpoint = json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills});
+        if !refused.is_empty() {
+            checkpoint["refused"] = json!(refused);
+        }
+        run.checkpoint(&tx, checkpoint).await?;
         tx.commit().await?;
         tracing::info!(units, bills, last_unit = after, "bill batch committed");
     }

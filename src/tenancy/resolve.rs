@@ -10,28 +10,29 @@ pub const TENANT_HEADER: &str = "x-tenant";
 
 /// The tenant named by `Host: <slug>.<base_domain>` or `X-Tenant: <slug>`, if any.
 ///
-/// A name that is not a valid slug is an unknown tenant; naming two different tenants at
-/// once is a mismatch.
+/// A name that cannot be a slug is `BAD_USER_INPUT` (a valid slug nobody registered is
+/// `TENANT_NOT_FOUND`, later, when binding); naming two different tenants at once is a
+/// mismatch.
 pub fn tenant_of(headers: &HeaderMap, base_domain: &str) -> Result<Option<TenantSlug>, ApiError> {
     let by_host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .and_then(|host| subdomain(host, base_domain))
-        .map(|s| TenantSlug::parse(s).map_err(|_| ApiError::TenantNotFound))
+        .map(|s| slug("Host", s))
         .transpose()?;
     let by_header = headers
         .get(TENANT_HEADER)
-        .map(|h| {
-            h.to_str()
-                .ok()
-                .and_then(|s| TenantSlug::parse(s.trim()).ok())
-                .ok_or(ApiError::TenantNotFound)
-        })
+        .map(|h| slug("X-Tenant", h.to_str().unwrap_or("\u{0}").trim()))
         .transpose()?;
     match (by_host, by_header) {
         (Some(a), Some(b)) if a != b => Err(ApiError::TenantMismatch),
         (a, b) => Ok(a.or(b)),
     }
+}
+
+/// A tenant name given by the client in `field`: a slug, or `BAD_USER_INPUT` naming it.
+pub fn slug(field: &'static str, raw: &str) -> Result<TenantSlug, ApiError> {
+    TenantSlug::parse(raw).map_err(|e| ApiError::bad_input(field, e.message()))
 }
 
 /// `green.example.id:8080` with base `example.id` -> `green`. Only one label deep.
@@ -87,7 +88,9 @@ mod tests {
         );
         assert_eq!(both.unwrap_err().code(), "TENANT_MISMATCH");
         let bad = tenant_of(&headers(&[("x-tenant", "Robert'); DROP")]), "k.test");
-        assert_eq!(bad.unwrap_err().code(), "TENANT_NOT_FOUND");
+        assert_eq!(bad.unwrap_err().code(), "BAD_USER_INPUT");
+        let bad = tenant_of(&headers(&[("host", "Bad_Name.k.test")]), "k.test");
+        assert_eq!(bad.unwrap_err().code(), "BAD_USER_INPUT");
         let deep = tenant_of(&headers(&[("host", "a.b.k.test")]), "k.test").unwrap();
         assert!(deep.is_none());
     }

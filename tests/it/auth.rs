@@ -10,8 +10,8 @@ const ME: &str = "{ me { id role tenant } }";
 
 fn claims(exp_offset: i64) -> serde_json::Value {
     let now = chrono::Utc::now().timestamp();
-    json!({"sub": "1", "tenant": "alpha", "role": "MANAGER", "iat": now - 60, "exp": now + exp_offset,
-           "jti": "t", "typ": "access"})
+    json!({"iss": "klustera", "aud": "klustera-api", "sub": "1", "tenant": "alpha", "role": "MANAGER",
+           "iat": now - 60, "nbf": now - 60, "exp": now + exp_offset, "jti": "t", "typ": "access"})
 }
 
 fn sign(claims: &serde_json::Value, secret: &str) -> String {
@@ -197,4 +197,57 @@ async fn logout_ends_the_sign_in_and_wrong_passwords_are_refused() {
         assert_eq!(code(&body), "UNAUTHENTICATED");
         assert_eq!(body["errors"][0]["message"], "wrong login or password");
     }
+}
+
+/// Issuer and audience are required, `nbf` honoured, and an `Authorization` header over
+/// 8 KiB is refused before anything reads it (431).
+#[tokio::test]
+async fn tokens_name_their_issuer_and_audience_and_headers_are_capped() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let now = chrono::Utc::now().timestamp();
+    for (claim, value) in [
+        ("iss", None),
+        ("aud", None),
+        ("iss", Some(json!("elsewhere"))),
+        ("aud", Some(json!("another-api"))),
+        ("nbf", Some(json!(now + 600))),
+    ] {
+        let mut c = claims(600);
+        match value {
+            Some(v) => c[claim] = v,
+            None => {
+                c.as_object_mut().unwrap().remove(claim);
+            }
+        }
+        let body = app
+            .gql(Some("alpha"), Some(&sign(&c, JWT_SECRET)), ME, json!({}))
+            .await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{claim}: {body}");
+    }
+
+    let huge = format!("Bearer {}", "a".repeat(8 * 1024));
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("x-tenant", "alpha")
+        .header("authorization", huge)
+        .json(&json!({"query": ME}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 431);
+    // Just under the cap, it is only an invalid token.
+    let long = format!("Bearer {}", "a".repeat(8 * 1024 - 7));
+    let resp = app
+        .client()
+        .post(app.url("/graphql"))
+        .header("x-tenant", "alpha")
+        .header("authorization", long)
+        .json(&json!({"query": ME}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(code(&resp.json().await.unwrap()), "UNAUTHENTICATED");
 }

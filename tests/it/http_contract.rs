@@ -157,7 +157,7 @@ async fn abusive_queries_are_refused_with_codes() {
     let body = app
         .gql(Some("Bad Slug!"), None, "{ __typename }", json!({}))
         .await;
-    assert_eq!(code(&body), "TENANT_NOT_FOUND");
+    assert_eq!(code(&body), "BAD_USER_INPUT", "not a slug: {body}");
     // Ids are opaque: garbage, a bare row number and a missing row are all not found.
     for id in ["abc", "1", &gid("Unit", 424_242)] {
         let body = app
@@ -170,4 +170,98 @@ async fn abusive_queries_are_refused_with_codes() {
             .await;
         assert_eq!(code(&body), "NOT_FOUND", "{id}: {body}");
     }
+}
+
+/// A nullable field whose resolver failed is `null` in `data`, beside its error (a
+/// security guard may list residents but not read their NIK).
+#[tokio::test]
+async fn a_failed_nullable_field_is_null_beside_its_error() {
+    let app = TestApp::spawn().await;
+    let logins = app.tenant("alpha", 2, 2).await;
+    let (security, _) = app.login("alpha", &logins.security).await;
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&security),
+            "{ residents(first: 1) { edges { node { fullName nik: identityNumber } } } }",
+            json!({}),
+        )
+        .await;
+    let node = &body["data"]["residents"]["edges"][0]["node"];
+    assert!(node["fullName"].is_string(), "{body}");
+    assert_eq!(
+        node.as_object().and_then(|n| n.get("nik")),
+        Some(&Value::Null),
+        "present, and null: {body}"
+    );
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    assert_eq!(
+        body["errors"][0]["path"],
+        json!(["residents", "edges", 0, "node", "nik"]),
+        "{body}"
+    );
+}
+
+/// `Accept` is weighed by q-values, wildcards get `application/json`, and a document that
+/// never executed has no `data` entry under the GraphQL response type.
+#[tokio::test]
+async fn accept_is_negotiated_and_unexecuted_documents_have_no_data() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let post = |query: &'static str, accept: Option<&'static str>| {
+        let mut req = app
+            .client()
+            .post(app.url("/graphql"))
+            .header("x-tenant", "alpha")
+            .json(&json!({"query": query}));
+        if let Some(accept) = accept {
+            req = req.header("accept", accept);
+        }
+        req.send()
+    };
+    for (accept, wanted) in [
+        (None, "application/json"),
+        (Some("*/*"), "application/json"),
+        (Some("text/html, */*;q=0.8"), "application/json"),
+        (
+            Some("application/graphql-response+json;q=0.5, application/json"),
+            "application/json",
+        ),
+        (
+            Some("application/json;q=0.9, application/graphql-response+json"),
+            "application/graphql-response+json",
+        ),
+        // Substring matching took this for JSON.
+        (
+            Some("application/jsonp, application/graphql-response+json"),
+            "application/graphql-response+json",
+        ),
+    ] {
+        let resp = post("{ __typename }", accept).await.unwrap();
+        let media = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(media.starts_with(wanted), "{accept:?}: {media}");
+    }
+    for invalid in ["{ __typename ", "{ noSuchField }"] {
+        let resp = post(invalid, Some("application/graphql-response+json"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{invalid}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(body.get("data").is_none(), "{invalid}: {body}");
+        assert_eq!(code(&body), "BAD_USER_INPUT", "{body}");
+    }
+}
+
+/// A WebSocket message over the size limit closes the connection with 1009.
+#[tokio::test]
+async fn an_oversized_websocket_message_closes_with_1009() {
+    let app = TestApp::spawn_with(|c| c.body_limit = 4096).await;
+    app.tenant("alpha", 2, 2).await;
+    let mut ws = crate::live::Ws::connect(&app, "graphql-transport-ws").await;
+    ws.send_text(&format!(
+        "{{\"type\":\"connection_init\",\"payload\":{{\"pad\":\"{}\"}}}}",
+        "x".repeat(8192)
+    ))
+    .await;
+    assert_eq!(ws.closed().await.0, 1009);
 }

@@ -211,8 +211,8 @@ fn token_expiring_in(seconds: i64) -> String {
 /// A manager's access token of tenant `alpha` that expires at `exp` (unix seconds).
 fn token_expiring_at(exp: i64) -> String {
     let now = chrono::Utc::now().timestamp();
-    let claims = json!({"sub": "1", "tenant": "alpha", "role": "MANAGER", "iat": now,
-        "exp": exp, "jti": "short", "typ": "access"});
+    let claims = json!({"iss": "klustera", "aud": "klustera-api", "sub": "1", "tenant": "alpha",
+        "role": "MANAGER", "iat": now, "nbf": now, "exp": exp, "jti": "short", "typ": "access"});
     jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,

@@ -13,6 +13,7 @@ mod complaints;
 mod crash;
 mod dataloader;
 mod http_contract;
+mod input;
 mod isolation;
 mod jobs;
 mod live;

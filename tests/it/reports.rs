@@ -230,3 +230,53 @@ async fn the_xlsx_export_opens_in_a_reader_and_matches_cell_by_cell() {
         }
     }
 }
+
+/// A block or unit named like a formula is text in both exports (OWASP CSV injection):
+/// a leading `'`, whatever the format.
+#[tokio::test]
+async fn exported_names_that_look_like_formulas_stay_text() {
+    let (app, token) = estate().await;
+    app.sql(
+        "alpha",
+        "UPDATE blocks SET name = '=HYPERLINK(\"http://evil.test\",\"x' || id || '\")'; \
+         UPDATE units SET number = CASE id WHEN 1 THEN '@SUM(A1)' WHEN 2 THEN '-2+3' \
+                                           WHEN 3 THEN E'\\tA' WHEN 4 THEN '+1' ELSE number END",
+    )
+    .await;
+    let wanted = ["'@SUM(A1)", "'-2+3", "'\tA", "'+1"];
+    let (_, bytes) = export(&app, &token, "CSV").await;
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    let csv_cells: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r[1].to_owned())
+        })
+        .collect();
+    let (_, bytes) = export(&app, &token, "XLSX").await;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let xlsx_cells: Vec<(String, String)> = (1..sheet.height())
+        .map(|r| {
+            let text = |c| match sheet.get((r, c)).unwrap() {
+                Data::String(s) => s.clone(),
+                other => panic!("({r}, {c}): {other:?}"),
+            };
+            (text(0), text(1))
+        })
+        .collect();
+    for cells in [csv_cells, xlsx_cells] {
+        for unit in wanted {
+            assert!(
+                cells.iter().any(|(_, u)| u == unit),
+                "{unit:?} not in {cells:?}"
+            );
+        }
+        assert!(
+            cells
+                .iter()
+                .all(|(b, _)| b.starts_with("'=HYPERLINK(\"http://evil.test\",\"x")),
+            "{cells:?}"
+        );
+    }
+}

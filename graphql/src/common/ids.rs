@@ -222,6 +222,7 @@ kinds! {
     BillId = Bill("Bill", "bill");
     BillItemId = BillItem("BillItem", "bill item");
     PaymentId = Payment("Payment", "payment");
+    RefundId = Refund("Refund", "refund");
     JobId = Job("Job", "job");
     PollId = Poll("Poll", "poll");
     PollOptionId = PollOption("PollOption", "poll option");

@@ -93,6 +93,7 @@ plain_as_input!(
     klustera_entities::states::BillStatus,
     klustera_entities::states::BillItemKind,
     klustera_entities::states::PaymentMethod,
+    klustera_entities::states::RefundSource,
 );
 
 /// An object over a row (`$ty(pub Row<..>)` or any newtype whose `.0` derefs to the row),

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod limits;
 pub mod live;
 pub mod loader;
+pub mod nulls;
 pub mod pagination;
 pub mod principal;
 pub(crate) mod rows;

@@ -29,7 +29,13 @@ impl Phone {
                 "phone must start with 08, 62 or +62",
             ));
         };
-        let national = national.strip_prefix('0').unwrap_or(national);
+        // The trunk `0` belongs to the national form only: `+620812...` is not a number.
+        if national.starts_with('0') {
+            return Err(ApiError::bad_input(
+                field,
+                "no 0 after the country code (+62 812..., not +62 0812...)",
+            ));
+        }
         if !national.chars().all(|c| c.is_ascii_digit()) {
             return Err(ApiError::bad_input(field, "phone may contain only digits"));
         }
@@ -67,7 +73,16 @@ mod tests {
 
     #[test]
     fn rejects_foreign_and_garbage() {
-        for raw in ["+15551234567", "0812abc", "08", ""] {
+        for raw in [
+            "+15551234567",
+            "0812abc",
+            "08",
+            "",
+            "+62081234567890",
+            "+62 0812 3456 789",
+            "62081234567890",
+            "00812345678",
+        ] {
             let err = Phone::parse("phone", raw).unwrap_err();
             assert_eq!(err.code(), "BAD_USER_INPUT");
         }

@@ -2,7 +2,9 @@
 //!
 //! Never accepts another algorithm (the allow-list is exactly HS256, so `alg: none` and
 //! key-confusion tricks fail to validate), and never accepts a token whose `typ` is not
-//! `access`: a refresh token is not a JWT at all and cannot stand in for one.
+//! `access`: a refresh token is not a JWT at all and cannot stand in for one. Issuer
+//! (`iss`) and audience (`aud`) are issued and required, so a token signed with the same
+//! secret for another purpose is refused; a token is not valid before its `nbf`.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
@@ -16,14 +18,22 @@ use crate::common::context::{Principal, Role};
 use crate::common::error::ApiError;
 
 pub const ACCESS_TYPE: &str = "access";
+/// Who issues access tokens (`iss`).
+pub const ISSUER: &str = "klustera";
+/// Who accepts them (`aud`): this API.
+pub const AUDIENCE: &str = "klustera-api";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
     pub sub: String,
     pub tenant: String,
     pub role: Role,
     pub exp: i64,
     pub iat: i64,
+    /// Not before: the issue time.
+    pub nbf: i64,
     pub jti: String,
     pub typ: String,
     /// The resident record of a RESIDENT user.
@@ -52,9 +62,12 @@ pub struct TokenKeys {
 impl TokenKeys {
     pub fn from_secret(secret: &[u8], access_ttl: Duration) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "tenant", "typ"]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         validation.leeway = 5;
         validation.validate_exp = true;
+        validation.validate_nbf = true;
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -69,11 +82,14 @@ impl TokenKeys {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(self.access_ttl.as_secs()).unwrap_or(900);
         let claims = AccessClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
             sub: principal.user_id.to_string(),
             tenant: principal.tenant.clone(),
             role: principal.role,
             exp: now + ttl,
             iat: now,
+            nbf: now,
             jti: uuid::Uuid::new_v4().to_string(),
             typ: ACCESS_TYPE.into(),
             rid: principal.resident_id,
@@ -210,11 +226,14 @@ mod tests {
         let keys = keys();
         let now = chrono::Utc::now().timestamp();
         let claims = AccessClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
             sub: "7".into(),
             tenant: "demo".into(),
             role: Role::Manager,
             exp: now - 60,
             iat: now - 960,
+            nbf: now - 960,
             jti: "j".into(),
             typ: ACCESS_TYPE.into(),
             rid: None,
@@ -244,6 +263,57 @@ mod tests {
             keys.verify(&token),
             Err(ApiError::Unauthenticated("not an access token"))
         ));
+    }
+
+    fn signed(claims: &serde_json::Value) -> String {
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &EncodingKey::from_secret(b"0123456789abcdef0123456789abcdef"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn issuer_and_audience_are_required_and_nbf_is_honoured() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let good = serde_json::json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": "7", "tenant": "demo", "role": "MANAGER",
+            "exp": now + 600, "iat": now, "nbf": now, "jti": "j", "typ": ACCESS_TYPE,
+        });
+        assert_eq!(keys.verify(&signed(&good)).unwrap().user_id, 7);
+        let (issued, _) = keys.issue(&manager()).unwrap();
+        let payload = issued.split('.').nth(1).unwrap();
+        let payload: serde_json::Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            (&payload["iss"], &payload["aud"]),
+            (&serde_json::json!(ISSUER), &serde_json::json!(AUDIENCE))
+        );
+        assert!(payload["nbf"].as_i64().unwrap() <= now + 1);
+        let mut bad = Vec::new();
+        for (claim, value) in [
+            ("iss", serde_json::json!("someone-else")),
+            ("aud", serde_json::json!("another-api")),
+            ("iss", serde_json::Value::Null),
+            ("aud", serde_json::Value::Null),
+            ("nbf", serde_json::json!(now + 600)),
+        ] {
+            let mut claims = good.clone();
+            if value.is_null() {
+                claims.as_object_mut().unwrap().remove(claim);
+            } else {
+                claims[claim] = value.clone();
+            }
+            if keys.verify(&signed(&claims)).is_ok() {
+                bad.push(format!("{claim}={value}"));
+            }
+        }
+        assert!(bad.is_empty(), "accepted: {bad:?}");
     }
 
     #[test]

@@ -1,4 +1,9 @@
 //! A period's bills as CSV or XLSX.
+//!
+//! Text cells come from what managers typed (block names, unit numbers): a spreadsheet
+//! would run one starting with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+//! formula, so both formats write every text cell through [`neutralise`] (OWASP "CSV
+//! injection"). Amounts are numbers, never text.
 
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
@@ -46,10 +51,20 @@ pub async fn rows(db: &impl ConnectionTrait, period: Period) -> ApiResult<Vec<Ex
     .await?)
 }
 
+/// A text cell a spreadsheet shows as text: one that could start a formula gets a leading
+/// `'`, which spreadsheets display as text and do not evaluate.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 fn fields(r: &ExportRow) -> [String; 11] {
     [
-        r.block.clone(),
-        r.unit.clone(),
+        neutralise(&r.block),
+        neutralise(&r.unit),
         r.period.clone(),
         r.due_on.to_string(),
         r.status.as_str().to_owned(),
@@ -95,4 +110,45 @@ pub fn xlsx(rows: &[ExportRow]) -> ApiResult<Vec<u8>> {
         }
     }
     book.save_to_buffer().map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(block: &str, unit: &str) -> ExportRow {
+        ExportRow {
+            block: block.into(),
+            unit: unit.into(),
+            period: "2026-11".into(),
+            due_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 10).unwrap(),
+            status: klustera_entities::states::BillStatus::Unpaid,
+            subtotal: 100,
+            ppn: 11,
+            late_fee: 0,
+            total: 111,
+            paid: 0,
+        }
+    }
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_text() {
+        for (raw, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tA", "'\tA"),
+            ("\rA", "'\rA"),
+            ("Blok A", "Blok A"),
+            ("A-1", "A-1"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralise(raw), written, "{raw:?}");
+        }
+        let csv = String::from_utf8(csv(&[row("=cmd|' /C calc'!A0", "@7")]).unwrap()).unwrap();
+        let line = csv.lines().nth(1).unwrap();
+        assert!(line.starts_with("'=cmd|"), "{line}");
+        assert!(line.contains(",'@7,"), "{line}");
+    }
 }

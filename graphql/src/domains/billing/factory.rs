@@ -6,6 +6,8 @@
 //! - PPN is computed per item: `amount × ppn_rate_bp / 10000`, rounded half up.
 //! - A bill's subtotal is the sum of item amounts, its PPN the sum of item PPN, its total
 //!   their sum. So a bill always equals the sum of its items, to the rupiah.
+//! - Every amount is checked: an item or a total above [`Rupiah::MAX_TOTAL`] (what a
+//!   JavaScript client reads exactly) is [`FactoryError::Overflow`], never a wrap or a panic.
 
 use std::collections::HashMap;
 
@@ -14,7 +16,7 @@ use rust_decimal::Decimal;
 pub use klustera_entities::states::TariffKind;
 use klustera_entities::states::UnitType;
 
-use crate::common::types::mul_div_round;
+use crate::common::types::{Rupiah, mul_div_round};
 
 #[derive(Debug, Clone)]
 pub struct Tariff {
@@ -65,26 +67,33 @@ pub enum FactoryError {
     Overflow(i64),
 }
 
-/// Quantity as hundredths (two decimals), rounding anything finer half up.
-fn hundredths(q: Decimal) -> i128 {
-    let scaled = (q * Decimal::ONE_HUNDRED)
+/// Quantity as hundredths (two decimals), rounding anything finer half up; `None` when it
+/// does not fit.
+fn hundredths(q: Decimal) -> Option<i128> {
+    let scaled = q
+        .checked_mul(Decimal::ONE_HUNDRED)?
         .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    scaled.mantissa() / 10i128.pow(scaled.scale())
+    Some(scaled.mantissa() / 10i128.pow(scaled.scale()))
 }
 
 fn item(t: &Tariff, quantity: Decimal, description: String) -> Result<Item, FactoryError> {
-    let amount = mul_div_round(hundredths(quantity), i128::from(t.rate), 100);
-    let ppn = mul_div_round(amount, i128::from(t.ppn_rate_bp), 10_000);
-    let to_i64 = |v: i128| i64::try_from(v).map_err(|_| FactoryError::Overflow(t.id));
+    let overflow = || FactoryError::Overflow(t.id);
+    let amount = hundredths(quantity)
+        .and_then(|q| mul_div_round(q, i128::from(t.rate), 100))
+        .and_then(Rupiah::computed)
+        .ok_or_else(overflow)?;
+    let ppn = mul_div_round(i128::from(amount), i128::from(t.ppn_rate_bp), 10_000)
+        .and_then(Rupiah::computed)
+        .ok_or_else(overflow)?;
     Ok(Item {
         tariff_id: t.id,
         kind: t.kind,
         description,
         quantity: two_places(quantity),
         unit_price: t.rate,
-        amount: to_i64(amount)?,
+        amount,
         ppn_rate_bp: t.ppn_rate_bp,
-        ppn: to_i64(ppn)?,
+        ppn,
     })
 }
 
@@ -125,15 +134,13 @@ pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, Fact
 
 pub fn totals(items: &[Item]) -> Result<Totals, FactoryError> {
     let mut t = Totals::default();
+    let safe = |v: i64| Rupiah::computed(i128::from(v));
     for i in items {
         let overflow = || FactoryError::Overflow(i.tariff_id);
-        t.subtotal = t.subtotal.checked_add(i.amount).ok_or_else(overflow)?;
-        t.ppn = t.ppn.checked_add(i.ppn).ok_or_else(overflow)?;
+        t.subtotal = safe(t.subtotal + i.amount).ok_or_else(overflow)?;
+        t.ppn = safe(t.ppn + i.ppn).ok_or_else(overflow)?;
     }
-    t.total = t
-        .subtotal
-        .checked_add(t.ppn)
-        .ok_or(FactoryError::Overflow(0))?;
+    t.total = safe(t.subtotal + t.ppn).ok_or(FactoryError::Overflow(0))?;
     Ok(t)
 }
 
@@ -263,9 +270,20 @@ mod tests {
         };
         let huge = tariff(9, TariffKind::PerArea, i64::MAX, 0);
         assert_eq!(items_for(&unit, &[huge]), Err(FactoryError::Overflow(9)));
-        let big = items_for(&unit, &[tariff(8, TariffKind::Fixed, i64::MAX - 1, 0)]).unwrap();
+        let big = items_for(&unit, &[tariff(8, TariffKind::Fixed, Rupiah::MAX_TOTAL, 0)]).unwrap();
         let twice = [big[0].clone(), big[0].clone()];
         assert_eq!(totals(&twice), Err(FactoryError::Overflow(8)));
+        // What a JavaScript client would misread is refused too, as are quantities that
+        // do not fit a decimal once scaled.
+        let over = tariff(7, TariffKind::Fixed, Rupiah::MAX_TOTAL + 1, 0);
+        assert_eq!(items_for(&unit, &[over]), Err(FactoryError::Overflow(7)));
+        let mut unit = unit;
+        unit.area_m2 = Decimal::MAX;
+        let per_area = tariff(6, TariffKind::PerArea, 1, 0);
+        assert_eq!(
+            items_for(&unit, &[per_area]),
+            Err(FactoryError::Overflow(6))
+        );
     }
 
     const KINDS: [TariffKind; 4] = [

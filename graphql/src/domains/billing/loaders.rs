@@ -1,4 +1,4 @@
-//! Batch loaders for unit -> bills, bill -> items, bill -> payments (bill -> unit is
+//! Batch loaders for unit -> bills, bill -> items, bill -> payments, bill -> refunds (bill -> unit is
 //! `common::by_id::UnitById`).
 
 use std::collections::HashMap;
@@ -7,7 +7,7 @@ use async_graphql::dataloader::Loader;
 use rust_decimal::Decimal;
 use sea_orm::{DbBackend, Statement};
 
-use klustera_entities::states::{BillItemKind, PaymentMethod};
+use klustera_entities::states::{BillItemKind, PaymentMethod, RefundSource};
 use klustera_entities::tenant::bill;
 
 use crate::common::batch::{Rows, group};
@@ -32,6 +32,10 @@ pub struct ItemsOfBill(pub i64);
 /// Key: bill id -> its payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PaymentsOfBill(pub i64);
+
+/// Key: bill id -> its refunds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RefundsOfBill(pub i64);
 
 impl Loader<BillsOfUnit> for TenantLoader {
     type Value = Rows<bill::Model>;
@@ -88,6 +92,15 @@ kept_columns! {
     }
 }
 
+kept_columns! {
+    /// A refund's columns, as the refunds loader selects them.
+    pub enum RefundColumn from "refunds" {
+        Id = id: i64, BillId = bill_id: i64, PaymentId = payment_id: i64,
+        Amount = amount: i64, Source = source: RefundSource, Reason = reason: Option<String>,
+        CreatedAt = created_at: Timestamp,
+    }
+}
+
 /// The `C` rows of the bills named by `keys` (column `bill_id`), kept and grouped by bill.
 async fn kept_of_bills<K, C>(
     loader: &TenantLoader,
@@ -132,6 +145,19 @@ impl Loader<PaymentsOfBill> for TenantLoader {
     ) -> Result<HashMap<PaymentsOfBill, Self::Value>, ApiError> {
         let bill = |k: PaymentsOfBill| k.0;
         kept_of_bills(self, keys, bill, PaymentsOfBill, PaymentColumn::BillId).await
+    }
+}
+
+impl Loader<RefundsOfBill> for TenantLoader {
+    type Value = Rows<Kept<RefundColumn>>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[RefundsOfBill],
+    ) -> Result<HashMap<RefundsOfBill, Self::Value>, ApiError> {
+        let bill = |k: RefundsOfBill| k.0;
+        kept_of_bills(self, keys, bill, RefundsOfBill, RefundColumn::BillId).await
     }
 }
 

@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use serde::Deserialize;
 use sha2::{Digest, Sha512};
 
-use super::service::{self, NewPayment, Settled};
+use super::service::{self, NewPayment, Refunded, Settled};
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::tenancy::TenantTx;
@@ -57,6 +57,9 @@ pub struct Notification {
     pub transaction_id: Option<String>,
     #[serde(default)]
     pub payment_type: Option<String>,
+    /// On `refund` and `partial_refund`: what the order's refunds gave back so far, in all.
+    #[serde(default)]
+    pub refund_amount: Option<String>,
 }
 
 /// Where a notification moves an order: Midtrans' `transaction_status` (+ `fraud_status`
@@ -201,8 +204,8 @@ struct OrderRow {
 pub enum Outcome {
     /// A payment was settled (first delivery of a PAID state).
     Paid(Box<Settled>),
-    /// The order's payment was refunded; carries the bill's event, if it changed.
-    Refunded(Option<DomainEvent>),
+    /// A refund of the order's payment was recorded (first delivery of it).
+    Refunded(Box<Refunded>),
     /// The order moved to another state without money changing hands.
     Moved(OrderStatus),
     /// Duplicate or out of order: nothing changed.
@@ -214,7 +217,7 @@ impl Outcome {
     pub fn event(&self) -> Option<DomainEvent> {
         match self {
             Self::Paid(settled) => Some(settled.event()),
-            Self::Refunded(event) => event.clone(),
+            Self::Refunded(refunded) => Some(refunded.event()),
             Self::Moved(_) | Self::Ignored => None,
         }
     }
@@ -222,7 +225,8 @@ impl Outcome {
 
 /// Applies a verified notification of `tenant`'s order exactly once, whatever the order
 /// or number of deliveries: the order row is locked, states only move forward (PAID is
-/// final except for a refund), and the payment row is unique per order.
+/// final except for refunds), the payment row is unique per order, and a refund records
+/// only what Midtrans says was refunded beyond what is already recorded.
 pub async fn apply_notification(
     db: &impl ConnectionTrait,
     tenant: &TenantSlug,
@@ -252,7 +256,7 @@ pub async fn apply_notification(
         (S::Created | S::Pending | S::Failed, S::Paid)
             | (S::Created, S::Pending)
             | (S::Created | S::Pending, S::Failed)
-            | (S::Paid, S::Refunded)
+            | (S::Paid | S::Refunded, S::Refunded)
     );
     if !allowed {
         return Ok(Outcome::Ignored);
@@ -287,9 +291,27 @@ pub async fn apply_notification(
             .await?;
             Ok(Outcome::Paid(Box::new(settled)))
         }
-        S::Refunded => Ok(Outcome::Refunded(
-            service::refund_order_payment(db, &n.order_id).await?,
-        )),
+        S::Refunded => {
+            let so_far = match (n.refund_amount.as_deref(), n.transaction_status.as_str()) {
+                (Some(raw), _) => parse_amount(raw)
+                    .filter(|a| (1..=order.gross_amount).contains(a))
+                    .ok_or(ApiError::bad_input(
+                        "refund_amount",
+                        "not an amount of the order",
+                    ))?,
+                // A full refund says so even without the amount.
+                (None, "refund") => order.gross_amount,
+                (None, _) => {
+                    return Err(ApiError::bad_input("refund_amount", "missing"));
+                }
+            };
+            Ok(
+                match service::refund_order(db, &n.order_id, order.gross_amount, so_far).await? {
+                    Some(refunded) => Outcome::Refunded(Box::new(refunded)),
+                    None => Outcome::Ignored,
+                },
+            )
+        }
         other => Ok(Outcome::Moved(other)),
     }
 }
@@ -352,6 +374,7 @@ mod tests {
             fraud_status: None,
             transaction_id: None,
             payment_type: None,
+            refund_amount: None,
         }
     }
 

@@ -8,12 +8,13 @@ use klustera_entities::tenant::bill;
 
 use super::loaders::{
     BillsOfUnit, ItemColumn, ItemsOfBill, MAX_RECENT_BILLS, PaymentColumn, PaymentsOfBill,
+    RefundColumn, RefundsOfBill,
 };
 use crate::common::batch::Row;
 use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::ids::{BillId, BillItemId, PaymentId};
+use crate::common::ids::{BillId, BillItemId, PaymentId, RefundId};
 use crate::common::inline::{Inline, row_object};
 use crate::common::rows::Kept;
 use crate::common::types::Rupiah;
@@ -42,7 +43,9 @@ pub async fn recent_bills_of_unit(
     Ok(bills.rows().map(|b| Inline(Bill(b))).collect())
 }
 
-pub use klustera_entities::states::{BillItemKind, BillStatus, PaymentMethod, TariffKind};
+pub use klustera_entities::states::{
+    BillItemKind, BillStatus, PaymentMethod, RefundSource, TariffKind,
+};
 
 /// A monthly bill of one unit.
 pub struct Bill(pub Row<bill::Model>);
@@ -61,6 +64,7 @@ row_object! {
             "lateFee" late_fee: Rupiah = Rupiah(b.late_fee);
             /// subtotal + ppn + lateFee.
             "total" total: Rupiah = Rupiah(b.total);
+            /// What its payments brought in, less what their refunds gave back.
             "paid" paid: Rupiah = Rupiah(b.paid);
             "outstanding" outstanding: Rupiah = Rupiah(b.total - b.paid);
             "voidReason" void_reason: Option<&str> = b.void_reason.as_deref();
@@ -85,6 +89,15 @@ row_object! {
             .await?
             .unwrap_or_default();
         Ok(payments.rows().map(|p| Inline(Payment(p))).collect())
+    }
+    /// Money given back, oldest first: each refund takes back part or all of one payment.
+    async fn refunds(&self, ctx: &Context<'_>) -> Result<Vec<Inline<Refund>>> {
+        let refunds = ctx
+            .loader()?
+            .load_one(RefundsOfBill(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(refunds.rows().map(|r| Inline(Refund(r))).collect())
     }
 }
 }
@@ -123,8 +136,27 @@ row_object! {
             "amount" amount: Rupiah = Rupiah(p.get(PaymentColumn::Amount)?);
             "reference" reference: Option<&str> = p.get(PaymentColumn::Reference)?;
             "paidAt" paid_at: Timestamp = p.get(PaymentColumn::PaidAt)?;
+            /// Whether its refunds gave all of it back.
             "refunded" refunded: bool =
                 p.get::<Option<Timestamp>>(PaymentColumn::RefundedAt)?.is_some();
+        }
+    }
+}
+
+/// Money given back on a bill: from a Midtrans refund, or recorded by a manager.
+pub struct Refund(pub Row<Kept<RefundColumn>>);
+
+row_object! {
+    #[Object]
+    Refund(r: Kept<RefundColumn>) {
+        plain {
+            "id" id: RefundId = RefundId::new(r.get(RefundColumn::Id)?);
+            /// The payment it takes back (part or all of).
+            "paymentId" payment_id: PaymentId = PaymentId::new(r.get(RefundColumn::PaymentId)?);
+            "amount" amount: Rupiah = Rupiah(r.get(RefundColumn::Amount)?);
+            "source" source: RefundSource = r.get(RefundColumn::Source)?;
+            "reason" reason: Option<&str> = r.get(RefundColumn::Reason)?;
+            "createdAt" created_at: Timestamp = r.get(RefundColumn::CreatedAt)?;
         }
     }
 }
@@ -153,7 +185,10 @@ pub struct CollectionReport {
     pub period: String,
     pub bills: i64,
     pub billed: Rupiah,
+    /// Paid on the period's bills, net of refunds.
     pub collected: Rupiah,
+    /// Given back on the period's bills (already taken out of `collected`).
+    pub refunded: Rupiah,
     /// collected / billed in percent, two decimals (exact decimal, no float).
     pub collection_rate: Decimal,
     /// Outstanding amounts of all periods up to this one, by days past due, as of today.

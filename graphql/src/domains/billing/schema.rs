@@ -22,7 +22,7 @@ use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::Fetch;
-use crate::common::ids::{BillId, JobId, TariffId, UnitId, kind};
+use crate::common::ids::{BillId, JobId, PaymentId, TariffId, UnitId, kind};
 use crate::common::inline::Inline;
 use crate::common::jobs::{self, Job};
 use crate::common::live::{Burst, Live, changes_only};
@@ -86,7 +86,7 @@ impl BillingQuery {
         Ok(Bill::fetch(ctx, id.row()?).await?)
     }
 
-    /// Billed, collected and arrears aging for a period (`YYYY-MM`).
+    /// Billed, collected (net of refunds), refunded and arrears aging for a period (`YYYY-MM`).
     #[graphql(guard = "RoleGuard::manager()")]
     async fn collection_report(
         &self,
@@ -102,6 +102,7 @@ impl BillingQuery {
             bills: r.bills,
             billed: Rupiah(r.billed),
             collected: Rupiah(r.collected),
+            refunded: Rupiah(r.refunded),
             collection_rate: service::collection_rate(r.collected, r.billed),
             arrears: Aging {
                 current: Rupiah(r.current),
@@ -243,6 +244,15 @@ pub struct RecordPaymentInput {
     amount: Rupiah,
     method: ManualMethod,
     reference: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RecordRefundInput {
+    /// A cash or transfer payment (Midtrans payments are refunded in Midtrans).
+    payment_id: PaymentId,
+    amount: Rupiah,
+    /// Why the money was given back (at most 500 characters).
+    reason: String,
 }
 
 #[derive(Default)]
@@ -394,6 +404,26 @@ impl BillingMutation {
         req.emit(settled.event());
         let payment = super::loaders::payment(tx, settled.payment_id).await?;
         Ok(Payment(payment.into()))
+    }
+
+    /// Records cash or a transfer given back: part or all of one payment, never more than
+    /// is left of it. Returns the bill as the refund left it (see `Bill.refunds`).
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn record_refund(&self, ctx: &Context<'_>, input: RecordRefundInput) -> Result<Bill> {
+        let req = ctx.request()?;
+        let refunded = service::record_refund(
+            ctx.tenant_tx()?,
+            ctx.viewer().await?,
+            input.payment_id.row()?,
+            input.amount,
+            &input.reason,
+            req.principal()?.user_id,
+        )
+        .await?;
+        req.audit_target(format!("bill:{}", refunded.bill.id));
+        req.audit_target(format!("refund:{}", refunded.refund_id));
+        req.emit(refunded.event());
+        Ok(Bill(refunded.bill.into()))
     }
 
     /// Opens a Midtrans Snap checkout for what the bill still owes.

@@ -15,7 +15,7 @@ use sea_orm::{
 use sea_orm::ActiveEnum;
 
 use klustera_entities::states::{
-    BillItemKind, BillStatus, LateFeeKind, PaymentMethod, TariffKind, UnitType,
+    BillItemKind, BillStatus, LateFeeKind, PaymentMethod, RefundSource, TariffKind, UnitType,
 };
 use klustera_entities::tenant::bill;
 
@@ -151,12 +151,14 @@ pub async fn update_settings(db: &impl ConnectionTrait, s: &Settings) -> ApiResu
     if !(1..=28).contains(&s.due_day) {
         return Err(ApiError::bad_input("dueDay", "must be between 1 and 28"));
     }
-    if s.late_fee_value < 0
-        || (s.late_fee_kind == LateFeeKind::Percent && s.late_fee_value > 10_000)
-    {
+    let max = match s.late_fee_kind {
+        LateFeeKind::Percent => 10_000,
+        _ => Rupiah::MAX_INPUT,
+    };
+    if !(0..=max).contains(&s.late_fee_value) {
         return Err(ApiError::bad_input(
             "lateFeeValue",
-            "rupiah for FLAT, basis points (<= 10000) for PERCENT",
+            "rupiah (<= 1,000,000,000,000) for FLAT, basis points (<= 10000) for PERCENT",
         ));
     }
     db.execute_raw(stmt(
@@ -317,12 +319,16 @@ pub async fn add_one_off(
 // ---- bill generation ------------------------------------------------------------------
 
 /// What one generation batch did.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Batch {
     pub units: usize,
     pub bills_created: usize,
     /// The last unit id seen; the next batch starts after it. `None`: no units were left.
     pub last_unit: Option<i64>,
+    /// Units that got no bill because an amount would leave the exact range
+    /// ([`Rupiah::MAX_TOTAL`]), each with the tariff that overflowed (0: the total).
+    /// The batch goes on: one unit's data never fails the generation.
+    pub refused: Vec<(i64, i64)>,
 }
 
 #[derive(FromQueryResult)]
@@ -418,16 +424,27 @@ pub async fn generate_batch(
     }
 
     let mut items_of: HashMap<i64, Vec<factory::Item>> = HashMap::new();
+    let mut refused = Vec::new();
     let (mut b_unit, mut b_sub, mut b_ppn, mut b_total) = (vec![], vec![], vec![], vec![]);
     for u in &units {
         let Some(f) = facts.get(&u.id) else { continue };
-        let items = factory::items_for(f, tariffs)
-            .map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
+        let priced =
+            factory::items_for(f, tariffs).and_then(|items| Ok((factory::totals(&items)?, items)));
+        let (t, items) = match priced {
+            Ok(priced) => priced,
+            Err(factory::FactoryError::Overflow(tariff)) => {
+                tracing::warn!(
+                    unit = u.id,
+                    tariff,
+                    "bill amount out of range; unit skipped"
+                );
+                refused.push((u.id, tariff));
+                continue;
+            }
+        };
         if items.is_empty() {
             continue;
         }
-        let t =
-            factory::totals(&items).map_err(|e| ApiError::bad_input("tariffs", e.to_string()))?;
         b_unit.push(u.id);
         b_sub.push(t.subtotal);
         b_ppn.push(t.ppn);
@@ -439,6 +456,7 @@ pub async fn generate_batch(
             units: units.len(),
             bills_created: 0,
             last_unit: Some(last),
+            refused,
         });
     }
     let created = CreatedBill::find_by_statement(stmt(
@@ -469,6 +487,7 @@ pub async fn generate_batch(
         units: units.len(),
         bills_created: created.len(),
         last_unit: Some(last),
+        refused,
     })
 }
 
@@ -660,22 +679,24 @@ pub async fn void_bill(db: &impl ConnectionTrait, id: i64, reason: &str) -> ApiR
 
 /// Marks bills past their due date OVERDUE and applies the tenant's late fee, once: only
 /// UNPAID and PARTIALLY_PAID bills move, and OVERDUE never moves back. Returns how many.
+/// The fee is computed in `numeric` and never lifts a total above [`Rupiah::MAX_TOTAL`],
+/// so no stored amount can make the sweep fail.
 pub async fn overdue_sweep(db: &impl ConnectionTrait, today: NaiveDate) -> ApiResult<u64> {
     let res = db
         .execute_raw(stmt(
             "WITH s AS (SELECT late_fee_kind AS k, late_fee_value AS v FROM settings), \
+             fee AS ( \
+                SELECT b.id, GREATEST(0, LEAST($2 - b.total, CASE s.k WHEN 'FLAT' THEN s.v \
+                         WHEN 'PERCENT' THEN div(b.total::numeric * s.v + 5000, 10000) ELSE 0 END))::bigint AS f \
+                FROM bills b, s \
+                WHERE b.status IN ('UNPAID', 'PARTIALLY_PAID') AND b.due_on < $1), \
              due AS ( \
-                UPDATE bills b SET status = 'OVERDUE', \
-                       late_fee = CASE s.k WHEN 'FLAT' THEN s.v \
-                                           WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END, \
-                       total = b.total + CASE s.k WHEN 'FLAT' THEN s.v \
-                                                  WHEN 'PERCENT' THEN (b.total * s.v + 5000) / 10000 ELSE 0 END \
-                FROM s \
-                WHERE b.status IN ('UNPAID', 'PARTIALLY_PAID') AND b.due_on < $1 \
+                UPDATE bills b SET status = 'OVERDUE', late_fee = fee.f, total = b.total + fee.f \
+                FROM fee WHERE b.id = fee.id \
                 RETURNING b.id, b.late_fee) \
              INSERT INTO bill_items (bill_id, kind, description, quantity, unit_price, amount) \
              SELECT id, 'LATE_FEE', 'Denda keterlambatan', 1, late_fee, late_fee FROM due WHERE late_fee > 0",
-            [today.into()],
+            [today.into(), Rupiah::MAX_TOTAL.into()],
         ))
         .await?;
     Ok(res.rows_affected())
@@ -688,6 +709,7 @@ pub struct CollectionRow {
     pub bills: i64,
     pub billed: i64,
     pub collected: i64,
+    pub refunded: i64,
     pub current: i64,
     pub days_1_30: i64,
     pub days_31_60: i64,
@@ -695,7 +717,7 @@ pub struct CollectionRow {
     pub days_over_90: i64,
 }
 
-/// Billed and collected for `period` (void bills excluded), and the arrears of every
+/// Billed, collected (net of refunds) and refunded for `period` (void bills excluded), and the arrears of every
 /// period up to it, aged by days past due as of `today`.
 pub async fn collection_report(
     db: &impl ConnectionTrait,
@@ -706,6 +728,8 @@ pub async fn collection_report(
         "SELECT count(*) FILTER (WHERE period = $1)::bigint AS bills, \
                 coalesce(sum(total) FILTER (WHERE period = $1), 0)::bigint AS billed, \
                 coalesce(sum(paid) FILTER (WHERE period = $1), 0)::bigint AS collected, \
+                (SELECT coalesce(sum(r.amount), 0) FROM refunds r JOIN bills rb ON rb.id = r.bill_id \
+                  WHERE rb.period = $1 AND rb.status <> 'VOID')::bigint AS refunded, \
                 coalesce(sum(total - paid) FILTER (WHERE due_on >= $2), 0)::bigint AS current, \
                 coalesce(sum(total - paid) FILTER (WHERE $2 - due_on BETWEEN 1 AND 30), 0)::bigint AS days_1_30, \
                 coalesce(sum(total - paid) FILTER (WHERE $2 - due_on BETWEEN 31 AND 60), 0)::bigint AS days_31_60, \
@@ -741,42 +765,209 @@ pub async fn tenant_today(db: &impl ConnectionTrait, time_zone: &str) -> ApiResu
     Ok(row.try_get("", "today")?)
 }
 
-/// Reverses the payment of a refunded Midtrans order: the bill owes it again. Returns the
-/// event to publish after commit (none when the order's payment was already refunded).
-pub async fn refund_order_payment(
+// ---- refunds --------------------------------------------------------------------------
+
+pub struct NewRefund {
+    pub payment_id: i64,
+    pub amount: Rupiah,
+    pub source: RefundSource,
+    /// For a Midtrans refund: what it covers (`<order id>:<refunded so far>`), unique.
+    pub midtrans_key: Option<String>,
+    pub reason: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// A refund recorded on a bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refunded {
+    pub refund_id: i64,
+    /// The bill as the refund left it.
+    pub bill: bill::Model,
+}
+
+impl Refunded {
+    /// What subscribers hear once the refunding transaction committed.
+    pub fn event(&self) -> DomainEvent {
+        DomainEvent::BillChanged {
+            bill_id: self.bill.id,
+            unit_id: self.bill.unit_id,
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct RefundablePayment {
+    amount: i64,
+    method: PaymentMethod,
+    refunded: i64,
+}
+
+/// What payment `payment_id` of `bill_id` brought in and how much of it was given back.
+async fn refundable(
     db: &impl ConnectionTrait,
-    order_id: &str,
-) -> ApiResult<Option<DomainEvent>> {
+    bill_id: i64,
+    payment_id: i64,
+) -> ApiResult<RefundablePayment> {
+    RefundablePayment::find_by_statement(stmt(
+        "SELECT p.amount, p.method, \
+                (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = p.id)::bigint AS refunded \
+         FROM payments p WHERE p.id = $1 AND p.bill_id = $2",
+        [payment_id.into(), bill_id.into()],
+    ))
+    .one(db)
+    .await?
+    .ok_or(ApiError::NotFound("payment"))
+}
+
+/// Records a refund of part or all of one payment of a bill locked with [`lock_bill`]:
+/// the payment's refunds never add up to more than it brought in, the bill's `paid` drops
+/// by exactly the refund and its status follows (PAID -> PARTIALLY_PAID or UNPAID). The
+/// bill's lock serialises every payment and refund of it, so concurrent refunds add up
+/// instead of each checking against the same stale total. The one way money leaves a bill.
+pub async fn refund(
+    db: &impl ConnectionTrait,
+    locked: &bill::Model,
+    r: NewRefund,
+) -> ApiResult<Refunded> {
+    let payment = refundable(db, locked.id, r.payment_id).await?;
+    let left = payment.amount - payment.refunded;
+    if r.amount.0 <= 0 || r.amount.0 > left {
+        return Err(ApiError::bad_input(
+            "amount",
+            format!("between Rp 1 and the Rp {left} of this payment not yet refunded"),
+        ));
+    }
     let row = db
         .query_one_raw(stmt(
-            "UPDATE payments SET refunded_at = now() WHERE midtrans_order_id = $1 AND refunded_at IS NULL \
-             RETURNING bill_id, amount",
-            [order_id.into()],
+            "INSERT INTO refunds (bill_id, payment_id, amount, source, midtrans_key, reason, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            [
+                locked.id.into(),
+                r.payment_id.into(),
+                r.amount.0.into(),
+                r.source.into(),
+                r.midtrans_key.into(),
+                r.reason.into(),
+                r.created_by.into(),
+            ],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("refund"))?;
+    let refund_id: i64 = row.try_get("", "id")?;
+    if r.amount.0 == left {
+        db.execute_raw(stmt(
+            "UPDATE payments SET refunded_at = now() WHERE id = $1",
+            [r.payment_id.into()],
         ))
         .await?;
-    let Some(row) = row else { return Ok(None) };
-    let bill_id: i64 = row.try_get("", "bill_id")?;
-    let amount: i64 = row.try_get("", "amount")?;
-    let locked = lock_bill(db, bill_id).await?;
-    let paid = locked.paid - amount;
-    let status = status_after(
-        if locked.status == BillStatus::Paid {
-            BillStatus::Unpaid
-        } else {
-            locked.status
-        },
-        paid,
-        locked.total,
-    );
+    }
+    let paid = locked.paid - r.amount.0;
+    let status = status_after(locked.status, paid, locked.total);
     db.execute_raw(stmt(
         "UPDATE bills SET paid = $2, status = $3 WHERE id = $1",
-        [bill_id.into(), paid.into(), status.into()],
+        [locked.id.into(), paid.into(), status.into()],
     ))
     .await?;
-    Ok(Some(DomainEvent::BillChanged {
-        bill_id,
-        unit_id: locked.unit_id,
-    }))
+    let mut bill = locked.clone();
+    bill.paid = paid;
+    bill.status = status;
+    Ok(Refunded { refund_id, bill })
+}
+
+/// A manager's refund of cash or a transfer: `payment_id` is a payment of a bill the
+/// caller may see, not a Midtrans one (those are refunded in Midtrans, whose notification
+/// records the refund).
+pub async fn record_refund(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    payment_id: i64,
+    amount: Rupiah,
+    reason: &str,
+    created_by: i64,
+) -> ApiResult<Refunded> {
+    let reason = crate::common::types::required_text("reason", reason, 500)?;
+    let amount = Rupiah::positive("amount", amount.0)?;
+    let bill_id = db
+        .query_one_raw(stmt(
+            "SELECT bill_id FROM payments WHERE id = $1",
+            [payment_id.into()],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("payment"))?
+        .try_get::<i64>("", "bill_id")?;
+    get_bill(db, viewer, bill_id)
+        .await
+        .map_err(|_| ApiError::NotFound("payment"))?;
+    let locked = lock_bill(db, bill_id).await?;
+    if refundable(db, bill_id, payment_id).await?.method == PaymentMethod::Midtrans {
+        return Err(ApiError::bad_input(
+            "paymentId",
+            "a Midtrans payment is refunded in Midtrans; its notification records the refund",
+        ));
+    }
+    refund(
+        db,
+        &locked,
+        NewRefund {
+            payment_id,
+            amount,
+            source: RefundSource::Manual,
+            midtrans_key: None,
+            reason: Some(reason),
+            created_by: Some(created_by),
+        },
+    )
+    .await
+}
+
+#[derive(FromQueryResult)]
+struct OrderPayment {
+    id: i64,
+    bill_id: i64,
+    amount: i64,
+}
+
+/// Applies a Midtrans refund of order `order_id` (of `gross` rupiah) that has given back
+/// `refunded_so_far` in all, as Midtrans reports it: records what was not recorded yet,
+/// so each notification counts once whatever the order or number of deliveries. When a
+/// payment made first left the order's settlement only part of its amount to apply, the
+/// part never applied to the bill is what a refund gives back first. `None`: nothing new.
+pub async fn refund_order(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+    gross: i64,
+    refunded_so_far: i64,
+) -> ApiResult<Option<Refunded>> {
+    let Some(payment) = OrderPayment::find_by_statement(stmt(
+        "SELECT id, bill_id, amount FROM payments WHERE midtrans_order_id = $1",
+        [order_id.into()],
+    ))
+    .one(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let locked = lock_bill(db, payment.bill_id).await?;
+    let never_applied = gross - payment.amount;
+    let due_back = (refunded_so_far - never_applied).clamp(0, payment.amount);
+    let recorded = refundable(db, payment.bill_id, payment.id).await?.refunded;
+    if due_back <= recorded {
+        return Ok(None);
+    }
+    refund(
+        db,
+        &locked,
+        NewRefund {
+            payment_id: payment.id,
+            amount: Rupiah(due_back - recorded),
+            source: RefundSource::Midtrans,
+            midtrans_key: Some(format!("{order_id}:{refunded_so_far}")),
+            reason: None,
+            created_by: None,
+        },
+    )
+    .await
+    .map(Some)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 use klustera_entities::tenant::facility::Pricing;
 
 use crate::common::error::{ApiError, ApiResult};
-use crate::common::types::{mul_div_round, ppn_of};
+use crate::common::types::{Rupiah, mul_div_round, ppn_of};
 
 /// A weekday (ISO, 1 = Monday) and local time range (minutes after midnight) with its
 /// own rate.
@@ -147,12 +147,9 @@ fn overflow() -> ApiError {
 }
 
 fn amount(quantity: i64, rate: i64, per: i64) -> ApiResult<i64> {
-    i64::try_from(mul_div_round(
-        i128::from(quantity),
-        i128::from(rate),
-        i128::from(per),
-    ))
-    .map_err(|_| overflow())
+    mul_div_round(i128::from(quantity), i128::from(rate), i128::from(per))
+        .and_then(Rupiah::computed)
+        .ok_or_else(overflow)
 }
 
 impl Strategy for Free {
@@ -270,7 +267,10 @@ pub fn quote(rates: &Rates, stay: &Stay) -> ApiResult<Quote> {
         lines,
         subtotal,
         ppn,
-        total: subtotal.checked_add(ppn).ok_or_else(overflow)?,
+        total: subtotal
+            .checked_add(ppn)
+            .and_then(|total| Rupiah::computed(total.into()))
+            .ok_or_else(overflow)?,
         deposit,
     })
 }
