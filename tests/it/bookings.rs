@@ -760,3 +760,112 @@ async fn the_demo_has_a_facility_per_pricing_strategy_and_a_month_of_bookings() 
         .await;
     assert_eq!(spread, ["true"], "from two weeks back to two weeks ahead");
 }
+
+#[tokio::test]
+async fn calendar_feeds_show_what_their_owner_may_see_and_stop_when_revoked() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let court = facility(&app, &manager, court()).await;
+    let tokens = resident_tokens(&app, "alpha", 2).await;
+    let homes: Vec<i64> = app
+        .rows(
+            "alpha",
+            "SELECT unit_id::text FROM resident_units WHERE ends_on IS NULL ORDER BY resident_id LIMIT 2",
+        )
+        .await
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let d = day();
+    for (i, from, to) in [(0, "10:00", "11:00"), (1, "12:00", "13:00")] {
+        let body = book(
+            &app,
+            &tokens[i],
+            &court,
+            homes[i],
+            &at(d, from, "+07:00"),
+            &at(d, to, "+07:00"),
+            2,
+        )
+        .await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    let rotate = "mutation($f: ID) { rotateCalendarFeed(facilityId: $f) { token path } }";
+    let feed = |token: String, facility: Option<String>| {
+        let app = &app;
+        async move {
+            let body = app
+                .gql(Some("alpha"), Some(&token), rotate, json!({"f": facility}))
+                .await;
+            body["data"]["rotateCalendarFeed"]["path"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_owned()
+        }
+    };
+    let events = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.client().get(app.url(&path)).send().await.unwrap();
+            if response.status() != 200 {
+                return (response.status().as_u16(), Vec::new());
+            }
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/calendar; charset=utf-8"
+            );
+            let text = response.text().await.unwrap();
+            let cal: icalendar::Calendar = text.parse().unwrap_or_else(|e| panic!("{e}: {text}"));
+            use icalendar::Component;
+            let summaries: Vec<String> = cal
+                .components
+                .iter()
+                .filter_map(|c| c.as_event())
+                .map(|e| {
+                    format!(
+                        "{} {}",
+                        e.get_summary().unwrap_or_default(),
+                        e.property_value("DTSTART").unwrap_or_default()
+                    )
+                })
+                .collect();
+            (200, summaries)
+        }
+    };
+
+    // A resident's feed: their household's booking only.
+    let mine = feed(tokens[0].clone(), None).await;
+    let (status, got) = events(mine.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("Tennis court ("), "{got:?}");
+    assert!(
+        got[0].ends_with(&format!("{}T030000Z", d.format("%Y%m%d"))),
+        "10:00 WIB: {got:?}"
+    );
+    // Residents get no facility feed; a facility's feed (managers) has both.
+    let body = app
+        .gql(Some("alpha"), Some(&tokens[0]), rotate, json!({"f": court}))
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+    let all = feed(manager.clone(), Some(court.clone())).await;
+    assert_eq!(events(all).await.1.len(), 2);
+
+    // Rotating replaces the token; revoking ends the feed.
+    let rotated = feed(tokens[0].clone(), None).await;
+    assert_ne!(rotated, mine);
+    assert_eq!(events(mine).await.0, 404, "the old token is revoked");
+    assert_eq!(events(rotated.clone()).await.1.len(), 1);
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&tokens[0]),
+            "mutation { revokeCalendarFeed }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["revokeCalendarFeed"], true, "{body}");
+    assert_eq!(events(rotated).await.0, 404);
+    assert_eq!(events("/calendar/alpha.nonsense.ics".into()).await.0, 404);
+}

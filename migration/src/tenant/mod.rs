@@ -9,6 +9,7 @@ mod m0004_announcements;
 mod m0005_complaints;
 mod m0006_bookings;
 mod m0007_booking_payments;
+mod m0008_calendar_feeds;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_bookings::Migration),
             Box::new(m0007_booking_payments::Migration),
+            Box::new(m0008_calendar_feeds::Migration),
         ]
     }
 }

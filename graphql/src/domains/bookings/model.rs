@@ -407,3 +407,11 @@ impl From<&booking::Model> for BookingUpdate {
         }
     }
 }
+
+/// A private iCalendar feed: `GET <path>` on this server.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CalendarFeed {
+    /// `<tenant>.<secret>`: shown once; rotate to replace it.
+    pub token: String,
+    pub path: String,
+}

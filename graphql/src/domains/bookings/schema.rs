@@ -6,9 +6,10 @@ use async_graphql::{Context, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures::{Stream, StreamExt};
 
+use super::calendar;
 use super::model::{
-    Booking, BookingStatus, BookingUpdate, Facility, FacilityClosure, FacilityKind, OpeningHours,
-    PeakWindow, Pricing, Quote, Slot,
+    Booking, BookingStatus, BookingUpdate, CalendarFeed, Facility, FacilityClosure, FacilityKind,
+    OpeningHours, PeakWindow, Pricing, Quote, Slot,
 };
 use super::payment;
 use super::service::{self, BookingFilter, BookingRequest, DayRange, FacilitySettings, Step};
@@ -390,6 +391,39 @@ impl BookingMutation {
             token: checkout.token.token,
             redirect_url: checkout.token.redirect_url,
         })
+    }
+
+    /// A new private iCalendar feed, revoking the live one: a resident's own (their
+    /// household's bookings; no `facilityId`), or a facility's (managers). Subscribe to
+    /// `path` on this server; the token is shown only now.
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn rotate_calendar_feed(
+        &self,
+        ctx: &Context<'_>,
+        facility_id: Option<FacilityId>,
+    ) -> Result<CalendarFeed> {
+        let facility = facility_id.map(|f| f.row()).transpose()?;
+        let viewer = ctx.viewer().await?;
+        let req = ctx.request()?;
+        let token =
+            calendar::rotate(ctx.tenant_tx()?, &req.tenant()?.slug, viewer, facility).await?;
+        Ok(CalendarFeed {
+            path: format!("/calendar/{token}.ics"),
+            token,
+        })
+    }
+
+    /// Revokes the live feed (the caller's, or a facility's for managers); whether there
+    /// was one.
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn revoke_calendar_feed(
+        &self,
+        ctx: &Context<'_>,
+        facility_id: Option<FacilityId>,
+    ) -> Result<bool> {
+        let facility = facility_id.map(|f| f.row()).transpose()?;
+        let viewer = ctx.viewer().await?;
+        Ok(calendar::revoke(ctx.tenant_tx()?, viewer, facility).await?)
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
