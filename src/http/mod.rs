@@ -7,9 +7,11 @@
 //! - [`state`]: [`state::AppState`], what every handler gets.
 //! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
+//! - [`calendar`]: `GET /calendar/<token>.ics`, private booking feeds.
 //! - [`session_cookie`]: browser sessions' refresh-token cookie (`X-Klustera-Session`).
 //! - [`web`]: the built web client at `/` (history fallback, cached hashed assets).
 
+pub mod calendar;
 pub mod documents;
 pub mod graphql;
 pub mod ops;
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             "/webhooks/midtrans",
             axum::routing::post(webhooks::midtrans),
         )
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/health", get(ops::health))
         .route("/metrics", get(ops::metrics));
     web::serve(api, &state.config.web_dir)

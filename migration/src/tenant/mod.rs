@@ -9,6 +9,8 @@ mod m0004_announcements;
 mod m0005_complaints;
 mod m0006_bookings;
 mod m0007_refunds;
+mod m0008_booking_payments;
+mod m0009_calendar_feeds;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_bookings::Migration),
             Box::new(m0007_refunds::Migration),
+            Box::new(m0008_booking_payments::Migration),
+            Box::new(m0009_calendar_feeds::Migration),
         ]
     }
 }
