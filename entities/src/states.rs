@@ -155,6 +155,40 @@ states! {
         Refunded = "REFUNDED",
     }
 
+    /// Whether a facility takes one booking at a time or many parties up to its capacity.
+    pub enum FacilityKind {
+        /// One booking at a time (tennis court, clubhouse).
+        Exclusive = "EXCLUSIVE",
+        /// Many parties at once, up to the capacity (pool, gym).
+        Shared = "SHARED",
+    }
+
+    /// How a facility prices a booking (one strategy each, in `bookings::pricing`).
+    pub enum Pricing {
+        Free = "FREE",
+        /// `rate` per hour, pro rata on the slot grid.
+        Hourly = "HOURLY",
+        /// `rate` per day (one session).
+        Daily = "DAILY",
+        /// `rate` per person.
+        PerUsage = "PER_USAGE",
+    }
+
+    /// Where a booking is in its life. The first three and CHECKED_IN, COMPLETED, NO_SHOW
+    /// hold the slot; CANCELLED, REJECTED and EXPIRED free it.
+    pub enum BookingStatus {
+        /// Priced and not paid yet: holds the slot until `holdExpiresAt`.
+        PendingPayment = "PENDING_PAYMENT",
+        PendingApproval = "PENDING_APPROVAL",
+        Confirmed = "CONFIRMED",
+        CheckedIn = "CHECKED_IN",
+        Completed = "COMPLETED",
+        NoShow = "NO_SHOW",
+        Cancelled = "CANCELLED",
+        Rejected = "REJECTED",
+        Expired = "EXPIRED",
+    }
+
     /// How a facility's bookings are paid: through a Midtrans Snap checkout of their own,
     /// or as one-off items on the unit's next monthly bill.
     pub enum FacilityPayment {
@@ -283,6 +317,9 @@ mod tests {
         agrees::<BillItemKind>();
         agrees::<PaymentMethod>();
         agrees::<OrderStatus>();
+        agrees::<FacilityKind>();
+        agrees::<Pricing>();
+        agrees::<BookingStatus>();
         agrees::<FacilityPayment>();
         agrees::<NotificationKind>();
         agrees::<NotificationStatus>();

@@ -1,30 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// Where a booking is in its life. The first three and CHECKED_IN, COMPLETED, NO_SHOW hold
-/// the slot; CANCELLED, REJECTED and EXPIRED free it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum BookingStatus {
-    /// Priced and not paid yet: holds the slot until `hold_expires_at`.
-    #[sea_orm(string_value = "PENDING_PAYMENT")]
-    PendingPayment,
-    #[sea_orm(string_value = "PENDING_APPROVAL")]
-    PendingApproval,
-    #[sea_orm(string_value = "CONFIRMED")]
-    Confirmed,
-    #[sea_orm(string_value = "CHECKED_IN")]
-    CheckedIn,
-    #[sea_orm(string_value = "COMPLETED")]
-    Completed,
-    #[sea_orm(string_value = "NO_SHOW")]
-    NoShow,
-    #[sea_orm(string_value = "CANCELLED")]
-    Cancelled,
-    #[sea_orm(string_value = "REJECTED")]
-    Rejected,
-    #[sea_orm(string_value = "EXPIRED")]
-    Expired,
-}
+pub use crate::states::BookingStatus;
 
 /// A booking of a facility by a unit, `[starts_at, ends_at)`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,37 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-use crate::states::FacilityPayment;
+pub use crate::states::{FacilityKind, FacilityPayment, Pricing};
 
-/// Whether a facility takes one booking at a time or many parties up to its capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum FacilityKind {
-    /// One booking at a time (tennis court, clubhouse).
-    #[sea_orm(string_value = "EXCLUSIVE")]
-    Exclusive,
-    /// Many parties at once, up to the capacity (pool, gym).
-    #[sea_orm(string_value = "SHARED")]
-    Shared,
-}
-
-/// How a facility prices a booking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "Text")]
-pub enum Pricing {
-    #[sea_orm(string_value = "FREE")]
-    Free,
-    /// `rate` per hour, pro rata on the slot grid.
-    #[sea_orm(string_value = "HOURLY")]
-    Hourly,
-    /// `rate` per day (one session).
-    #[sea_orm(string_value = "DAILY")]
-    Daily,
-    /// `rate` per person.
-    #[sea_orm(string_value = "PER_USAGE")]
-    PerUsage,
-}
-
-/// A bookable facility. Times of day are the tenant's local time.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "facilities")]
 pub struct Model {

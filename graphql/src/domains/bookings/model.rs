@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use klustera_entities::states::FacilityPayment;
@@ -19,40 +19,7 @@ use crate::common::ids::{BookingId, FacilityClosureId, FacilityId};
 use crate::common::types::Rupiah;
 use crate::domains::property::model::Unit;
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "klustera_entities::tenant::facility::FacilityKind")]
-pub enum FacilityKind {
-    /// One booking at a time (tennis court, clubhouse).
-    Exclusive,
-    /// Many parties at once, up to the capacity (pool, gym).
-    Shared,
-}
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "klustera_entities::tenant::facility::Pricing")]
-pub enum Pricing {
-    Free,
-    /// `rate` per hour, pro rata on the slot grid.
-    Hourly,
-    /// `rate` per session.
-    Daily,
-    /// `rate` per person.
-    PerUsage,
-}
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "klustera_entities::tenant::booking::BookingStatus")]
-pub enum BookingStatus {
-    PendingPayment,
-    PendingApproval,
-    Confirmed,
-    CheckedIn,
-    Completed,
-    NoShow,
-    Cancelled,
-    Rejected,
-    Expired,
-}
+pub use klustera_entities::states::{BookingStatus, FacilityKind, Pricing};
 
 /// Opening hours of one weekday, local time.
 #[derive(SimpleObject, Debug, Clone)]
@@ -141,13 +108,13 @@ impl Facility {
         &self.0.photo_urls
     }
     async fn kind(&self) -> FacilityKind {
-        self.0.kind.into()
+        self.0.kind
     }
     async fn capacity(&self) -> i32 {
         self.0.capacity
     }
     async fn pricing(&self) -> Pricing {
-        self.0.pricing.into()
+        self.0.pricing
     }
     /// Per hour (HOURLY), session (DAILY) or person (PER_USAGE).
     async fn rate(&self) -> Rupiah {
@@ -325,7 +292,7 @@ impl Booking {
         self.0.party_size
     }
     async fn status(&self) -> BookingStatus {
-        self.0.status.into()
+        self.0.status
     }
     /// The quote the booking was made at.
     async fn lines(&self) -> Vec<QuoteLine> {
@@ -396,7 +363,7 @@ impl From<&booking::Model> for BookingUpdate {
     fn from(b: &booking::Model) -> Self {
         Self {
             id: BookingId::new(b.id),
-            status: b.status.into(),
+            status: b.status,
             starts_at: b.starts_at,
             ends_at: b.ends_at,
             amount_due: Rupiah(b.total + b.deposit - b.paid),

@@ -154,12 +154,7 @@ impl BookingQuery {
         let filter = BookingFilter {
             facility_id: filter.facility_id.map(|f| f.row()).transpose()?,
             unit_id: filter.unit_id.map(|u| u.row()).transpose()?,
-            statuses: filter
-                .status
-                .unwrap_or_default()
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+            statuses: filter.status.unwrap_or_default(),
             from: filter.from,
             to: filter.to,
         };
@@ -221,9 +216,9 @@ impl From<FacilityInput> for FacilitySettings {
             description: i.description,
             rules: i.rules,
             photo_urls: i.photo_urls,
-            kind: i.kind.into(),
+            kind: i.kind,
             capacity: i.capacity,
-            pricing: i.pricing.into(),
+            pricing: i.pricing,
             rate: i.rate.0,
             deposit: i.deposit.0,
             ppn_rate_bp: i.ppn_rate_bp,
