@@ -11,18 +11,24 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ErrorExtensionValues, ServerError};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
 use klustera_graphql::common::limits;
+use klustera_graphql::common::rate_limit::ClientIp;
 use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
 
-use klustera_graphql::common::events::EventBus;
+use klustera_graphql::common::events::{EventBus, EventTap};
+
+use klustera_graphql::domains::auth::sessions;
 
 use super::documents::Refused;
 use super::session_cookie;
@@ -54,9 +60,46 @@ impl Format {
     }
 }
 
+/// The TCP peer's address, when the server was started with connection info.
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// The client's address rate limits count: the peer, or behind a trusted proxy the last
+/// `X-Forwarded-For` entry (the one that proxy appended).
+fn client_ip(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<ClientIp> {
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|ip| ip.trim().parse().ok())
+    };
+    let ip = if app.config.trust_forwarded_for {
+        forwarded().or(peer.0)
+    } else {
+        peer.0
+    };
+    ip.map(ClientIp)
+}
+
 /// `POST /graphql`: JSON bodies only (415 otherwise: no CSRF through forms or text/plain).
 pub async fn post_graphql(
     State(app): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -84,7 +127,10 @@ pub async fn post_graphql(
         );
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(app, &headers, request, format, Via::Post).await,
+        Ok(request) => {
+            let client = client_ip(&app, &headers, peer);
+            execute(app, &headers, client, request, format, Via::Post).await
+        }
         Err(_) => plain_error(
             StatusCode::BAD_REQUEST,
             "the body is not a GraphQL request in JSON",
@@ -96,6 +142,7 @@ pub async fn post_graphql(
 /// `GET /graphql`: GraphiQL for browsers; with `?query=` a query (never a mutation).
 pub async fn get_graphql(
     State(app): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -114,7 +161,8 @@ pub async fn get_graphql(
         Ok(r) => r,
         Err(_) => return plain_error(StatusCode::BAD_REQUEST, "invalid query string", format),
     };
-    execute(app, &headers, request, format, Via::Get).await
+    let client = client_ip(&app, &headers, peer);
+    execute(app, &headers, client, request, format, Via::Get).await
 }
 
 /// How the request arrived: mutations are refused over GET (no CSRF through links).
@@ -127,6 +175,7 @@ enum Via {
 async fn execute(
     app: AppState,
     headers: &HeaderMap,
+    client: Option<ClientIp>,
     mut request: async_graphql::Request,
     format: Format,
     via: Via,
@@ -183,18 +232,28 @@ async fn execute(
     if let Some(browser) = &browser {
         request = request.data(browser.clone());
     }
+    if let Some(client) = client {
+        request = request.data(client);
+    }
     let response = run(&app, schema, principal, scope, request, &request_id).await;
     app.metrics
         .graphql_seconds
         .observe(started.elapsed().as_secs_f64());
 
     let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let status = if format == Format::GraphqlResponse && never_executed {
+    let retry_after = retry_after(&response);
+    let status = if retry_after.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if format == Format::GraphqlResponse && never_executed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     let mut resp = respond(status, &response, format, &request_id);
+    if let Some(secs) = retry_after {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
     // The refresh token itself is written only here, never into the body.
     if let Some(cookie) = browser
         .and_then(|b| b.take_change())
@@ -203,6 +262,19 @@ async fn execute(
         resp.headers_mut().append(header::SET_COOKIE, cookie);
     }
     resp
+}
+
+/// Seconds to wait when a rate limit refused part of the operation (the longest asked).
+fn retry_after(response: &async_graphql::Response) -> Option<u64> {
+    response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("retryAfter"))
+        .filter_map(|v| match v {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
 }
 
 /// Gives the request its parsed document (parsed once, see [`super::documents`]) and
@@ -270,6 +342,8 @@ pub(crate) async fn run(
     if response.is_ok() {
         if !tenant.is_empty() {
             for event in effects.take_events() {
+                // This process follows at once (the response must not race the bus).
+                app.auth_versions.observe(&tenant, &event);
                 app.events.publish(&tenant, event);
             }
         }
@@ -299,7 +373,27 @@ async fn prepare(
         Some(slug) => Some(TenantScope::new(app.binder.begin(&slug).await?)),
         None => None,
     };
+    let principal = still_current(app, principal, scope.as_ref()).await?;
     Ok((principal, scope))
+}
+
+/// The caller, unless their login's access changed since the token was issued (then the
+/// operation runs as with a bad token: fields that need a caller are `UNAUTHENTICATED`,
+/// `login` and `refreshToken` still work).
+pub(crate) async fn still_current(
+    app: &AppState,
+    principal: Result<Option<Principal>, ApiError>,
+    scope: Option<&TenantScope>,
+) -> Result<Result<Option<Principal>, ApiError>, ApiError> {
+    if let (Ok(Some(p)), Some(scope)) = (&principal, scope)
+        && !app
+            .auth_versions
+            .is_current(scope.tx().as_ref(), scope.slug.as_str(), p)
+            .await?
+    {
+        return Ok(Err(sessions::ENDED));
+    }
+    Ok(principal)
 }
 
 /// The tenant an operation runs in: the one named (Host, `X-Tenant`), which a token must

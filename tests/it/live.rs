@@ -188,6 +188,7 @@ pub async fn resident_tokens(app: &TestApp, tenant: &str, n: usize) -> Vec<Strin
                 role: Role::Resident,
                 tenant: tenant.into(),
                 resident_id: Some(id),
+                auth_version: 0,
             };
             app.state.keys.issue(&principal).unwrap().0
         })
@@ -602,13 +603,13 @@ async fn a_vote_on_one_instance_reaches_subscribers_of_another_and_no_other_tena
 }
 
 /// A private `redis-server` on a free port, killed on drop.
-struct PrivateRedis {
+pub struct PrivateRedis {
     port: u16,
     child: Option<std::process::Child>,
 }
 
 impl PrivateRedis {
-    fn start_on(port: u16) -> Self {
+    pub fn start_on(port: u16) -> Self {
         let child = std::process::Command::new("redis-server")
             .args([
                 "--port",
@@ -637,11 +638,11 @@ impl PrivateRedis {
         redis
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    fn stop(&mut self) {
+    pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();

@@ -27,6 +27,7 @@ mod reports;
 mod rows;
 mod scheduler;
 mod schema_drift;
+mod sessions;
 mod smtp_sink;
 mod suspended;
 mod transactions;

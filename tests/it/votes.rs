@@ -19,6 +19,7 @@ fn resident_token(app: &TestApp, tenant: &str, id: i64) -> String {
         role: Role::Resident,
         tenant: tenant.into(),
         resident_id: Some(id),
+        auth_version: 0,
     };
     app.state.keys.issue(&principal).unwrap().0
 }

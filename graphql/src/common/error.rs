@@ -27,6 +27,10 @@ pub enum ApiError {
     NotFound(&'static str),
     Conflict(String),
     RateLimited(&'static str),
+    /// A rate limit's quota is spent: retry after this many seconds.
+    TooManyAttempts {
+        retry_after_secs: u64,
+    },
     /// A statement ran past the statement timeout (or was cancelled): nothing was changed.
     Timeout,
     Internal(Arc<dyn std::error::Error + Send + Sync>),
@@ -60,6 +64,9 @@ impl ApiError {
             Self::Timeout => {
                 "the operation took too long and was cancelled; nothing was changed".into()
             }
+            Self::TooManyAttempts { retry_after_secs } => {
+                format!("too many attempts; try again in {retry_after_secs} s")
+            }
             Self::Internal(_) => "internal server error".into(),
         }
     }
@@ -76,7 +83,7 @@ impl ApiError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
-            Self::RateLimited(_) => "RATE_LIMITED",
+            Self::RateLimited(_) | Self::TooManyAttempts { .. } => "RATE_LIMITED",
             Self::Timeout => "TIMEOUT",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -124,6 +131,9 @@ impl From<ApiError> for async_graphql::Error {
         ext.set("code", err.code());
         if let ApiError::BadUserInput { field, .. } = &err {
             ext.set("field", *field);
+        }
+        if let ApiError::TooManyAttempts { retry_after_secs } = &err {
+            ext.set("retryAfter", *retry_after_secs);
         }
         async_graphql::Error {
             message: err.message(),

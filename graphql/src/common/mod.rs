@@ -17,6 +17,7 @@ pub mod live;
 pub mod loader;
 pub mod pagination;
 pub mod principal;
+pub mod rate_limit;
 pub(crate) mod rows;
 pub mod tenancy;
 pub mod types;
