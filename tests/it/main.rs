@@ -30,6 +30,7 @@ mod schema_drift;
 mod sessions;
 mod smtp_sink;
 mod suspended;
+mod throttle;
 mod transactions;
 mod votes;
 mod web;
