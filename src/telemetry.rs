@@ -43,6 +43,8 @@ pub struct Metrics {
     pub rate_limit_fallbacks: Counter,
     /// Requests refused by a rate limit.
     pub rate_limited: Counter,
+    /// Operations run again after a deadlock or serialization failure rolled them back.
+    pub operation_retries: Counter,
 }
 
 impl Metrics {
@@ -55,6 +57,7 @@ impl Metrics {
         let transactions_abandoned = Counter::default();
         let rate_limit_fallbacks = Counter::default();
         let rate_limited = Counter::default();
+        let operation_retries = Counter::default();
         registry.register(
             "sql_statements",
             "SQL statements sent",
@@ -90,6 +93,11 @@ impl Metrics {
             "Hits refused by a rate limit",
             rate_limited.clone(),
         );
+        registry.register(
+            "operation_retries",
+            "Operations run again after a deadlock or serialization failure rolled them back",
+            operation_retries.clone(),
+        );
         Arc::new(Self {
             registry,
             sql_statements,
@@ -99,6 +107,7 @@ impl Metrics {
             transactions_abandoned,
             rate_limit_fallbacks,
             rate_limited,
+            operation_retries,
         })
     }
 

@@ -19,9 +19,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
+use klustera_graphql::common::error::TRANSIENT_REASON;
 use klustera_graphql::common::limits;
 use klustera_graphql::common::rate_limit::ClientIp;
 use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::domains::auth::BrowserSession;
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
@@ -229,31 +231,29 @@ async fn execute(
         }
     };
     let browser = session_cookie::browser_session(headers);
-    if let Some(browser) = &browser {
-        request = request.data(browser.clone());
-    }
-    if let Some(client) = client {
-        request = request.data(client);
-    }
-    let response = run(&app, schema, principal, scope, request, &request_id).await;
+    let replay = Replay::of(&request, browser.clone(), client);
+    request = replay.with_data(request);
+    let response = run(
+        &app,
+        schema,
+        principal,
+        scope,
+        request,
+        &request_id,
+        Some(&replay),
+    )
+    .await;
     app.metrics
         .graphql_seconds
         .observe(started.elapsed().as_secs_f64());
 
     let never_executed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let retry_after = retry_after(&response);
-    let status = if retry_after.is_some() {
-        StatusCode::TOO_MANY_REQUESTS
-    } else if format == Format::GraphqlResponse && never_executed {
+    let status = if format == Format::GraphqlResponse && never_executed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let mut resp = respond(status, &response, format, &request_id);
-    if let Some(secs) = retry_after {
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
+    let mut resp = respond_retryable(status, &response, format, &request_id);
     // The refresh token itself is written only here, never into the body.
     if let Some(cookie) = browser
         .and_then(|b| b.take_change())
@@ -264,17 +264,50 @@ async fn execute(
     resp
 }
 
-/// Seconds to wait when a rate limit refused part of the operation (the longest asked).
-fn retry_after(response: &async_graphql::Response) -> Option<u64> {
-    response
-        .errors
-        .iter()
-        .filter_map(|e| e.extensions.as_ref()?.get("retryAfter"))
-        .filter_map(|v| match v {
-            async_graphql::Value::Number(n) => n.as_u64(),
-            _ => None,
-        })
-        .max()
+/// The status of a response some error of which says to come back later, whatever the
+/// format: 429 when a rate limit refused it, 503 when the database could not serve it;
+/// with `Retry-After` (the longest any error asked for).
+fn come_back_later(response: &async_graphql::Response) -> Option<(StatusCode, u64)> {
+    let mut found: Option<(StatusCode, u64)> = None;
+    for ext in response.errors.iter().filter_map(|e| e.extensions.as_ref()) {
+        let status = match ext.get("code") {
+            Some(async_graphql::Value::String(c)) if c == "RATE_LIMITED" => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Some(async_graphql::Value::String(c)) if c == "SERVICE_UNAVAILABLE" => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => continue,
+        };
+        let Some(async_graphql::Value::Number(secs)) = ext.get("retryAfter") else {
+            continue;
+        };
+        let secs = secs.as_u64().unwrap_or(1);
+        found = Some(match found {
+            // A rate limit is the client's to respect: it wins over the database's state.
+            Some((s, before)) if s == StatusCode::TOO_MANY_REQUESTS || s == status => {
+                (s, before.max(secs))
+            }
+            _ => (status, secs),
+        });
+    }
+    found
+}
+
+/// [`respond`], unless an error says to come back later (see [`come_back_later`]).
+fn respond_retryable(
+    status: StatusCode,
+    response: &async_graphql::Response,
+    format: Format,
+    request_id: &str,
+) -> Response {
+    let Some((status, secs)) = come_back_later(response) else {
+        return respond(status, response, format, request_id);
+    };
+    let mut resp = respond(status, response, format, request_id);
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    resp
 }
 
 /// Gives the request its parsed document (parsed once, see [`super::documents`]) and
@@ -301,10 +334,123 @@ pub(crate) fn classify(
     }
 }
 
+/// Times an operation is run when deadlocks or serialization failures roll it back.
+const ATTEMPTS: u32 = 3;
+
+/// What it takes to run an operation again: its text and inputs, and the data the edge
+/// gave it. Nothing of it was sent to the client yet when it runs again.
+pub(crate) struct Replay {
+    query: String,
+    operation_name: Option<String>,
+    variables: async_graphql::Variables,
+    extensions: async_graphql::Extensions,
+    browser: Option<std::sync::Arc<BrowserSession>>,
+    client: Option<ClientIp>,
+}
+
+impl Replay {
+    pub(crate) fn of(
+        request: &async_graphql::Request,
+        browser: Option<std::sync::Arc<BrowserSession>>,
+        client: Option<ClientIp>,
+    ) -> Self {
+        Self {
+            query: request.query.clone(),
+            operation_name: request.operation_name.clone(),
+            variables: request.variables.clone(),
+            extensions: request.extensions.clone(),
+            browser,
+            client,
+        }
+    }
+
+    /// `request` with the edge's data.
+    fn with_data(&self, mut request: async_graphql::Request) -> async_graphql::Request {
+        if let Some(browser) = &self.browser {
+            request = request.data(browser.clone());
+        }
+        if let Some(client) = self.client {
+            request = request.data(client);
+        }
+        request
+    }
+
+    /// The operation as it first came, parsed (from the documents' cache) and with its data.
+    fn request(&self, app: &AppState) -> Option<async_graphql::Request> {
+        let mut request =
+            async_graphql::Request::new(self.query.clone()).variables(self.variables.clone());
+        request.operation_name.clone_from(&self.operation_name);
+        request.extensions.clone_from(&self.extensions);
+        classify(app, &mut request).ok()?;
+        Some(self.with_data(request))
+    }
+}
+
+/// Whether the operation was rolled back by a deadlock or a serialization failure.
+fn transient(response: &async_graphql::Response) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("reason"))
+            == Some(&async_graphql::Value::from(TRANSIENT_REASON))
+    })
+}
+
 /// Runs one query or mutation in its own tenant transaction (HTTP and WebSocket alike):
 /// execute, commit when it has no error (roll back otherwise), publish its events after
-/// the commit, give every error a code.
+/// the commit, give every error a code. An operation a deadlock or a serialization
+/// failure rolled back runs again, from its own new transaction, up to [`ATTEMPTS`]
+/// times with a growing, jittered pause: its client has been sent nothing yet.
 pub(crate) async fn run(
+    app: &AppState,
+    schema: &AppSchema,
+    principal: Result<Option<Principal>, ApiError>,
+    scope: Option<TenantScope>,
+    request: async_graphql::Request,
+    request_id: &str,
+    replay: Option<&Replay>,
+) -> async_graphql::Response {
+    let slug = scope.as_ref().map(|s| s.slug.clone());
+    let mut response = run_once(app, schema, principal.clone(), scope, request, request_id).await;
+    if let (Some(replay), Some(slug)) = (replay, slug) {
+        for attempt in 1..ATTEMPTS {
+            if !transient(&response) {
+                break;
+            }
+            let Some(request) = replay.request(app) else {
+                break;
+            };
+            let pause = rand::random_range(10..=40) * u64::from(attempt);
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            tracing::info!(
+                request_id,
+                attempt,
+                "rolled back by a concurrent change: running again"
+            );
+            app.metrics.operation_retries.inc();
+            response = match app.binder.begin(&slug).await {
+                Ok(tx) => {
+                    let scope = TenantScope::new(tx);
+                    run_once(
+                        app,
+                        schema,
+                        principal.clone(),
+                        Some(scope),
+                        request,
+                        request_id,
+                    )
+                    .await
+                }
+                Err(err) => async_graphql::Response::from_errors(vec![to_server_error(err)]),
+            };
+        }
+    }
+    app.metrics
+        .graphql_requests
+        .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
+        .inc();
+    response
+}
+
+async fn run_once(
     app: &AppState,
     schema: &AppSchema,
     principal: Result<Option<Principal>, ApiError>,
@@ -354,10 +500,6 @@ pub(crate) async fn run(
     for error in &mut response.errors {
         ensure_code(error);
     }
-    app.metrics
-        .graphql_requests
-        .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
-        .inc();
     response
 }
 
@@ -462,7 +604,7 @@ fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
         _ => StatusCode::BAD_REQUEST,
     };
     let response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
-    respond(status, &response, format, request_id)
+    respond_retryable(status, &response, format, request_id)
 }
 
 fn plain_error(status: StatusCode, message: &str, format: Format) -> Response {

@@ -42,7 +42,9 @@ use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::domains::auth::sessions::{self, AccessChange};
 use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope};
 
-use super::graphql::{classify, ensure_code, run, still_current, tenant_for, to_server_error};
+use super::graphql::{
+    Replay, classify, ensure_code, run, still_current, tenant_for, to_server_error,
+};
 use super::state::AppState;
 use crate::tenancy::resolve;
 
@@ -531,8 +533,19 @@ impl Connection {
                             let scope = TenantScope::new(tx);
                             match still_current(&app, Ok(Some(principal)), Some(&scope)).await {
                                 Ok(principal) => {
-                                    run(&app, schema, principal, Some(scope), request, &request_id)
-                                        .await
+                                    let replay = Replay::of(&request, None, None);
+                                    let scope = Some(scope);
+                                    let replay = Some(&replay);
+                                    run(
+                                        &app,
+                                        schema,
+                                        principal,
+                                        scope,
+                                        request,
+                                        &request_id,
+                                        replay,
+                                    )
+                                    .await
                                 }
                                 Err(err) => {
                                     async_graphql::Response::from_errors(vec![to_server_error(err)])

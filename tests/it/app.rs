@@ -108,6 +108,11 @@ impl TestApp {
         Self::start(db_name, db_url, true, configure).await
     }
 
+    /// A second gateway instance over the same database reached at `url` (through a proxy).
+    pub async fn spawn_beside_via(&self, url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(self.db_name.clone(), url.to_owned(), false, configure).await
+    }
+
     /// A second gateway instance over the same database (its own process state).
     pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Config)) -> Self {
         Self::start(self.db_name.clone(), self.db_url.clone(), false, configure).await

@@ -32,5 +32,6 @@ mod smtp_sink;
 mod suspended;
 mod throttle;
 mod transactions;
+mod transient;
 mod votes;
 mod web;
