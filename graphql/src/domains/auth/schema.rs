@@ -261,8 +261,8 @@ impl AccountMutation {
             },
         )
         .await?;
-        ctx.request()?.audit_target(format!("user:{}", user.id));
-        Ok(UserId::new(user.id))
+        ctx.request()?.audit_target(format!("user:{user}"));
+        Ok(UserId::new(user))
     }
 
     /// Disables a login (manager only): it can no longer sign in, its access tokens are
