@@ -9,6 +9,7 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use klustera_graphql::common::tenancy::{Binder, IDLE_CHECK, TxPool};
 use klustera_graphql::domains::auth::TokenKeys;
+use klustera_graphql::domains::auth::sessions::AuthVersions;
 use klustera_graphql::domains::billing::midtrans::SnapClient;
 use klustera_graphql::domains::billing::notify::Channel;
 use klustera_graphql::{ControlPlane, Services};
@@ -18,9 +19,11 @@ use crate::http::state::AppState;
 use crate::jobs::{self, JobEnv};
 use crate::notify::{LogChannel, SmtpChannel};
 use crate::pubsub::PubSub;
+use crate::rate_limit::Limiter;
 use crate::telemetry::Metrics;
 use crate::tenancy::provision;
 use crate::tenancy::suspension::Suspensions;
+use klustera_graphql::common::rate_limit::RateLimit;
 
 /// How long an operation waits for a database connection before it fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -109,10 +112,19 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         .midtrans_server_key
         .as_deref()
         .map(|key| SnapClient::new(&config.midtrans_base_url, key));
+    let limiter: Arc<dyn RateLimit> = match &config.redis_url {
+        Some(url) => Arc::new(
+            Limiter::with_redis(url, &config.redis_namespace, metrics.clone())
+                .await
+                .context("REDIS_URL (rate limits)")?,
+        ),
+        None => Arc::new(Limiter::in_process(metrics.clone())),
+    };
     let services = Services {
         control: ControlPlane { db: control },
         keys: keys.clone(),
         snap,
+        limiter,
     };
     let schema = klustera_graphql::build_schema(services.clone(), &config.limits(), false);
     let mutation_schema = klustera_graphql::build_schema(services, &config.limits(), true);
@@ -126,6 +138,8 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
             .context("REDIS_URL")?,
         None => PubSub::in_process(),
     });
+    let auth_versions = Arc::new(AuthVersions::default());
+    events.tap(auth_versions.clone());
     let binder = Binder::new(tx_pool, &config.statement_timeout);
     let suspensions = Suspensions::listen(database_url, db.clone())
         .await
@@ -137,6 +151,7 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
         binder,
         db,
         keys,
+        auth_versions,
         config: Arc::new(config),
         metrics,
         events,
@@ -189,7 +204,8 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         state.config.db_pool_size
     );
     let stop = state.start_background();
-    axum::serve(listener, router(state))
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     let _ = stop.send(true);

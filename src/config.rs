@@ -77,6 +77,9 @@ pub struct Config {
     /// Browser sessions: mark the refresh-token cookie `Secure` (HTTPS only). On by
     /// default; turn it off only for plain-HTTP development hosts other than localhost.
     pub cookie_secure: bool,
+    /// The client address rate limits count is the last `X-Forwarded-For` entry (set this
+    /// behind exactly one reverse proxy that appends it); otherwise the TCP peer.
+    pub trust_forwarded_for: bool,
 }
 
 /// Twice this machine's cores, at least 4. PostgreSQL does the most work per second with
@@ -126,6 +129,7 @@ impl Default for Config {
             ws_max_subscriptions: 50,
             web_dir: PathBuf::from("web-client/dist"),
             cookie_secure: true,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod http;
 pub mod jobs;
 pub mod notify;
 pub mod pubsub;
+pub mod rate_limit;
 pub mod telemetry;
 pub mod tenancy;
 pub mod web_client;

@@ -39,6 +39,12 @@ pub struct Metrics {
     pub graphql_seconds: Histogram,
     /// Operations cancelled with their transaction open (each is rolled back).
     pub transactions_abandoned: Counter,
+    /// Rate-limit hits decided in-process because Redis did not answer.
+    pub rate_limit_fallbacks: Counter,
+    /// Requests refused by a rate limit.
+    pub rate_limited: Counter,
+    /// Operations run again after a deadlock or serialization failure rolled them back.
+    pub operation_retries: Counter,
 }
 
 impl Metrics {
@@ -49,6 +55,9 @@ impl Metrics {
         let graphql_requests = Family::<OutcomeLabel, Counter>::default();
         let graphql_seconds = Histogram::new(exponential_buckets(0.000_5, 3.0, 12));
         let transactions_abandoned = Counter::default();
+        let rate_limit_fallbacks = Counter::default();
+        let rate_limited = Counter::default();
+        let operation_retries = Counter::default();
         registry.register(
             "sql_statements",
             "SQL statements sent",
@@ -74,6 +83,21 @@ impl Metrics {
             "Operations cancelled with their transaction open (client gone, timeout); each was rolled back",
             transactions_abandoned.clone(),
         );
+        registry.register(
+            "rate_limit_fallbacks",
+            "Rate-limit hits counted in-process because Redis did not answer",
+            rate_limit_fallbacks.clone(),
+        );
+        registry.register(
+            "rate_limited",
+            "Hits refused by a rate limit",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "operation_retries",
+            "Operations run again after a deadlock or serialization failure rolled them back",
+            operation_retries.clone(),
+        );
         Arc::new(Self {
             registry,
             sql_statements,
@@ -81,6 +105,9 @@ impl Metrics {
             graphql_requests,
             graphql_seconds,
             transactions_abandoned,
+            rate_limit_fallbacks,
+            rate_limited,
+            operation_retries,
         })
     }
 

@@ -104,6 +104,8 @@ pub struct Services {
     pub keys: domains::auth::TokenKeys,
     /// Midtrans Snap, when a server key is configured.
     pub snap: Option<domains::billing::midtrans::SnapClient>,
+    /// Rate limits (sign-in attempts).
+    pub limiter: common::rate_limit::Limiter,
 }
 
 /// Builds the executable schema. No side effects: connections are made by the caller.
@@ -111,7 +113,10 @@ pub struct Services {
 /// `audited` adds the audit extension. The server builds two schemas from the same types:
 /// one for mutations (audited) and one for queries, which so pay no per-field hook.
 pub fn build_schema(services: Services, limits: &Limits, audited: bool) -> AppSchema {
-    let mut b = builder().data(services.control).data(services.keys);
+    let mut b = builder()
+        .data(services.control)
+        .data(services.keys)
+        .data(services.limiter);
     if let Some(snap) = services.snap {
         b = b.data(snap);
     }

@@ -11,18 +11,26 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ErrorExtensionValues, ServerError};
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tracing::Instrument;
 
+use klustera_graphql::common::error::TRANSIENT_REASON;
+use klustera_graphql::common::rate_limit::ClientIp;
 use klustera_graphql::common::types::TenantSlug;
 use klustera_graphql::common::{limits, nulls};
+use klustera_graphql::domains::auth::BrowserSession;
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
 };
 
-use klustera_graphql::common::events::EventBus;
+use klustera_graphql::common::events::{EventBus, EventTap};
+
+use klustera_graphql::domains::auth::sessions;
 
 use super::documents::Refused;
 use super::session_cookie;
@@ -106,9 +114,46 @@ fn q_of(range: &mime::Mime) -> u16 {
     if whole == "1" { 1000 } else { thousandths }
 }
 
+/// The TCP peer's address, when the server was started with connection info.
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// The client's address rate limits count: the peer, or behind a trusted proxy the last
+/// `X-Forwarded-For` entry (the one that proxy appended).
+fn client_ip(app: &AppState, headers: &HeaderMap, peer: Peer) -> Option<ClientIp> {
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|ip| ip.trim().parse().ok())
+    };
+    let ip = if app.config.trust_forwarded_for {
+        forwarded().or(peer.0)
+    } else {
+        peer.0
+    };
+    ip.map(ClientIp)
+}
+
 /// `POST /graphql`: JSON bodies only (415 otherwise: no CSRF through forms or text/plain).
 pub async fn post_graphql(
     State(app): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -136,7 +181,10 @@ pub async fn post_graphql(
         );
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(app, &headers, request, format, Via::Post).await,
+        Ok(request) => {
+            let client = client_ip(&app, &headers, peer);
+            execute(app, &headers, client, request, format, Via::Post).await
+        }
         Err(_) => plain_error(
             StatusCode::BAD_REQUEST,
             "the body is not a GraphQL request in JSON",
@@ -148,6 +196,7 @@ pub async fn post_graphql(
 /// `GET /graphql`: GraphiQL for browsers; with `?query=` a query (never a mutation).
 pub async fn get_graphql(
     State(app): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -166,7 +215,8 @@ pub async fn get_graphql(
         Ok(r) => r,
         Err(_) => return plain_error(StatusCode::BAD_REQUEST, "invalid query string", format),
     };
-    execute(app, &headers, request, format, Via::Get).await
+    let client = client_ip(&app, &headers, peer);
+    execute(app, &headers, client, request, format, Via::Get).await
 }
 
 /// How the request arrived: mutations are refused over GET (no CSRF through links).
@@ -179,6 +229,7 @@ enum Via {
 async fn execute(
     app: AppState,
     headers: &HeaderMap,
+    client: Option<ClientIp>,
     mut request: async_graphql::Request,
     format: Format,
     via: Via,
@@ -232,10 +283,18 @@ async fn execute(
         }
     };
     let browser = session_cookie::browser_session(headers);
-    if let Some(browser) = &browser {
-        request = request.data(browser.clone());
-    }
-    let response = run(&app, schema, principal, scope, request, &request_id).await;
+    let replay = Replay::of(&request, browser.clone(), client);
+    request = replay.with_data(request);
+    let response = run(
+        &app,
+        schema,
+        principal,
+        scope,
+        request,
+        &request_id,
+        Some(&replay),
+    )
+    .await;
     app.metrics
         .graphql_seconds
         .observe(started.elapsed().as_secs_f64());
@@ -246,7 +305,7 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    let mut resp = respond(status, &response, format, &request_id);
+    let mut resp = respond_retryable(status, &response, format, &request_id);
     // The refresh token itself is written only here, never into the body.
     if let Some(cookie) = browser
         .and_then(|b| b.take_change())
@@ -254,6 +313,52 @@ async fn execute(
     {
         resp.headers_mut().append(header::SET_COOKIE, cookie);
     }
+    resp
+}
+
+/// The status of a response some error of which says to come back later, whatever the
+/// format: 429 when a rate limit refused it, 503 when the database could not serve it;
+/// with `Retry-After` (the longest any error asked for).
+fn come_back_later(response: &async_graphql::Response) -> Option<(StatusCode, u64)> {
+    let mut found: Option<(StatusCode, u64)> = None;
+    for ext in response.errors.iter().filter_map(|e| e.extensions.as_ref()) {
+        let status = match ext.get("code") {
+            Some(async_graphql::Value::String(c)) if c == "RATE_LIMITED" => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Some(async_graphql::Value::String(c)) if c == "SERVICE_UNAVAILABLE" => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => continue,
+        };
+        let Some(async_graphql::Value::Number(secs)) = ext.get("retryAfter") else {
+            continue;
+        };
+        let secs = secs.as_u64().unwrap_or(1);
+        found = Some(match found {
+            // A rate limit is the client's to respect: it wins over the database's state.
+            Some((s, before)) if s == StatusCode::TOO_MANY_REQUESTS || s == status => {
+                (s, before.max(secs))
+            }
+            _ => (status, secs),
+        });
+    }
+    found
+}
+
+/// [`respond`], unless an error says to come back later (see [`come_back_later`]).
+fn respond_retryable(
+    status: StatusCode,
+    response: &async_graphql::Response,
+    format: Format,
+    request_id: &str,
+) -> Response {
+    let Some((status, secs)) = come_back_later(response) else {
+        return respond(status, response, format, request_id);
+    };
+    let mut resp = respond(status, response, format, request_id);
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     resp
 }
 
@@ -296,10 +401,123 @@ pub(crate) fn classify(
     }
 }
 
+/// Times an operation is run when deadlocks or serialization failures roll it back.
+const ATTEMPTS: u32 = 3;
+
+/// What it takes to run an operation again: its text and inputs, and the data the edge
+/// gave it. Nothing of it was sent to the client yet when it runs again.
+pub(crate) struct Replay {
+    query: String,
+    operation_name: Option<String>,
+    variables: async_graphql::Variables,
+    extensions: async_graphql::Extensions,
+    browser: Option<std::sync::Arc<BrowserSession>>,
+    client: Option<ClientIp>,
+}
+
+impl Replay {
+    pub(crate) fn of(
+        request: &async_graphql::Request,
+        browser: Option<std::sync::Arc<BrowserSession>>,
+        client: Option<ClientIp>,
+    ) -> Self {
+        Self {
+            query: request.query.clone(),
+            operation_name: request.operation_name.clone(),
+            variables: request.variables.clone(),
+            extensions: request.extensions.clone(),
+            browser,
+            client,
+        }
+    }
+
+    /// `request` with the edge's data.
+    fn with_data(&self, mut request: async_graphql::Request) -> async_graphql::Request {
+        if let Some(browser) = &self.browser {
+            request = request.data(browser.clone());
+        }
+        if let Some(client) = self.client {
+            request = request.data(client);
+        }
+        request
+    }
+
+    /// The operation as it first came, parsed (from the documents' cache) and with its data.
+    fn request(&self, app: &AppState) -> Option<async_graphql::Request> {
+        let mut request =
+            async_graphql::Request::new(self.query.clone()).variables(self.variables.clone());
+        request.operation_name.clone_from(&self.operation_name);
+        request.extensions.clone_from(&self.extensions);
+        classify(app, &mut request).ok()?;
+        Some(self.with_data(request))
+    }
+}
+
+/// Whether the operation was rolled back by a deadlock or a serialization failure.
+fn transient(response: &async_graphql::Response) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("reason"))
+            == Some(&async_graphql::Value::from(TRANSIENT_REASON))
+    })
+}
+
 /// Runs one query or mutation in its own tenant transaction (HTTP and WebSocket alike):
 /// execute, commit when it has no error (roll back otherwise), publish its events after
-/// the commit, give every error a code.
+/// the commit, give every error a code. An operation a deadlock or a serialization
+/// failure rolled back runs again, from its own new transaction, up to [`ATTEMPTS`]
+/// times with a growing, jittered pause: its client has been sent nothing yet.
 pub(crate) async fn run(
+    app: &AppState,
+    schema: &AppSchema,
+    principal: Result<Option<Principal>, ApiError>,
+    scope: Option<TenantScope>,
+    request: async_graphql::Request,
+    request_id: &str,
+    replay: Option<&Replay>,
+) -> async_graphql::Response {
+    let slug = scope.as_ref().map(|s| s.slug.clone());
+    let mut response = run_once(app, schema, principal.clone(), scope, request, request_id).await;
+    if let (Some(replay), Some(slug)) = (replay, slug) {
+        for attempt in 1..ATTEMPTS {
+            if !transient(&response) {
+                break;
+            }
+            let Some(request) = replay.request(app) else {
+                break;
+            };
+            let pause = rand::random_range(10..=40) * u64::from(attempt);
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            tracing::info!(
+                request_id,
+                attempt,
+                "rolled back by a concurrent change: running again"
+            );
+            app.metrics.operation_retries.inc();
+            response = match app.binder.begin(&slug).await {
+                Ok(tx) => {
+                    let scope = TenantScope::new(tx);
+                    run_once(
+                        app,
+                        schema,
+                        principal.clone(),
+                        Some(scope),
+                        request,
+                        request_id,
+                    )
+                    .await
+                }
+                Err(err) => async_graphql::Response::from_errors(vec![to_server_error(err)]),
+            };
+        }
+    }
+    app.metrics
+        .graphql_requests
+        .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
+        .inc();
+    response
+}
+
+async fn run_once(
     app: &AppState,
     schema: &AppSchema,
     principal: Result<Option<Principal>, ApiError>,
@@ -339,6 +557,8 @@ pub(crate) async fn run(
     if response.is_ok() {
         if !tenant.is_empty() {
             for event in effects.take_events() {
+                // This process follows at once (the response must not race the bus).
+                app.auth_versions.observe(&tenant, &event);
                 app.events.publish(&tenant, event);
             }
         }
@@ -354,10 +574,6 @@ pub(crate) async fn run(
     for error in &mut response.errors {
         ensure_code(error);
     }
-    app.metrics
-        .graphql_requests
-        .get_or_create(&outcome(if response.is_ok() { "ok" } else { "error" }))
-        .inc();
     response
 }
 
@@ -373,7 +589,27 @@ async fn prepare(
         Some(slug) => Some(TenantScope::new(app.binder.begin(&slug).await?)),
         None => None,
     };
+    let principal = still_current(app, principal, scope.as_ref()).await?;
     Ok((principal, scope))
+}
+
+/// The caller, unless their login's access changed since the token was issued (then the
+/// operation runs as with a bad token: fields that need a caller are `UNAUTHENTICATED`,
+/// `login` and `refreshToken` still work).
+pub(crate) async fn still_current(
+    app: &AppState,
+    principal: Result<Option<Principal>, ApiError>,
+    scope: Option<&TenantScope>,
+) -> Result<Result<Option<Principal>, ApiError>, ApiError> {
+    if let (Ok(Some(p)), Some(scope)) = (&principal, scope)
+        && !app
+            .auth_versions
+            .is_current(scope.tx().as_ref(), scope.slug.as_str(), p)
+            .await?
+    {
+        return Ok(Err(sessions::ENDED));
+    }
+    Ok(principal)
 }
 
 /// The tenant an operation runs in: the one named (Host, `X-Tenant`), which a token must
@@ -443,7 +679,7 @@ fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
         _ => StatusCode::BAD_REQUEST,
     };
     let response = async_graphql::Response::from_errors(vec![to_server_error(err)]);
-    respond(status, &response, format, request_id)
+    respond_retryable(status, &response, format, request_id)
 }
 
 fn plain_error(status: StatusCode, message: &str, format: Format) -> Response {

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use klustera_graphql::AppSchema;
 use klustera_graphql::common::tenancy::Binder;
 use klustera_graphql::domains::auth::TokenKeys;
+use klustera_graphql::domains::auth::sessions::AuthVersions;
 use klustera_graphql::domains::billing::notify::Channel;
 
 use super::documents::Documents;
@@ -29,6 +30,8 @@ pub struct AppState {
     /// Pool for the rest of the tenant-side work: jobs, subscriptions, provisioning.
     pub db: DatabaseConnection,
     pub keys: TokenKeys,
+    /// Logins' current auth versions: a token of an older one is refused.
+    pub auth_versions: Arc<AuthVersions>,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
     /// Domain events: published after commits, read by subscriptions.

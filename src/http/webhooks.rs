@@ -21,6 +21,7 @@ use klustera_graphql::ApiError;
 use klustera_graphql::domains::billing::midtrans::{self, Notification, Outcome};
 use klustera_graphql::domains::bookings;
 
+use klustera_graphql::common::error::UNAVAILABLE_RETRY_SECS;
 use klustera_graphql::common::events::EventBus;
 
 use super::state::AppState;
@@ -80,6 +81,18 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
             "tenant being migrated; try again later",
         ),
         Err(ApiError::BadUserInput { message, .. }) => reply(StatusCode::BAD_REQUEST, &message),
+        // Nothing was applied; Midtrans retries.
+        Err(ApiError::Unavailable | ApiError::Transient) => {
+            let mut resp = reply(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable; try again",
+            );
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                UNAVAILABLE_RETRY_SECS.into(),
+            );
+            resp
+        }
         Err(err) => {
             if let ApiError::Internal(cause) = &err {
                 tracing::error!(error = %cause, "webhook failed");

@@ -14,7 +14,9 @@
 //! transaction. The server pings every `ws_keepalive_secs`. The connection closes (4403)
 //! when the access token expires, unless the client sent a fresh one first in a `ping`
 //! payload (`{"Authorization": "Bearer <new token>"}`, same user and tenant), and (4403)
-//! when its tenant is suspended ([`crate::tenancy::suspension`]).
+//! when its tenant is suspended ([`crate::tenancy::suspension`]), and (4403) when its
+//! login's access changed: disabled, role changed, signed out everywhere
+//! ([`klustera_graphql::domains::auth::sessions`]).
 //!
 //! One task per connection drives everything (no task per subscription): memory per idle
 //! connection stays small, which is what lets one instance hold thousands of subscribers.
@@ -37,9 +39,12 @@ use tokio_stream::StreamMap;
 
 use klustera_graphql::common::live::Live;
 use klustera_graphql::common::types::TenantSlug;
+use klustera_graphql::domains::auth::sessions::{self, AccessChange};
 use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope};
 
-use super::graphql::{classify, ensure_code, run, tenant_for, to_server_error};
+use super::graphql::{
+    Replay, classify, ensure_code, run, still_current, tenant_for, to_server_error,
+};
 use super::state::AppState;
 use crate::tenancy::resolve;
 
@@ -109,6 +114,31 @@ struct Session {
     live: Live,
     /// Tenants suspended since before the tenant was checked active.
     suspensions: broadcast::Receiver<Arc<str>>,
+    /// Logins whose access changed since before the token was checked current.
+    access: broadcast::Receiver<AccessChange>,
+}
+
+/// Waits until the login lost the access its token stood for (`true`), or news of it may
+/// have been missed (`false`).
+async fn access_ended(
+    access: &mut broadcast::Receiver<AccessChange>,
+    tenant: &TenantSlug,
+    principal: &Principal,
+) -> bool {
+    loop {
+        match access.recv().await {
+            Ok(change)
+                if *change.tenant == *tenant.as_str()
+                    && change.user_id == principal.user_id
+                    && change.auth_version != principal.auth_version =>
+            {
+                return true;
+            }
+            Ok(_) => {}
+            Err(RecvError::Lagged(_)) => return false,
+            Err(RecvError::Closed) => return std::future::pending().await,
+        }
+    }
 }
 
 /// What suspension news mean for a session.
@@ -119,15 +149,39 @@ enum Suspension {
     Unsure,
 }
 
-/// Waits until the session's tenant was suspended (or news of it may have been missed);
-/// never, before the connection is acknowledged.
-async fn suspension(session: Option<&mut Session>) -> Suspension {
-    let Some(session) = session else {
+/// What ends a session from outside: its tenant suspended, its login's access changed.
+enum News {
+    Suspension(Suspension),
+    /// `true`: the access ended; `false`: news were missed, check the login.
+    Access(bool),
+}
+
+/// Waits for news that may end the session; never, before the connection is acknowledged.
+async fn news(session: Option<&mut Session>) -> News {
+    let Some(Session {
+        principal,
+        live,
+        suspensions,
+        access,
+        ..
+    }) = session
+    else {
         return std::future::pending().await;
     };
+    tokio::select! {
+        news = suspension(suspensions, &live.tenant) => News::Suspension(news),
+        ended = access_ended(access, &live.tenant, principal) => News::Access(ended),
+    }
+}
+
+/// Waits until the tenant was suspended (or news of it may have been missed).
+async fn suspension(
+    suspensions: &mut broadcast::Receiver<Arc<str>>,
+    tenant: &TenantSlug,
+) -> Suspension {
     loop {
-        match session.suspensions.recv().await {
-            Ok(slug) if *slug == *session.live.tenant.as_str() => return Suspension::Suspended,
+        match suspensions.recv().await {
+            Ok(slug) if *slug == *tenant.as_str() => return Suspension::Suspended,
             Ok(_) => {}
             Err(RecvError::Lagged(_)) => return Suspension::Unsure,
             Err(RecvError::Closed) => return std::future::pending().await,
@@ -221,7 +275,7 @@ impl Connection {
             InitTimeout,
             KeepAlive,
             Expired,
-            Suspended(Suspension),
+            News(News),
         }
 
         let closing = loop {
@@ -235,7 +289,7 @@ impl Connection {
                 () = sleep_until(init_deadline), if !acked => Event::InitTimeout,
                 _ = keepalive.tick(), if acked => Event::KeepAlive,
                 () = sleep_until(expires), if acked => Event::Expired,
-                news = suspension(self.session.as_mut()), if acked => Event::Suspended(news),
+                news = news(self.session.as_mut()), if acked => Event::News(news),
             };
             let step = match event {
                 Event::Incoming(Some(Ok(Message::Text(text)))) => self.on_message(&text).await,
@@ -256,7 +310,8 @@ impl Connection {
                     Protocol::Legacy => json!({"type": "ka"}),
                 }]),
                 Event::Expired => Step::close(close::FORBIDDEN, "Forbidden: access token expired"),
-                Event::Suspended(news) => self.on_suspension(news).await,
+                Event::News(News::Suspension(news)) => self.on_suspension(news).await,
+                Event::News(News::Access(ended)) => self.on_access_change(ended).await,
             };
             for message in step.send {
                 // A client that stops reading is dropped, not waited for.
@@ -322,9 +377,11 @@ impl Connection {
             };
         }
         self.init_seen = true;
-        // Listen before the tenant is checked: a suspension committed after the check is heard.
+        // Listen before the tenant and the token are checked: a suspension or an access
+        // change committed after the check is heard.
         let suspensions = self.app.suspensions.subscribe();
-        match authenticate(&self.app, &self.named, payload, suspensions).await {
+        let access = self.app.auth_versions.subscribe();
+        match authenticate(&self.app, &self.named, payload, suspensions, access).await {
             Ok(session) => {
                 self.session = Some(session);
                 let mut messages = vec![json!({"type": "connection_ack"})];
@@ -365,6 +422,28 @@ impl Connection {
             Err(ApiError::TenantSuspended | ApiError::TenantNotFound) => suspended,
             // The database cannot tell now; the subscriptions' own reads will.
             Err(_) => Step::send(vec![]),
+        }
+    }
+
+    /// The login's access changed (or may have): close, unless the token is still current.
+    async fn on_access_change(&mut self, ended: bool) -> Step {
+        let closed = Step::close(close::FORBIDDEN, "Forbidden: this sign-in has ended");
+        let (false, Some(session)) = (ended, &self.session) else {
+            return closed;
+        };
+        let Ok(tx) = self.app.binder.begin(&session.live.tenant).await else {
+            // The database cannot tell now; the operations' own checks will.
+            return Step::send(vec![]);
+        };
+        let current = self
+            .app
+            .auth_versions
+            .is_current(&tx, session.live.tenant.as_str(), &session.principal)
+            .await;
+        let _ = tx.rollback().await;
+        match current {
+            Ok(false) => closed,
+            Ok(true) | Err(_) => Step::send(vec![]),
         }
     }
 
@@ -457,8 +536,26 @@ impl Connection {
                     let response = match app.binder.begin(&tenant).await {
                         Ok(tx) => {
                             let scope = TenantScope::new(tx);
-                            let principal = Ok(Some(principal));
-                            run(&app, schema, principal, Some(scope), request, &request_id).await
+                            match still_current(&app, Ok(Some(principal)), Some(&scope)).await {
+                                Ok(principal) => {
+                                    let replay = Replay::of(&request, None, None);
+                                    let scope = Some(scope);
+                                    let replay = Some(&replay);
+                                    run(
+                                        &app,
+                                        schema,
+                                        principal,
+                                        scope,
+                                        request,
+                                        &request_id,
+                                        replay,
+                                    )
+                                    .await
+                                }
+                                Err(err) => {
+                                    async_graphql::Response::from_errors(vec![to_server_error(err)])
+                                }
+                            }
                         }
                         Err(err) => {
                             async_graphql::Response::from_errors(vec![to_server_error(err)])
@@ -543,6 +640,7 @@ async fn authenticate(
     named: &Result<Option<TenantSlug>, ApiError>,
     payload: Option<&Value>,
     suspensions: broadcast::Receiver<Arc<str>>,
+    access: broadcast::Receiver<AccessChange>,
 ) -> Result<Session, ApiError> {
     let token = field(payload, "authorization")
         .and_then(crate::auth::bearer)
@@ -562,7 +660,14 @@ async fn authenticate(
     let tenant = tenant_for(named, Some(&principal))?.ok_or(ApiError::TenantNotFound)?;
     // Refuse unknown and suspended tenants now rather than on the first subscription.
     let tx = app.binder.begin(&tenant).await?;
+    let current = app
+        .auth_versions
+        .is_current(&tx, tenant.as_str(), &principal)
+        .await?;
     tx.rollback().await?;
+    if !current {
+        return Err(sessions::ENDED);
+    }
     let live = Live {
         tenant,
         time_zone: tx.tenant().time_zone.clone(),
@@ -574,6 +679,7 @@ async fn authenticate(
         expires: deadline(exp),
         live,
         suspensions,
+        access,
     })
 }
 

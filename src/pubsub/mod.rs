@@ -15,11 +15,11 @@
 pub mod redis;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::broadcast;
 
-use klustera_graphql::common::events::{DomainEvent, EventBus};
+use klustera_graphql::common::events::{DomainEvent, EventBus, EventTap};
 use klustera_graphql::common::live::EventSource;
 
 /// Events a tenant's topic holds for a slow subscriber before it lags.
@@ -31,11 +31,16 @@ type Topic = broadcast::Sender<Arc<DomainEvent>>;
 #[derive(Default)]
 pub struct Hub {
     topics: Mutex<HashMap<String, Topic>>,
+    /// Sees every event first (process-wide state that follows events).
+    tap: OnceLock<Arc<dyn EventTap>>,
 }
 
 impl Hub {
     /// Hands `event` to this process's subscribers of `tenant`.
     pub fn deliver(&self, tenant: &str, event: Arc<DomainEvent>) {
+        if let Some(tap) = self.tap.get() {
+            tap.observe(tenant, &event);
+        }
         let Ok(mut topics) = self.topics.lock() else {
             return;
         };
@@ -97,6 +102,11 @@ impl PubSub {
             hub,
             redis: Some(redis),
         })
+    }
+
+    /// Lets `tap` see every event this process delivers, from any instance (set once).
+    pub fn tap(&self, tap: Arc<dyn EventTap>) {
+        let _ = self.hub.tap.set(tap);
     }
 
     /// `None` without Redis; otherwise whether it answers a PING now.

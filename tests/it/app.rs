@@ -108,6 +108,11 @@ impl TestApp {
         Self::start(db_name, db_url, true, configure).await
     }
 
+    /// A second gateway instance over the same database reached at `url` (through a proxy).
+    pub async fn spawn_beside_via(&self, url: &str, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start(self.db_name.clone(), url.to_owned(), false, configure).await
+    }
+
     /// A second gateway instance over the same database (its own process state).
     pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Config)) -> Self {
         Self::start(self.db_name.clone(), self.db_url.clone(), false, configure).await
@@ -129,7 +134,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = app::router(state.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
         Self {
             addr,
             state,
@@ -304,6 +310,24 @@ impl TestApp {
             .find_map(|l| l.strip_prefix(prefix.as_str()))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or_else(|| panic!("{name} in /metrics"))
+    }
+}
+
+impl TestApp {
+    /// Moves every spent refresh token's rotation `secs` seconds into the past (past the
+    /// reuse grace, for tests of what a late reuse does).
+    pub async fn age_spent_refresh_tokens(&self, secs: i64) {
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        self.state
+            .db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE control.refresh_tokens SET used_at = used_at - make_interval(secs => $1) \
+                 WHERE used_at IS NOT NULL",
+                [(secs as f64).into()],
+            ))
+            .await
+            .unwrap();
     }
 }
 

@@ -143,7 +143,9 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     let me = app.gql(Some("alpha"), Some(&access), ME, json!({})).await;
     assert_eq!(me["data"]["me"]["tenant"], "alpha");
 
-    // The spent token comes back: someone else has it. Everything of this sign-in dies.
+    // The spent token comes back after the grace: someone else has it. Everything of this
+    // sign-in dies.
+    app.age_spent_refresh_tokens(31).await;
     let reuse = app
         .gql(Some("alpha"), None, refresh, json!({"t": first}))
         .await;
@@ -250,4 +252,48 @@ async fn tokens_name_their_issuer_and_audience_and_headers_are_capped() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(code(&resp.json().await.unwrap()), "UNAUTHENTICATED");
+}
+
+const REFRESH_PAIR: &str =
+    "mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }";
+
+#[tokio::test]
+async fn two_concurrent_refreshes_with_one_token_get_the_same_successor() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let (_, first) = app.login("alpha", "manager@alpha.test").await;
+
+    // Both requests wait for the token's row lock behind a held lock on the table, so both
+    // present `first` before either has rotated it: a race made certain.
+    let held = app
+        .hold("LOCK TABLE control.refresh_tokens IN EXCLUSIVE MODE")
+        .await;
+    let (a, b, ()) = tokio::join!(
+        app.gql(Some("alpha"), None, REFRESH_PAIR, json!({"t": first})),
+        app.gql(Some("alpha"), None, REFRESH_PAIR, json!({"t": first})),
+        async {
+            app.until_lock_waiters(2).await;
+            held.release().await;
+        },
+    );
+    let successor = a["data"]["refreshToken"]["refreshToken"].as_str();
+    assert!(successor.is_some(), "{a}");
+    assert_eq!(
+        successor,
+        b["data"]["refreshToken"]["refreshToken"].as_str(),
+        "both get the same successor: {a} {b}"
+    );
+    // The successor lives on (the family was not revoked), and rotates as usual.
+    let next = app
+        .gql(
+            Some("alpha"),
+            None,
+            REFRESH_PAIR,
+            json!({"t": successor.unwrap()}),
+        )
+        .await;
+    assert!(
+        next["data"]["refreshToken"]["accessToken"].is_string(),
+        "{next}"
+    );
 }

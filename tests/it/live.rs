@@ -168,7 +168,8 @@ pub async fn create_poll(
 }
 
 /// Access tokens for the first `n` residents with a unit, minted with the server's keys
-/// (they stand in for `n` sign-ins, which would only test argon2's speed).
+/// for logins made in SQL (they stand in for `n` sign-ins, which would only test
+/// argon2's speed).
 pub async fn resident_tokens(app: &TestApp, tenant: &str, n: usize) -> Vec<String> {
     let ids = app
         .rows(
@@ -180,18 +181,48 @@ pub async fn resident_tokens(app: &TestApp, tenant: &str, n: usize) -> Vec<Strin
         )
         .await;
     assert_eq!(ids.len(), n, "enough residents with a unit");
-    ids.iter()
-        .map(|id| {
-            let id: i64 = id.parse().unwrap();
-            let principal = Principal {
-                user_id: id,
-                role: Role::Resident,
-                tenant: tenant.into(),
-                resident_id: Some(id),
-            };
-            app.state.keys.issue(&principal).unwrap().0
-        })
-        .collect()
+    let ids: Vec<i64> = ids.iter().map(|id| id.parse().unwrap()).collect();
+    minted_tokens(app, tenant, &ids).await
+}
+
+/// Access tokens of a login (made here, in SQL) for each resident of `resident_ids`.
+pub async fn minted_tokens(app: &TestApp, tenant: &str, resident_ids: &[i64]) -> Vec<String> {
+    let list = resident_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    app.sql(
+        tenant,
+        &format!(
+            "INSERT INTO users (email, password_hash, role, resident_id, display_name) \
+             SELECT 'minted-' || r || '@test.invalid', 'x', 'RESIDENT', r, 'Minted' \
+             FROM unnest(ARRAY[{list}]::bigint[]) r ON CONFLICT DO NOTHING"
+        ),
+    )
+    .await;
+    let mut tokens = Vec::new();
+    for &resident in resident_ids {
+        let user = app
+            .rows(
+                tenant,
+                &format!(
+                    "SELECT id::text FROM users WHERE email = 'minted-{resident}@test.invalid'"
+                ),
+            )
+            .await[0]
+            .parse()
+            .unwrap();
+        let principal = Principal {
+            user_id: user,
+            role: Role::Resident,
+            tenant: tenant.into(),
+            resident_id: Some(resident),
+            auth_version: 0,
+        };
+        tokens.push(app.state.keys.issue(&principal).unwrap().0);
+    }
+    tokens
 }
 
 pub async fn vote(app: &TestApp, tenant: &str, token: &str, poll: &str, option: &str) -> Value {
@@ -602,13 +633,13 @@ async fn a_vote_on_one_instance_reaches_subscribers_of_another_and_no_other_tena
 }
 
 /// A private `redis-server` on a free port, killed on drop.
-struct PrivateRedis {
+pub struct PrivateRedis {
     port: u16,
     child: Option<std::process::Child>,
 }
 
 impl PrivateRedis {
-    fn start_on(port: u16) -> Self {
+    pub fn start_on(port: u16) -> Self {
         let child = std::process::Command::new("redis-server")
             .args([
                 "--port",
@@ -637,11 +668,11 @@ impl PrivateRedis {
         redis
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    fn stop(&mut self) {
+    pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();

@@ -7,20 +7,15 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
-use klustera_graphql::{Principal, Role};
 
 use crate::app::{TestApp, code, gid, row_of};
 use crate::live::{Ws, create_poll, resident_tokens};
 
 /// An access token of resident `id` (a sign-in would only test argon2's speed).
-fn resident_token(app: &TestApp, tenant: &str, id: i64) -> String {
-    let principal = Principal {
-        user_id: id,
-        role: Role::Resident,
-        tenant: tenant.into(),
-        resident_id: Some(id),
-    };
-    app.state.keys.issue(&principal).unwrap().0
+async fn resident_token(app: &TestApp, tenant: &str, id: i64) -> String {
+    crate::live::minted_tokens(app, tenant, &[id])
+        .await
+        .remove(0)
 }
 
 async fn vote_for_unit(app: &TestApp, token: &str, poll: &str, option: &str, unit: &str) -> Value {
@@ -85,8 +80,8 @@ async fn two_members_of_one_household_voting_at_once_cast_one_vote() {
         ))
         .await
         .unwrap();
-    let first = resident_token(&app, "alpha", members[0]);
-    let second = resident_token(&app, "alpha", members[1]);
+    let first = resident_token(&app, "alpha", members[0]).await;
+    let second = resident_token(&app, "alpha", members[1]).await;
     let unit = gid("Unit", unit);
     let votes = futures::future::join(
         vote_for_unit(&app, &first, &poll, &options[0], &unit),

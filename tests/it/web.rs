@@ -244,6 +244,8 @@ async fn a_stolen_spent_cookie_revokes_the_sign_in_and_is_cleared() {
     browser.send(REFRESH, json!({})).await;
     let current = browser.cookie.clone().unwrap();
 
+    // Past the grace in which a spent cookie still yields its successor.
+    app.age_spent_refresh_tokens(31).await;
     let mut thief = Browser {
         app: &app,
         cookie: Some(spent),
@@ -254,6 +256,53 @@ async fn a_stolen_spent_cookie_revokes_the_sign_in_and_is_cleared() {
     // The whole sign-in is revoked: the owner's current cookie no longer works either.
     let owner = browser.send(REFRESH, json!({})).await;
     assert_eq!(code(&owner.body), "UNAUTHENTICATED", "{current}");
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_one_cookie_at_once_stay_signed_in() {
+    let app = TestApp::spawn().await;
+    app.tenant("demo", 2, 2).await;
+    let mut tab = Browser {
+        app: &app,
+        cookie: None,
+    };
+    tab.send(LOGIN, json!({"i": "manager@demo.test", "p": PASSWORD}))
+        .await;
+    let mut other = Browser {
+        app: &app,
+        cookie: tab.cookie.clone(),
+    };
+    // Both refreshes wait behind a held lock, so both present the same cookie.
+    let held = app
+        .hold("LOCK TABLE control.refresh_tokens IN EXCLUSIVE MODE")
+        .await;
+    let (a, b, ()) = tokio::join!(
+        tab.send(REFRESH, json!({})),
+        other.send(REFRESH, json!({})),
+        async {
+            app.until_lock_waiters(2).await;
+            held.release().await;
+        }
+    );
+    for answer in [&a, &b] {
+        assert!(
+            answer.body["data"]["refreshToken"]["accessToken"].is_string(),
+            "{}",
+            answer.text
+        );
+    }
+    assert!(tab.cookie.is_some());
+    assert_eq!(
+        tab.cookie, other.cookie,
+        "both tabs hold the same successor"
+    );
+    // And it works: the sign-in was not revoked.
+    let again = tab.send(REFRESH, json!({})).await;
+    assert!(
+        again.body["data"]["refreshToken"]["accessToken"].is_string(),
+        "{}",
+        again.text
+    );
 }
 
 #[tokio::test]

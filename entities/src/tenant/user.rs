@@ -14,6 +14,8 @@ pub struct Model {
     pub resident_id: Option<i64>,
     pub display_name: String,
     pub disabled_at: Option<DateTimeWithTimeZone>,
+    /// Raised when the login's access must end now; access tokens carry it (`ver`).
+    pub auth_version: i32,
     pub created_at: DateTimeWithTimeZone,
 }
 

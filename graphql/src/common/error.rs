@@ -27,8 +27,17 @@ pub enum ApiError {
     NotFound(&'static str),
     Conflict(String),
     RateLimited(&'static str),
+    /// A rate limit's quota is spent: retry after this many seconds.
+    TooManyAttempts {
+        retry_after_secs: u64,
+    },
     /// A statement ran past the statement timeout (or was cancelled): nothing was changed.
     Timeout,
+    /// PostgreSQL cannot be reached (or dropped the connection): nothing was changed.
+    Unavailable,
+    /// A deadlock (40P01) or serialization failure (40001) rolled the operation back:
+    /// running it again may well succeed (the server does, a few times, before answering).
+    Transient,
     Internal(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -60,6 +69,14 @@ impl ApiError {
             Self::Timeout => {
                 "the operation took too long and was cancelled; nothing was changed".into()
             }
+            Self::TooManyAttempts { retry_after_secs } => {
+                format!("too many attempts; try again in {retry_after_secs} s")
+            }
+            Self::Unavailable => "the database is unavailable; try again shortly".into(),
+            Self::Transient => {
+                "the operation collided with concurrent changes; nothing was changed, try again"
+                    .into()
+            }
             Self::Internal(_) => "internal server error".into(),
         }
     }
@@ -76,8 +93,9 @@ impl ApiError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Conflict(_) => "CONFLICT",
-            Self::RateLimited(_) => "RATE_LIMITED",
+            Self::RateLimited(_) | Self::TooManyAttempts { .. } => "RATE_LIMITED",
             Self::Timeout => "TIMEOUT",
+            Self::Unavailable | Self::Transient => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -85,6 +103,38 @@ impl ApiError {
 
 /// PostgreSQL's `query_canceled`: the statement timeout fired (or the statement was cancelled).
 const QUERY_CANCELED: &str = "57014";
+/// `deadlock_detected` and `serialization_failure`: the transaction was rolled back and
+/// may be run again.
+const TRANSIENT: [&str; 2] = ["40P01", "40001"];
+
+/// `extensions.reason` of a [`ApiError::Transient`] error: how the server knows an
+/// operation may be run again.
+pub const TRANSIENT_REASON: &str = "CONCURRENT_UPDATE";
+
+/// Whether `err` says the connection to PostgreSQL is gone or cannot be made: the server
+/// is unreachable, shutting down, or killed this backend (class 08, 57P01-57P03), or the
+/// socket failed.
+pub fn connection_lost(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                    code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
 
 /// PostgreSQL's `exclusion_violation`: an `EXCLUDE` constraint refused the row.
 pub const EXCLUSION_VIOLATION: &str = "23P01";
@@ -110,6 +160,13 @@ impl From<DbErr> for ApiError {
                 Self::Conflict("overlaps a record that excludes it".into())
             }
             _ if sqlstate(&err).as_deref() == Some(QUERY_CANCELED) => Self::Timeout,
+            _ if sqlstate(&err).is_some_and(|code| TRANSIENT.contains(&code.as_str())) => {
+                Self::Transient
+            }
+            _ if connection_lost(&err) => {
+                tracing::warn!(error = %err, "database unavailable");
+                Self::Unavailable
+            }
             _ => Self::internal(err),
         }
     }
@@ -125,6 +182,17 @@ impl From<ApiError> for async_graphql::Error {
         if let ApiError::BadUserInput { field, .. } = &err {
             ext.set("field", *field);
         }
+        match &err {
+            ApiError::TooManyAttempts { retry_after_secs } => {
+                ext.set("retryAfter", *retry_after_secs);
+            }
+            ApiError::Unavailable => ext.set("retryAfter", UNAVAILABLE_RETRY_SECS),
+            ApiError::Transient => {
+                ext.set("retryAfter", 1);
+                ext.set("reason", TRANSIENT_REASON);
+            }
+            _ => {}
+        }
         async_graphql::Error {
             message: err.message(),
             source: None,
@@ -134,6 +202,9 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// When to try again while the database is unavailable (seconds).
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
 
 /// An [`ApiError`] where it is reported rather than answered (job handlers, which record
 /// it in `last_error` and the log): a standard error showing the code and the client's

@@ -61,9 +61,20 @@ pub enum DomainEvent {
         starts_at: DateTime<FixedOffset>,
         ends_at: DateTime<FixedOffset>,
     },
+    /// A login's access changed (disabled, role changed, signed out everywhere): tokens
+    /// carrying an older `auth_version` are refused from now on.
+    #[serde(rename_all = "camelCase")]
+    AccessChanged { user_id: i64, auth_version: i32 },
 }
 
 /// Publishes events on tenant-scoped topics.
 pub trait EventBus: Send + Sync {
     fn publish(&self, tenant: &str, event: DomainEvent);
+}
+
+/// Sees every event this process delivers, of every tenant, before subscribers do: for
+/// process-wide state that follows events (the cache of logins' auth versions). Never a
+/// way to hand one tenant's events to another tenant's subscriber.
+pub trait EventTap: Send + Sync {
+    fn observe(&self, tenant: &str, event: &DomainEvent);
 }

@@ -18,6 +18,7 @@ pub mod loader;
 pub mod nulls;
 pub mod pagination;
 pub mod principal;
+pub mod rate_limit;
 pub(crate) mod rows;
 pub mod tenancy;
 pub mod types;

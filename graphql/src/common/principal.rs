@@ -13,4 +13,7 @@ pub struct Principal {
     pub tenant: String,
     /// For residents: the resident record the user is.
     pub resident_id: Option<i64>,
+    /// `ver`: the login's `auth_version` when the token was issued; a request is refused
+    /// once the login's current one differs (super admins: always 0).
+    pub auth_version: i32,
 }

@@ -6,6 +6,7 @@ mod m0001_registry;
 mod m0002_jobs;
 mod m0003_schema_version;
 mod m0004_extensions;
+mod m0005_refresh_by_user;
 
 /// Name of the control-plane schema.
 pub const SCHEMA: &str = "control";
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_jobs::Migration),
             Box::new(m0003_schema_version::Migration),
             Box::new(m0004_extensions::Migration),
+            Box::new(m0005_refresh_by_user::Migration),
         ]
     }
 }

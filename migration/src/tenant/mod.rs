@@ -11,6 +11,7 @@ mod m0006_bookings;
 mod m0007_refunds;
 mod m0008_booking_payments;
 mod m0009_calendar_feeds;
+mod m0010_sessions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_refunds::Migration),
             Box::new(m0008_booking_payments::Migration),
             Box::new(m0009_calendar_feeds::Migration),
+            Box::new(m0010_sessions::Migration),
         ]
     }
 }

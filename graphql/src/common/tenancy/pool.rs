@@ -25,6 +25,8 @@ use sea_orm::{
 };
 use sea_query_sqlx::SqlxValues;
 
+use crate::common::error::connection_lost;
+
 /// What the pool tells its owner, e.g. to count and time statements.
 pub trait TxObserver: Send + Sync {
     /// A statement (BEGIN and COMMIT excepted) finished after `elapsed`.
@@ -91,17 +93,36 @@ impl TxPool {
         Ok(path)
     }
 
+    /// A pooled connection inside a new transaction.
+    ///
+    /// An idle connection the server closed meanwhile (a restart, `pg_terminate_backend`,
+    /// an idle timeout) is only found out by using it, and `BEGIN` is the first use: such
+    /// a connection is taken out of the pool for good and the next one tried, so a dead
+    /// connection never reaches an operation. Nothing ran yet, so trying again is safe.
     async fn begin_on_pooled(&self) -> Result<Pooled, DbErr> {
-        let mut conn = self.pool.get().await.map_err(|e| match e {
-            managed::PoolError::Timeout(_) => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
-            managed::PoolError::Backend(e) => conn_err(e),
-            other => DbErr::Custom(other.to_string()),
-        })?;
-        // From here until COMMIT or ROLLBACK is acknowledged the connection may be inside
-        // a transaction: if this future is dropped, the recycle check rolls it back.
-        conn.in_tx = true;
-        conn.raw.execute("BEGIN").await.map_err(conn_err)?;
-        Ok(conn)
+        let mut tries = self.pool.status().max_size + 1;
+        loop {
+            let mut conn = self.pool.get().await.map_err(|e| match e {
+                managed::PoolError::Timeout(_) => DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+                managed::PoolError::Backend(e) => conn_err(e),
+                other => DbErr::Custom(other.to_string()),
+            })?;
+            // From here until COMMIT or ROLLBACK is acknowledged the connection may be inside
+            // a transaction: if this future is dropped, the recycle check rolls it back.
+            conn.in_tx = true;
+            match conn.raw.execute("BEGIN").await {
+                Ok(_) => return Ok(conn),
+                Err(err) => {
+                    let err = conn_err(err);
+                    tries -= 1;
+                    if tries == 0 || !connection_lost(&err) {
+                        return Err(err);
+                    }
+                    tracing::info!(error = %err, "pooled connection was closed by the server; discarded");
+                    drop(Object::take(conn));
+                }
+            }
+        }
     }
 }
 

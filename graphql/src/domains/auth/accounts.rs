@@ -1,6 +1,6 @@
 //! Tenant user accounts (logins): created by provisioning, the demo and managers.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use klustera_entities::tenant::user;
 
@@ -19,8 +19,9 @@ pub struct NewAccount {
     pub resident_id: Option<i64>,
 }
 
-/// Creates a login in the connection's tenant. Residents must name their resident record.
-pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult<user::Model> {
+/// Creates a login in the connection's tenant and returns its id. Residents must name their
+/// resident record.
+pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult<i64> {
     if account.role == Role::SuperAdmin {
         return Err(ApiError::bad_input(
             "role",
@@ -68,7 +69,9 @@ pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult
         return Err(ApiError::bad_input("displayName", "must not be empty"));
     }
     let password_hash = password::hash(account.password).await?;
-    user::ActiveModel {
+    // Only the id comes back: provisioning by a binary whose newest migration added a
+    // column still works on a schema that lacks it (tenants created one version behind).
+    user::Entity::insert(user::ActiveModel {
         email: Set(email),
         phone: Set(phone.map(|p| p.to_string())),
         password_hash: Set(password_hash),
@@ -76,9 +79,10 @@ pub async fn create(db: &impl ConnectionTrait, account: NewAccount) -> ApiResult
         resident_id: Set(account.resident_id),
         display_name: Set(display_name),
         ..Default::default()
-    }
-    .insert(db)
+    })
+    .exec(db)
     .await
+    .map(|done| done.last_insert_id)
     .map_err(|e| match ApiError::from(e) {
         ApiError::Conflict(_) => {
             ApiError::Conflict("a login with this email or phone already exists".into())

@@ -6,15 +6,19 @@
 //! - [`refresh`]: opaque refresh tokens in `control.refresh_tokens`, rotated on use;
 //!   reusing a spent one revokes its whole family.
 //! - [`service`]: login / refresh / logout as the API sees them.
+//! - [`access`]: disabling, enabling, role changes and signing out everywhere.
+//! - [`sessions`]: whether a token's login still has the access it was issued for.
 //! - [`browser`]: browser sessions, whose refresh token lives in an HttpOnly cookie.
 //! - [`schema`]: the GraphQL fields.
 
+pub mod access;
 pub mod accounts;
 pub mod browser;
 pub mod password;
 pub mod refresh;
 pub mod schema;
 pub mod service;
+pub mod sessions;
 pub mod tokens;
 
 pub use browser::{BrowserSession, CookieChange};

@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 
+use super::access;
 use super::browser::{BrowserSession, CookieChange};
 use super::service::{self, Session};
 use crate::ControlPlane;
 use crate::common::context::{ContextExt, Principal, Role};
 use crate::common::error::ApiError;
 use crate::common::ids::{ResidentId, UserId};
+use crate::common::rate_limit::{ClientIp, Limiter};
 use crate::domains::auth::TokenKeys;
 
 #[derive(SimpleObject)]
@@ -110,17 +112,24 @@ pub struct AuthMutation;
 #[Object]
 impl AuthMutation {
     /// Signs in with an email or phone number and a password. On a request bound to a
-    /// tenant this signs in that tenant's users; without a tenant, super admins.
+    /// tenant this signs in that tenant's users; without a tenant, super admins. Attempts
+    /// are limited per identifier and per client address (`RATE_LIMITED`, with
+    /// `extensions.retryAfter` in seconds; HTTP 429 with `Retry-After`).
     async fn login(
         &self,
         ctx: &Context<'_>,
         identifier: String,
         password: String,
     ) -> Result<AuthPayload> {
+        let throttle = service::Throttle {
+            limiter: ctx.data::<Limiter>()?.as_ref(),
+            client: ctx.data_opt::<ClientIp>().copied(),
+        };
         let session = service::login(
             ctx.request()?,
             &ctx.data::<ControlPlane>()?.db,
             ctx.data::<TokenKeys>()?,
+            &throttle,
             &identifier,
             password,
         )
@@ -190,8 +199,45 @@ pub struct CreateAccountInput {
     resident_id: Option<ResidentId>,
 }
 
+/// A login of this tenant, as managers manage it.
+#[derive(SimpleObject)]
+pub struct UserAccount {
+    id: UserId,
+    role: Role,
+    display_name: String,
+    /// A disabled login cannot sign in, and its sessions have ended.
+    disabled: bool,
+}
+
+impl From<klustera_entities::tenant::user::Model> for UserAccount {
+    fn from(u: klustera_entities::tenant::user::Model) -> Self {
+        Self {
+            id: UserId::new(u.id),
+            role: u.role,
+            display_name: u.display_name,
+            disabled: u.disabled_at.is_some(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct AccountMutation;
+
+impl AccountMutation {
+    async fn change(
+        ctx: &Context<'_>,
+        user_id: Option<UserId>,
+        change: access::Change,
+    ) -> Result<UserAccount> {
+        let req = ctx.request()?;
+        let user_id = match user_id {
+            Some(id) => id.row()?,
+            None => req.principal()?.user_id,
+        };
+        let user = access::apply(req, &ctx.data::<ControlPlane>()?.db, user_id, change).await?;
+        Ok(user.into())
+    }
+}
 
 #[Object]
 impl AccountMutation {
@@ -215,7 +261,46 @@ impl AccountMutation {
             },
         )
         .await?;
-        ctx.request()?.audit_target(format!("user:{}", user.id));
-        Ok(UserId::new(user.id))
+        ctx.request()?.audit_target(format!("user:{user}"));
+        Ok(UserId::new(user))
+    }
+
+    /// Disables a login (manager only): it can no longer sign in, its access tokens are
+    /// refused at once, its refresh tokens revoked and its open subscriptions closed. The
+    /// last active manager cannot be disabled (`CONFLICT`).
+    #[graphql(guard = "crate::common::guard::RoleGuard::manager()")]
+    async fn disable_user(&self, ctx: &Context<'_>, user_id: UserId) -> Result<UserAccount> {
+        Self::change(ctx, Some(user_id), access::Change::Disable).await
+    }
+
+    /// Lets a disabled login sign in again (manager only).
+    #[graphql(guard = "crate::common::guard::RoleGuard::manager()")]
+    async fn enable_user(&self, ctx: &Context<'_>, user_id: UserId) -> Result<UserAccount> {
+        Self::change(ctx, Some(user_id), access::Change::Enable).await
+    }
+
+    /// Changes a staff login's role between MANAGER and SECURITY (manager only; RESIDENT
+    /// logins belong to resident records). Its access tokens are refused at once: the
+    /// next refresh carries the new role. The last active manager cannot be demoted.
+    #[graphql(guard = "crate::common::guard::RoleGuard::manager()")]
+    async fn change_role(
+        &self,
+        ctx: &Context<'_>,
+        user_id: UserId,
+        role: Role,
+    ) -> Result<UserAccount> {
+        Self::change(ctx, Some(user_id), access::Change::Role(role)).await
+    }
+
+    /// Ends every sign-in of a login: the caller's own without `userId`, another's for
+    /// managers. Access tokens are refused at once, refresh tokens revoked, open
+    /// subscriptions closed.
+    #[graphql(guard = "crate::common::guard::RoleGuard::member()")]
+    async fn sign_out_everywhere(
+        &self,
+        ctx: &Context<'_>,
+        user_id: Option<UserId>,
+    ) -> Result<UserAccount> {
+        Self::change(ctx, user_id, access::Change::SignOutEverywhere).await
     }
 }

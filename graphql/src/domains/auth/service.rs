@@ -1,6 +1,8 @@
 //! Login, refresh and logout: the rules, independent of GraphQL.
 
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
 use uuid::Uuid;
 
 use klustera_entities::{control::super_admin, tenant::user};
@@ -8,6 +10,7 @@ use klustera_entities::{control::super_admin, tenant::user};
 use super::{password, refresh, tokens::TokenKeys};
 use crate::common::context::{Principal, RequestContext, Role};
 use crate::common::error::{ApiError, ApiResult};
+use crate::common::rate_limit::{self, Bucket, ClientIp, Quota, RateLimit};
 use crate::common::types::Phone;
 
 /// Tenant claim carried by super admins' tokens.
@@ -23,15 +26,65 @@ pub struct Session {
     pub principal: Principal,
 }
 
+/// Sign-in attempts per identifier (per tenant): 10 at once, then one more every 30 s.
+pub const LOGIN_PER_IDENTIFIER: Bucket = Bucket {
+    name: "login-id",
+    quota: Quota {
+        burst: 10,
+        every: Duration::from_secs(30),
+    },
+};
+
+/// Sign-in attempts per client address: 30 at once, then one more every 2 s.
+pub const LOGIN_PER_CLIENT: Bucket = Bucket {
+    name: "login-ip",
+    quota: Quota {
+        burst: 30,
+        every: Duration::from_secs(2),
+    },
+};
+
+/// How a sign-in may be throttled: the limiter, and the client's address when known.
+pub struct Throttle<'a> {
+    pub limiter: &'a dyn RateLimit,
+    pub client: Option<ClientIp>,
+}
+
+impl Throttle<'_> {
+    /// Counts one sign-in attempt on `identifier` from the client, before the password is
+    /// checked, so attempts made at once (aliased `login` fields, parallel requests) all
+    /// count. A successful sign-in counts too: the quotas leave room for people.
+    async fn attempt(&self, tenant: Option<&str>, identifier: &str) -> ApiResult<()> {
+        if let Some(ClientIp(ip)) = self.client {
+            rate_limit::check(self.limiter, &LOGIN_PER_CLIENT, &ip.to_string()).await?;
+        }
+        // The identifier as the lookup reads it, hashed: no addresses in the limiter's keys.
+        let normalised = match Phone::parse("identifier", identifier) {
+            Ok(phone) => phone.as_str().to_owned(),
+            Err(_) => identifier.to_lowercase(),
+        };
+        let key = Sha256::new()
+            .chain_update(tenant.unwrap_or(CONTROL_TENANT))
+            .chain_update([0])
+            .chain_update(normalised)
+            .finalize();
+        rate_limit::check(self.limiter, &LOGIN_PER_IDENTIFIER, &hex::encode(key)).await
+    }
+}
+
 /// Signs in a tenant user (by email or phone) or, on a request without a tenant, a super admin.
 pub async fn login(
     req: &RequestContext,
     control: &DatabaseConnection,
     keys: &TokenKeys,
+    throttle: &Throttle<'_>,
     identifier: &str,
     password_plain: String,
 ) -> ApiResult<Session> {
     let identifier = identifier.trim();
+    throttle
+        .attempt(tenant_of_request(req).as_deref(), identifier)
+        .await?;
     let principal = match &req.tenant {
         Some(scope) => {
             let mut by = Condition::any().add(user::Column::Email.eq(identifier.to_lowercase()));
@@ -53,6 +106,7 @@ pub async fn login(
                 role: found.role,
                 tenant: scope.slug.to_string(),
                 resident_id: found.resident_id,
+                auth_version: found.auth_version,
             }
         }
         None => {
@@ -70,6 +124,7 @@ pub async fn login(
                 role: Role::SuperAdmin,
                 tenant: CONTROL_TENANT.into(),
                 resident_id: None,
+                auth_version: 0,
             }
         }
     };
@@ -119,6 +174,7 @@ pub async fn refresh(
                 role: current.role,
                 tenant: scope.slug.to_string(),
                 resident_id: current.resident_id,
+                auth_version: current.auth_version,
             }
         }
         None => {
@@ -131,10 +187,11 @@ pub async fn refresh(
                 role: Role::SuperAdmin,
                 tenant: CONTROL_TENANT.into(),
                 resident_id: None,
+                auth_version: 0,
             }
         }
     };
-    let (grant, refresh_token) = refresh::rotate(control, token).await?;
+    let (grant, refresh_token) = refresh::rotate(control, &keys.successors, token).await?;
     if grant.user_id != principal.user_id {
         return Err(REFUSED);
     }

@@ -14,6 +14,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
+use super::refresh::SuccessorKey;
 use crate::common::context::{Principal, Role};
 use crate::common::error::ApiError;
 
@@ -39,6 +40,9 @@ pub struct AccessClaims {
     /// The resident record of a RESIDENT user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rid: Option<i64>,
+    /// The login's `auth_version` at issue (absent: 0).
+    #[serde(default)]
+    pub ver: i32,
 }
 
 /// Tokens whose signature was checked, with what they said: a client sends the same
@@ -56,6 +60,8 @@ pub struct TokenKeys {
     decoding: DecodingKey,
     validation: Validation,
     verified: Arc<Verified>,
+    /// Derives refresh tokens' successors (see [`super::refresh`]).
+    pub successors: SuccessorKey,
     pub access_ttl: Duration,
 }
 
@@ -73,6 +79,7 @@ impl TokenKeys {
             decoding: DecodingKey::from_secret(secret),
             validation,
             verified: Arc::new(Mutex::new(LruCache::new(VERIFIED_TOKENS))),
+            successors: SuccessorKey::from_secret(secret),
             access_ttl,
         }
     }
@@ -93,6 +100,7 @@ impl TokenKeys {
             jti: uuid::Uuid::new_v4().to_string(),
             typ: ACCESS_TYPE.into(),
             rid: principal.resident_id,
+            ver: principal.auth_version,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(ApiError::internal)?;
@@ -149,6 +157,7 @@ impl TokenKeys {
             role: claims.role,
             tenant: claims.tenant,
             resident_id: claims.rid,
+            auth_version: claims.ver,
         };
         Ok((principal, claims.exp))
     }
@@ -164,6 +173,7 @@ mod tests {
             role: Role::Manager,
             tenant: "demo".into(),
             resident_id: None,
+            auth_version: 0,
         }
     }
 
@@ -237,6 +247,7 @@ mod tests {
             jti: "j".into(),
             typ: ACCESS_TYPE.into(),
             rid: None,
+            ver: 0,
         };
         let token = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),

@@ -629,6 +629,7 @@ mod tests {
             role,
             tenant: "demo".into(),
             resident_id,
+            auth_version: 0,
         }
     }
 
