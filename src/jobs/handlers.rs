@@ -69,11 +69,22 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
     let mut units = progress["units"].as_i64().unwrap_or(0);
     let mut bills = progress["bills"].as_i64().unwrap_or(0);
 
+    // `done`/`total` (units) for clients' progress bars: what is left is counted when a
+    // run starts (a resumed run adds what its predecessors did).
     let (tx, _) = bound(run).await?;
     let tariffs = service::active_tariffs(&tx).await.map_err(Reportable)?;
     let settings = service::settings(&tx).await.map_err(Reportable)?;
-    tx.rollback().await?;
     let due_on = service::due_on(&settings, period).map_err(Reportable)?;
+    let total = units
+        + service::units_to_bill(&tx, after)
+            .await
+            .map_err(Reportable)?;
+    let progress = |after: i64, units: i64, bills: i64| {
+        json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills,
+               "done": units, "total": total.max(units)})
+    };
+    run.checkpoint(&tx, progress(after, units, bills)).await?;
+    tx.commit().await?;
 
     loop {
         let (tx, _) = bound(run).await?;
@@ -88,8 +99,7 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
         after = last;
         units += i64::try_from(batch.units)?;
         bills += i64::try_from(batch.bills_created)?;
-        run.checkpoint(&tx, json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills}))
-            .await?;
+        run.checkpoint(&tx, progress(after, units, bills)).await?;
         tx.commit().await?;
         tracing::info!(units, bills, last_unit = after, "bill batch committed");
     }
