@@ -23,6 +23,7 @@ export const cache = cacheExchange({
     Checkout: (c) => (c.orderId as string | undefined) ?? null,
     Aging: () => null,
     AuthPayload: () => null,
+    BillingSettings: () => null,
     ComplaintCounters: () => null,
     ExportFile: () => null,
     OptionResult: () => null,
@@ -85,6 +86,7 @@ export const cache = cacheExchange({
         invalidateField(cache, "residents");
       },
       createTariff: (_r, _a, cache) => invalidateField(cache, "tariffs"),
+      updateBillingSettings: (_r, _a, cache) => invalidateField(cache, "billingSettings"),
       recordPayment(_r, args, cache) {
         const input = args.input as { billId: string };
         cache.invalidate({ __typename: "Bill", id: input.billId });
