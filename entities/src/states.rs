@@ -147,6 +147,13 @@ states! {
         Refunded = "REFUNDED",
     }
 
+    /// How a facility's bookings are paid: through a Midtrans Snap checkout of their own,
+    /// or as one-off items on the unit's next monthly bill.
+    pub enum FacilityPayment {
+        Midtrans = "MIDTRANS",
+        NextBill = "NEXT_BILL",
+    }
+
     /// What a billing notification says.
     pub enum NotificationKind {
         Reminder = "REMINDER",
@@ -268,6 +275,7 @@ mod tests {
         agrees::<BillItemKind>();
         agrees::<PaymentMethod>();
         agrees::<OrderStatus>();
+        agrees::<FacilityPayment>();
         agrees::<NotificationKind>();
         agrees::<NotificationStatus>();
         agrees::<Eligibility>();

@@ -56,6 +56,7 @@ pub struct Subscription(
     domains::announcements::schema::AnnouncementSubscription,
     domains::complaints::schema::ComplaintSubscription,
     domains::billing::schema::BillingSubscription,
+    domains::bookings::schema::BookingSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

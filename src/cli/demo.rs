@@ -7,7 +7,7 @@ use clap::Args;
 use klustera_graphql::common::types::TenantSlug;
 
 use crate::config::Config;
-use crate::demo::{PASSWORD, provision_demo};
+use crate::demo::{PASSWORD, provision_demo, seed_facilities};
 use crate::dev::fake_midtrans::FakeMidtrans;
 use crate::tenancy::provision::{self, ProvisionError};
 
@@ -45,8 +45,14 @@ pub async fn run(config: Config, url: &str, args: DemoArgs) -> anyhow::Result<()
     }
     match provision_demo(&db, &slug, args.units, args.residents).await {
         Ok(logins) => {
+            let tx = klustera_graphql::common::tenancy::bind::as_it_is(&db, &slug)
+                .await
+                .map_err(ProvisionError::from)?
+                .ok_or_else(|| ProvisionError::NotFound(slug.to_string()))?;
+            let bookings = seed_facilities(&tx).await?;
+            tx.commit().await?;
             println!(
-                "Demo tenant '{slug}' ready: 2 blocks, {} units, {} residents.",
+                "Demo tenant '{slug}' ready: 2 blocks, {} units, {} residents, 4 facilities, {bookings} bookings.",
                 args.units, args.residents
             );
             println!("Logins (password for all: {PASSWORD}):");

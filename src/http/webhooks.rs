@@ -2,7 +2,9 @@
 //!
 //! Order: signature first (401, nothing read or written), then the order id names the
 //! tenant, then the notification is applied in one tenant-bound transaction, exactly once
-//! (see `billing::midtrans::apply_notification`). Events are published after commit.
+//! (see `billing::midtrans::apply_notification`; a booking order's settlement is then
+//! applied by `bookings::payment::settle_order` in the same transaction). Events are
+//! published after commit.
 //! Answers 200 for applied and for ignored (duplicate, out of order) notifications, so
 //! Midtrans stops retrying; 4xx for what we refuse. A suspended tenant's notifications
 //! (or one whose schema awaits `tenant migrate`) are not applied: 503, so Midtrans retries
@@ -17,6 +19,7 @@ use serde_json::json;
 
 use klustera_graphql::ApiError;
 use klustera_graphql::domains::billing::midtrans::{self, Notification, Outcome};
+use klustera_graphql::domains::bookings;
 
 use klustera_graphql::common::events::EventBus;
 
@@ -43,17 +46,23 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
     let result = async {
         let tx = app.binder.begin(&slug).await?;
         let outcome = midtrans::apply_notification(&tx, &slug, &n).await?;
+        let event = match &outcome {
+            Outcome::BookingPaid(paid) => {
+                Some(bookings::payment::settle_order(&tx, &slug, paid).await?)
+            }
+            other => other.event(),
+        };
         tx.commit().await?;
-        Ok::<_, ApiError>(outcome)
+        Ok::<_, ApiError>((outcome, event))
     }
     .await;
     match result {
-        Ok(outcome) => {
-            if let Some(event) = outcome.event() {
+        Ok((outcome, event)) => {
+            if let Some(event) = event {
                 app.events.publish(slug.as_str(), event);
             }
             match outcome {
-                Outcome::Paid(_) => reply(StatusCode::OK, "applied"),
+                Outcome::Paid(_) | Outcome::BookingPaid(_) => reply(StatusCode::OK, "applied"),
                 Outcome::Refunded(_) => reply(StatusCode::OK, "REFUNDED"),
                 Outcome::Moved(state) => reply(StatusCode::OK, state.as_str()),
                 Outcome::Ignored => reply(StatusCode::OK, "ignored"),

@@ -12,7 +12,7 @@ use klustera_graphql::common::tenancy::TenantTx;
 use klustera_graphql::common::types::{Period, TenantSlug};
 use klustera_graphql::domains::announcements;
 use klustera_graphql::domains::billing::{notify, service};
-use klustera_graphql::domains::complaints;
+use klustera_graphql::domains::{bookings, complaints};
 
 use super::JobRun;
 
@@ -24,6 +24,7 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
         kind::DELIVER_NOTIFICATIONS => deliver(&run).await,
         kind::PUBLISH_ANNOUNCEMENTS => publish_announcements(&run).await,
         kind::COMPLAINT_SLA => complaint_sla(&run).await,
+        kind::EXPIRE_BOOKING_HOLDS => expire_booking_holds(&run).await,
         other => Err(anyhow!("unknown job kind {other}")),
     }
 }
@@ -179,6 +180,18 @@ async fn complaint_sla(run: &JobRun<'_>) -> anyhow::Result<()> {
         complaint_id: b.id,
         resident_id: Some(b.resident_id),
     });
+    commit_then_publish(run, tx, progress, events).await
+}
+
+/// Expires unpaid booking holds past their time (one statement; a rerun expires nothing
+/// twice), then, once that committed, tells subscribers each freed slot.
+async fn expire_booking_holds(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, _) = bound(run).await?;
+    let expired = bookings::service::expire_holds(&tx)
+        .await
+        .map_err(Reportable)?;
+    let progress = json!({"expired": expired.len()});
+    let events: Vec<DomainEvent> = expired.iter().map(bookings::service::changed).collect();
     commit_then_publish(run, tx, progress, events).await
 }
 

@@ -5,8 +5,10 @@
 //! - every day: the overdue sweep (late fees) and the reminder sweep, for the tenant's
 //!   local date (tenants in WIB, WITA and WIT change dates at different instants);
 //! - at a tick that finds work waiting: the publication of scheduled announcements whose
-//!   time came, and the complaint SLA sweep (live-job keys: at most one of each queued or
-//!   running per tenant; no job row at all while there is nothing to do).
+//!   time came, the complaint SLA sweep and the expiry of unpaid booking holds (live-job
+//!   keys: at most one of each queued or running per tenant; no job row at all while
+//!   there is nothing to do). A hold is freed at most one tick (`scheduler_interval_secs`)
+//!   after its time.
 
 use std::time::Duration;
 
@@ -82,6 +84,7 @@ pub async fn tick_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
             for (kind, is_due) in [
                 (kind::PUBLISH_ANNOUNCEMENTS, due.announcements),
                 (kind::COMPLAINT_SLA, due.sla_breaches),
+                (kind::EXPIRE_BOOKING_HOLDS, due.booking_holds),
             ] {
                 if is_due {
                     let key = Some(format!("{kind}:{slug}"));
@@ -134,6 +137,8 @@ struct SweepsDue {
     announcements: bool,
     /// Open complaints past their SLA deadline, not yet marked.
     sla_breaches: bool,
+    /// Unpaid booking holds past their time.
+    booking_holds: bool,
 }
 
 async fn sweeps_due(
@@ -149,6 +154,7 @@ async fn sweeps_due(
     let due = SweepsDue {
         announcements: klustera_graphql::domains::announcements::service::any_due(&tx).await?,
         sla_breaches: klustera_graphql::domains::complaints::service::any_sla_due(&tx).await?,
+        booking_holds: klustera_graphql::domains::bookings::service::any_holds_due(&tx).await?,
     };
     tx.rollback().await?;
     Ok(due)

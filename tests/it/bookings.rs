@@ -13,17 +13,17 @@ const SCHEDULE: &str = "mutation($f: ID!, $h: [OpeningHoursInput!]!) { setFacili
 const BOOK: &str = "mutation($i: BookingInput!) { createBooking(input: $i) { id status total deposit partySize } }";
 
 /// A day a few days ahead (local dates differ from UTC by at most a day).
-fn day() -> NaiveDate {
+pub fn day() -> NaiveDate {
     Utc::now().date_naive() + Duration::days(3)
 }
 
 /// `day` at `hh:mm` with the offset of the tenant's zone.
-fn at(day: NaiveDate, hhmm: &str, offset: &str) -> String {
+pub fn at(day: NaiveDate, hhmm: &str, offset: &str) -> String {
     format!("{day}T{hhmm}:00{offset}")
 }
 
 /// A manager's facility open every day 06:00-22:00; returns its id.
-async fn facility(app: &TestApp, token: &str, input: Value) -> String {
+pub async fn facility(app: &TestApp, token: &str, input: Value) -> String {
     let body = app
         .gql(Some("alpha"), Some(token), FACILITY, json!({"i": input}))
         .await;
@@ -46,12 +46,12 @@ async fn facility(app: &TestApp, token: &str, input: Value) -> String {
     id
 }
 
-fn court() -> Value {
+pub fn court() -> Value {
     json!({"name": "Tennis court", "kind": "EXCLUSIVE", "capacity": 4, "pricing": "FREE",
            "minMinutes": 60, "maxMinutes": 180})
 }
 
-async fn book(
+pub async fn book(
     app: &TestApp,
     token: &str,
     facility: &str,
@@ -70,7 +70,7 @@ async fn book(
     .await
 }
 
-async fn unit_ids(app: &TestApp, n: usize) -> Vec<i64> {
+pub async fn unit_ids(app: &TestApp, n: usize) -> Vec<i64> {
     app.rows(
         "alpha",
         &format!("SELECT id::text FROM units ORDER BY id LIMIT {n}"),
@@ -530,4 +530,233 @@ async fn a_priced_booking_needing_approval_is_quoted_approved_then_held_for_paym
         .gql(Some("alpha"), Some(&manager), approve, json!({"id": id}))
         .await;
     assert_eq!(code(&again), "CONFLICT");
+}
+
+#[tokio::test]
+async fn the_days_steps_are_for_security_and_managers_and_residents_only_cancel_in_time() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let security = app.login("alpha", "satpam@alpha.test").await.0;
+    let resident = resident_tokens(&app, "alpha", 1).await.remove(0);
+    let home: i64 = app
+        .rows(
+            "alpha",
+            "SELECT unit_id::text FROM resident_units WHERE ends_on IS NULL ORDER BY resident_id LIMIT 1",
+        )
+        .await[0]
+        .parse()
+        .unwrap();
+    // Cancellations close 100 hours ahead: past already for a booking in three days.
+    let court = facility(
+        &app,
+        &manager,
+        json!({"name": "Court", "kind": "EXCLUSIVE", "capacity": 4, "pricing": "DAILY",
+               "rate": 80000, "deposit": 20000, "cancellationDeadlineHours": 100,
+               "payment": "NEXT_BILL", "minMinutes": 60, "maxMinutes": 180}),
+    )
+    .await;
+    let d = day();
+    let mut ids = Vec::new();
+    for hour in ["08", "10", "12"] {
+        let end = format!("{:02}", hour.parse::<u32>().unwrap() + 1);
+        let body = book(
+            &app,
+            &resident,
+            &court,
+            home,
+            &at(d, &format!("{hour}:00"), "+07:00"),
+            &at(d, &format!("{end}:00"), "+07:00"),
+            2,
+        )
+        .await;
+        assert_eq!(
+            body["data"]["createBooking"]["status"], "CONFIRMED",
+            "{body}"
+        );
+        ids.push(
+            body["data"]["createBooking"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let step = |token: &str, field: &'static str, id: &str| {
+        let (token, id) = (token.to_owned(), id.to_owned());
+        let app = &app;
+        async move {
+            app.gql(
+                Some("alpha"),
+                Some(&token),
+                &format!("mutation($id: ID!) {{ {field}(id: $id) {{ status }} }}"),
+                json!({"id": id}),
+            )
+            .await
+        }
+    };
+
+    // Residents: none of the day's steps, no approvals; not cancelling after the deadline.
+    for field in [
+        "checkInBooking",
+        "completeBooking",
+        "markNoShow",
+        "approveBooking",
+    ] {
+        let body = step(&resident, field, &ids[0]).await;
+        assert_eq!(code(&body), "FORBIDDEN", "{field}: {body}");
+    }
+    let late = step(&resident, "cancelBooking", &ids[0]).await;
+    assert_eq!(code(&late), "FORBIDDEN", "{late}");
+    assert!(
+        late["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("deadline")
+    );
+    // Security staff: the day's steps, in order; no approvals or rejections.
+    let reject = "mutation($id: ID!) { rejectBooking(id: $id, reason: \"no\") { status } }";
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&security),
+            reject,
+            json!({"id": ids[0]}),
+        )
+        .await;
+    assert_eq!(code(&body), "FORBIDDEN");
+    let early = step(&security, "markNoShow", &ids[0]).await;
+    assert_eq!(code(&early), "CONFLICT", "not started yet: {early}");
+    let done = step(&security, "completeBooking", &ids[0]).await;
+    assert_eq!(code(&done), "CONFLICT", "not checked in: {done}");
+    for (field, status) in [
+        ("checkInBooking", "CHECKED_IN"),
+        ("completeBooking", "COMPLETED"),
+    ] {
+        let body = step(&security, field, &ids[0]).await;
+        assert_eq!(body["data"][field]["status"], status, "{body}");
+    }
+    let again = step(&security, "checkInBooking", &ids[0]).await;
+    assert_eq!(code(&again), "CONFLICT");
+    // A booking that started without anyone: a no-show.
+    app.sql(
+        "alpha",
+        &format!(
+            "UPDATE bookings SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = {}",
+            crate::app::row_of(&json!(ids[1]))
+        ),
+    )
+    .await;
+    let body = step(&security, "markNoShow", &ids[1]).await;
+    assert_eq!(body["data"]["markNoShow"]["status"], "NO_SHOW", "{body}");
+    // Managers: cancel after the deadline (the deposit is owed back), reject only pending.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($id: ID!) { cancelBooking(id: $id, reason: \"storm\") { status refundDue reason } }",
+            json!({"id": ids[2]}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["cancelBooking"],
+        json!({"status": "CANCELLED", "refundDue": 0, "reason": "storm"}),
+        "not billed yet: the charge is withdrawn, nothing to refund: {body}"
+    );
+    let body = app
+        .gql(Some("alpha"), Some(&manager), reject, json!({"id": ids[2]}))
+        .await;
+    assert_eq!(code(&body), "CONFLICT", "{body}");
+}
+
+#[tokio::test]
+async fn a_manager_rejects_a_pending_booking_with_a_reason_and_frees_its_slot() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let resident = resident_tokens(&app, "alpha", 1).await.remove(0);
+    let home: i64 = app
+        .rows(
+            "alpha",
+            "SELECT unit_id::text FROM resident_units WHERE ends_on IS NULL ORDER BY resident_id LIMIT 1",
+        )
+        .await[0]
+        .parse()
+        .unwrap();
+    let mut hall = court();
+    hall["name"] = json!("Hall");
+    hall["needsApproval"] = json!(true);
+    let hall = facility(&app, &manager, hall).await;
+    let d = day();
+    let (from, to) = (at(d, "10:00", "+07:00"), at(d, "11:00", "+07:00"));
+    let body = book(&app, &resident, &hall, home, &from, &to, 2).await;
+    assert_eq!(
+        body["data"]["createBooking"]["status"], "PENDING_APPROVAL",
+        "{body}"
+    );
+    let id = body["data"]["createBooking"]["id"].as_str().unwrap();
+    let reject = "mutation($id: ID!, $r: String!) { rejectBooking(id: $id, reason: $r) { status reason refundDue } }";
+    let blank = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            reject,
+            json!({"id": id, "r": "  "}),
+        )
+        .await;
+    assert_eq!(code(&blank), "BAD_USER_INPUT", "a rejection says why");
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            reject,
+            json!({"id": id, "r": "private event"}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["rejectBooking"],
+        json!({"status": "REJECTED", "reason": "private event", "refundDue": 0}),
+        "{body}"
+    );
+    // The slot is free again.
+    let again = book(&app, &manager, &hall, home, &from, &to, 2).await;
+    assert_eq!(
+        again["data"]["createBooking"]["status"], "PENDING_APPROVAL",
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_has_a_facility_per_pricing_strategy_and_a_month_of_bookings() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 20, 30).await;
+    let tx = app.bound("alpha").await;
+    let made = klustera::demo::seed_facilities(&tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(made > 100, "{made} bookings");
+    let manager = app.manager_token("alpha").await;
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "{ facilities { name kind pricing needsApproval } }",
+            json!({}),
+        )
+        .await;
+    let facilities = body["data"]["facilities"].as_array().unwrap();
+    let mut pricings: Vec<&str> = facilities
+        .iter()
+        .map(|f| f["pricing"].as_str().unwrap())
+        .collect();
+    pricings.sort_unstable();
+    assert_eq!(pricings, ["DAILY", "FREE", "HOURLY", "PER_USAGE"]);
+    assert!(facilities.iter().any(|f| f["needsApproval"] == true));
+    assert!(facilities.iter().any(|f| f["kind"] == "SHARED"));
+    let spread = app
+        .rows(
+            "alpha",
+            "SELECT (min(starts_at) < now() - interval '10 days' AND max(starts_at) > now() + interval '10 days')::text \
+             FROM bookings",
+        )
+        .await;
+    assert_eq!(spread, ["true"], "from two weeks back to two weeks ahead");
 }

@@ -7,6 +7,8 @@ mod auth;
 mod billing;
 mod billing_live;
 mod bookings;
+mod bookings_live;
+mod bookings_pay;
 mod cancel;
 mod cli;
 mod complaints;

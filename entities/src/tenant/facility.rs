@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::states::FacilityPayment;
+
 /// Whether a facility takes one booking at a time or many parties up to its capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "Text")]
@@ -54,6 +56,7 @@ pub struct Model {
     pub weekly_quota_minutes: Option<i32>,
     pub hold_minutes: i32,
     pub active: bool,
+    pub payment: FacilityPayment,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

@@ -6,6 +6,7 @@
 //! event; implementations (in-process, Redis) live in the server. Events cross processes
 //! as JSON (Redis), hence `Deserialize`.
 
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use klustera_entities::states::BillStatus;
@@ -49,6 +50,16 @@ pub enum DomainEvent {
         complaint_id: i64,
         /// The resident who filed it.
         resident_id: Option<i64>,
+    },
+    /// A booking was made or changed state (approved, rejected, cancelled, expired, paid,
+    /// checked in, ...): the slots of its facility in `[starts_at, ends_at)` may have
+    /// changed.
+    #[serde(rename_all = "camelCase")]
+    BookingChanged {
+        booking_id: i64,
+        facility_id: i64,
+        starts_at: DateTime<FixedOffset>,
+        ends_at: DateTime<FixedOffset>,
     },
 }
 

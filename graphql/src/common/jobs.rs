@@ -18,6 +18,8 @@ pub mod kind {
     pub const PUBLISH_ANNOUNCEMENTS: &str = "announcements.publish";
     /// Marks complaints past their SLA deadline (enqueued by the scheduler when some are due).
     pub const COMPLAINT_SLA: &str = "complaints.sla";
+    /// Expires unpaid booking holds past their time (enqueued by the scheduler when some are).
+    pub const EXPIRE_BOOKING_HOLDS: &str = "bookings.expire_holds";
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

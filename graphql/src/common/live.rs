@@ -14,13 +14,16 @@ use std::future::ready;
 use std::sync::Arc;
 
 use async_graphql::Context;
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
+use crate::common::context::ContextExt;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::tenancy::{Binder, TenantTx};
 use crate::common::types::TenantSlug;
+use crate::common::viewer::Viewer;
 
 /// Hands out receivers of one tenant's events. A receiver is tied to its tenant when it
 /// is made: there is no way to ask for "all events" and filter later.
@@ -50,11 +53,41 @@ impl Live {
         self.db.begin(&self.tenant).await
     }
 
+    /// What a subscription of the caller starts from, in the one safe order: listen to the
+    /// tenant's events first (so no change between the first read and the stream is
+    /// missed), then open a short transaction and resolve the caller's household in it.
+    /// The subscription makes its first read (and its visibility check) with
+    /// [`Opening::tx`] and commits it.
+    pub async fn open(ctx: &Context<'_>) -> ApiResult<Opening> {
+        let principal = ctx.request()?.principal()?.clone();
+        let live = Self::of(ctx)?.clone();
+        let bursts = live.bursts().boxed();
+        let tx = live.begin().await?;
+        let viewer = Viewer::resolve(&tx, principal).await?;
+        Ok(Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        })
+    }
+
     /// This tenant's events, in bursts: everything that arrived while the subscriber was
     /// busy comes as one [`Burst`], so a subscriber can coalesce it into one value.
     pub fn bursts(&self) -> impl Stream<Item = Burst> + Send + use<> {
         bursts(self.events.subscribe(self.tenant.as_str()))
     }
+}
+
+/// What [`Live::open`] returns.
+pub struct Opening {
+    pub live: Live,
+    /// The tenant's events since before `tx` began.
+    pub bursts: BoxStream<'static, Burst>,
+    /// For the first read; the subscription commits it.
+    pub tx: TenantTx,
+    /// The caller and their household as of subscribing.
+    pub viewer: Viewer,
 }
 
 /// Events that arrived together.

@@ -8,6 +8,7 @@ mod m0003_polls;
 mod m0004_announcements;
 mod m0005_complaints;
 mod m0006_bookings;
+mod m0007_booking_payments;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_announcements::Migration),
             Box::new(m0005_complaints::Migration),
             Box::new(m0006_bookings::Migration),
+            Box::new(m0007_booking_payments::Migration),
         ]
     }
 }

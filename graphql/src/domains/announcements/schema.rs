@@ -14,7 +14,7 @@ use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::Fetch;
 use crate::common::ids::{self, AnnouncementId, BlockId, ResidentId, UnitId, kind};
-use crate::common::live::{Burst, Live};
+use crate::common::live::{Burst, Live, Opening};
 use crate::common::pagination::Page;
 use crate::common::viewer::Viewer;
 
@@ -149,11 +149,12 @@ impl AnnouncementSubscription {
         &self,
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = Result<PublishedAnnouncement>> + use<>> {
-        let live = Live::of(ctx)?.clone();
-        let principal = ctx.request()?.principal()?;
-        let bursts = live.bursts();
-        let tx = live.begin().await?;
-        let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
         tx.commit().await?;
         service::check_reader(&viewer)?;
         Ok(bursts

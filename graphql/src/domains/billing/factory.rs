@@ -38,11 +38,15 @@ pub struct UnitFacts {
     pub usage: HashMap<i64, Decimal>,
     /// Quantities per ONE_OFF tariff id (several charges may add up).
     pub one_offs: HashMap<i64, i64>,
+    /// Ready-made items of other domains (a booking charged to the bill), billed as they
+    /// are, after the tariffs' items.
+    pub charges: Vec<Item>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    pub tariff_id: i64,
+    /// `None`: a ready-made charge of another domain (a booking).
+    pub tariff_id: Option<i64>,
     pub kind: TariffKind,
     pub description: String,
     pub quantity: Decimal,
@@ -77,7 +81,7 @@ fn item(t: &Tariff, quantity: Decimal, description: String) -> Result<Item, Fact
     let ppn = mul_div_round(amount, i128::from(t.ppn_rate_bp), 10_000);
     let to_i64 = |v: i128| i64::try_from(v).map_err(|_| FactoryError::Overflow(t.id));
     Ok(Item {
-        tariff_id: t.id,
+        tariff_id: Some(t.id),
         kind: t.kind,
         description,
         quantity: two_places(quantity),
@@ -120,13 +124,14 @@ pub fn items_for(unit: &UnitFacts, tariffs: &[Tariff]) -> Result<Vec<Item>, Fact
             }
         }
     }
+    items.extend(unit.charges.iter().cloned());
     Ok(items)
 }
 
 pub fn totals(items: &[Item]) -> Result<Totals, FactoryError> {
     let mut t = Totals::default();
     for i in items {
-        let overflow = || FactoryError::Overflow(i.tariff_id);
+        let overflow = || FactoryError::Overflow(i.tariff_id.unwrap_or_default());
         t.subtotal = t.subtotal.checked_add(i.amount).ok_or_else(overflow)?;
         t.ppn = t.ppn.checked_add(i.ppn).ok_or_else(overflow)?;
     }
@@ -224,7 +229,7 @@ mod tests {
             .iter()
             .map(|i| {
                 (
-                    i.tariff_id,
+                    i.tariff_id.unwrap_or_default(),
                     i.description.as_str(),
                     i.quantity,
                     i.amount,
@@ -298,6 +303,7 @@ mod tests {
                 area_m2: Decimal::new(area_cents, 2),
                 usage: usage_cents.into_iter().map(|(k, v)| (k, Decimal::new(v, 2))).collect(),
                 one_offs,
+                charges: Vec::new(),
             };
             let items = items_for(&unit, &tariffs).unwrap();
             let t = totals(&items).unwrap();

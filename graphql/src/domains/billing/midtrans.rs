@@ -1,7 +1,10 @@
 //! Midtrans Snap: creating payments, and applying its HTTP notifications exactly once.
 //!
-//! Order ids are `<tenant slug>.<bill id>.<nonce>`: slugs contain no dot, so the webhook
-//! can find the tenant and the bill from the order id alone.
+//! An order pays a bill or a booking (its own order kind). Order ids are
+//! `<tenant slug>.<bill id>.<nonce>` or `<tenant slug>.bk<booking id>.<nonce>`: slugs
+//! contain no dot, so the webhook finds the tenant from the order id alone. This module
+//! moves orders and settles bills; a booking order's settlement is handed back
+//! ([`Outcome::BookingPaid`]) for the bookings domain to apply in the same transaction.
 
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
@@ -74,13 +77,34 @@ pub fn next_status(transaction_status: &str, fraud_status: Option<&str>) -> Opti
     })
 }
 
-/// Tenant and bill named by an order id.
-pub fn parse_order_id(order_id: &str) -> Option<(TenantSlug, i64)> {
+/// What an order pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderFor {
+    Bill(i64),
+    Booking(i64),
+}
+
+impl OrderFor {
+    /// The order id's middle part.
+    fn key(self) -> String {
+        match self {
+            Self::Bill(id) => id.to_string(),
+            Self::Booking(id) => format!("bk{id}"),
+        }
+    }
+}
+
+/// Tenant and what an order id pays.
+pub fn parse_order_id(order_id: &str) -> Option<(TenantSlug, OrderFor)> {
     let mut parts = order_id.split('.');
     let slug = TenantSlug::parse(parts.next()?).ok()?;
-    let bill = parts.next()?.parse().ok()?;
+    let key = parts.next()?;
+    let target = match key.strip_prefix("bk") {
+        Some(booking) => OrderFor::Booking(booking.parse().ok()?),
+        None => OrderFor::Bill(key.parse().ok()?),
+    };
     parts.next()?;
-    parts.next().is_none().then_some((slug, bill))
+    parts.next().is_none().then_some((slug, target))
 }
 
 /// The Snap API client (`POST {base}/snap/v1/transactions`, server key as basic auth).
@@ -161,22 +185,41 @@ pub async fn create_payment(
     if bill.status == BillStatus::Void || outstanding <= 0 {
         return Err(ApiError::bad_input("billId", "nothing to pay on this bill"));
     }
+    checkout(db, snap, tenant, OrderFor::Bill(bill.id), outstanding).await
+}
+
+/// Opens a Snap transaction of `amount` for `target` (a bill or a booking) and records
+/// its order. The Snap call holds no connection when the operation has written nothing
+/// yet ([`TenantTx::without_connection`]).
+pub async fn checkout(
+    db: &TenantTx,
+    snap: &SnapClient,
+    tenant: &TenantSlug,
+    target: OrderFor,
+    amount: i64,
+) -> ApiResult<Checkout> {
     let nonce: String = rand::rng()
         .sample_iter(rand::distr::Alphanumeric)
         .take(8)
         .map(char::from)
         .collect();
-    let order_id = format!("{tenant}.{}.{nonce}", bill.id);
+    let order_id = format!("{tenant}.{}.{nonce}", target.key());
     let token = db
-        .without_connection(snap.create(&order_id, outstanding))
+        .without_connection(snap.create(&order_id, amount))
         .await??;
+    let (bill, booking) = match target {
+        OrderFor::Bill(id) => (Some(id), None),
+        OrderFor::Booking(id) => (None, Some(id)),
+    };
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO midtrans_orders (order_id, bill_id, gross_amount, snap_token, redirect_url) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO midtrans_orders (order_id, bill_id, booking_id, gross_amount, snap_token, redirect_url) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
         [
             order_id.clone().into(),
-            bill.id.into(),
-            outstanding.into(),
+            bill.into(),
+            booking.into(),
+            amount.into(),
             token.token.clone().into(),
             token.redirect_url.clone().into(),
         ],
@@ -184,16 +227,28 @@ pub async fn create_payment(
     .await?;
     Ok(Checkout {
         order_id,
-        gross_amount: outstanding,
+        gross_amount: amount,
         token,
     })
 }
 
 #[derive(FromQueryResult)]
 struct OrderRow {
-    bill_id: i64,
+    bill_id: Option<i64>,
+    booking_id: Option<i64>,
     gross_amount: i64,
     status: OrderStatus,
+}
+
+/// A booking order's first PAID notification, for the bookings domain to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingPaid {
+    pub booking_id: i64,
+    pub order_id: String,
+    /// The order's amount.
+    pub amount: i64,
+    /// Midtrans' transaction id.
+    pub reference: Option<String>,
 }
 
 /// What a notification did.
@@ -201,6 +256,9 @@ struct OrderRow {
 pub enum Outcome {
     /// A payment was settled (first delivery of a PAID state).
     Paid(Box<Settled>),
+    /// A booking order was paid (first delivery of a PAID state): the caller applies it
+    /// to the booking in the same transaction.
+    BookingPaid(BookingPaid),
     /// The order's payment was refunded; carries the bill's event, if it changed.
     Refunded(Option<DomainEvent>),
     /// The order moved to another state without money changing hands.
@@ -215,7 +273,7 @@ impl Outcome {
         match self {
             Self::Paid(settled) => Some(settled.event()),
             Self::Refunded(event) => event.clone(),
-            Self::Moved(_) | Self::Ignored => None,
+            Self::BookingPaid(_) | Self::Moved(_) | Self::Ignored => None,
         }
     }
 }
@@ -230,7 +288,7 @@ pub async fn apply_notification(
 ) -> ApiResult<Outcome> {
     let order = OrderRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT bill_id, gross_amount, status FROM midtrans_orders WHERE order_id = $1 FOR UPDATE",
+        "SELECT bill_id, booking_id, gross_amount, status FROM midtrans_orders WHERE order_id = $1 FOR UPDATE",
         [n.order_id.clone().into()],
     ))
     .one(db)
@@ -263,9 +321,26 @@ pub async fn apply_notification(
         [n.order_id.clone().into(), next.into()],
     ))
     .await?;
+    let bill_id = match (order.bill_id, order.booking_id) {
+        (Some(bill), _) => bill,
+        (None, Some(booking_id)) => {
+            return Ok(match next {
+                S::Paid => Outcome::BookingPaid(BookingPaid {
+                    booking_id,
+                    order_id: n.order_id.clone(),
+                    amount: order.gross_amount,
+                    reference: n.transaction_id.clone(),
+                }),
+                // A refund of a booking order is Midtrans' record; the booking's
+                // `refundDue` is the office's.
+                other => Outcome::Moved(other),
+            });
+        }
+        (None, None) => return Err(ApiError::NotFound("order")),
+    };
     match next {
         S::Paid => {
-            let locked = service::lock_bill(db, order.bill_id).await?;
+            let locked = service::lock_bill(db, bill_id).await?;
             // Money arrived: apply what is still owed (a manual payment may have come first).
             let owed = (locked.total - locked.paid).min(order.gross_amount);
             if owed <= 0 || locked.status == BillStatus::Void {
@@ -337,7 +412,10 @@ mod tests {
     #[test]
     fn order_ids_name_tenant_and_bill() {
         let (slug, bill) = parse_order_id("green-valley.42.Ab3dEf9h").unwrap();
-        assert_eq!((slug.as_str(), bill), ("green-valley", 42));
+        assert_eq!((slug.as_str(), bill), ("green-valley", OrderFor::Bill(42)));
+        let (_, booking) = parse_order_id("green-valley.bk7.Ab3dEf9h").unwrap();
+        assert_eq!(booking, OrderFor::Booking(7));
+        assert!(parse_order_id("green.bkx.y").is_none());
         assert!(parse_order_id("green.x.y").is_none());
         assert!(parse_order_id("1111").is_none());
     }
@@ -416,7 +494,10 @@ mod tests {
     #[test]
     fn order_ids_have_exactly_three_parts() {
         assert!(parse_order_id("alpha.7.nonce").is_some());
-        assert_eq!(parse_order_id("alpha.7.nonce").unwrap().1, 7);
+        assert_eq!(
+            parse_order_id("alpha.7.nonce").unwrap().1,
+            OrderFor::Bill(7)
+        );
         assert!(parse_order_id("alpha.7").is_none(), "no nonce");
         assert!(parse_order_id("alpha.7.nonce.more").is_none());
         assert!(parse_order_id("Not A Slug.7.nonce").is_none());

@@ -46,6 +46,32 @@ pub async fn queue_receipt(
     Ok(())
 }
 
+/// Queues the receipt of a booking's payment (`payment_id` of `booking_payments`) to the
+/// booking's unit's primary contact (owner first), like a bill's.
+pub async fn queue_booking_receipt(
+    db: &impl ConnectionTrait,
+    booking_id: i64,
+    unit_id: i64,
+    payment_id: i64,
+    what: &str,
+    amount: Rupiah,
+) -> ApiResult<()> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO notifications (dedupe_key, kind, booking_id, resident_id, recipient, subject, body) \
+         SELECT 'booking-receipt:' || $1::text, 'RECEIPT', $2, r.id, r.email, \
+                'Tanda terima pembayaran ' || $3, \
+                'Pembayaran Rp ' || $4::text || ' untuk ' || $3 || ' telah kami terima. Terima kasih.' \
+         FROM resident_units ru JOIN residents r ON r.id = ru.resident_id \
+         WHERE ru.unit_id = $5 AND ru.ends_on IS NULL AND r.email IS NOT NULL \
+         ORDER BY (ru.relation = 'OWNER') DESC, r.id LIMIT 1 \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+        [payment_id.into(), booking_id.into(), what.into(), amount.0.into(), unit_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Queues the reminders due `today` (7, 3 and 1 days before due) for unpaid bills.
 pub async fn queue_reminders(db: &impl ConnectionTrait, today: NaiveDate) -> ApiResult<u64> {
     let res = db

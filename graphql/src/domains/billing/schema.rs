@@ -25,7 +25,7 @@ use crate::common::ids::Fetch;
 use crate::common::ids::{BillId, JobId, TariffId, UnitId, kind};
 use crate::common::inline::Inline;
 use crate::common::jobs::{self, Job};
-use crate::common::live::{Burst, Live, changes_only};
+use crate::common::live::{Burst, Live, Opening, changes_only};
 use crate::common::pagination::Page;
 use crate::common::types::{Period, Rupiah};
 use crate::common::viewer::Viewer;
@@ -452,12 +452,12 @@ impl BillingSubscription {
         id: BillId,
     ) -> Result<impl Stream<Item = Result<BillUpdate>> + use<>> {
         let id = id.row()?;
-        let principal = ctx.request()?.principal()?;
-        let live = Live::of(ctx)?.clone();
-        // Listen before the first read, so no change between the two is missed.
-        let bursts = live.bursts();
-        let tx = live.begin().await?;
-        let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
         let current = service::get_bill(&tx, &viewer, id).await?;
         tx.commit().await.map_err(ApiError::from)?;
         let rereads = bursts

@@ -384,6 +384,17 @@ struct OneOffRow {
     quantity: i64,
 }
 
+/// A booking's item waiting for its unit's next bill.
+#[derive(FromQueryResult)]
+struct ChargeRow {
+    id: i64,
+    unit_id: i64,
+    description: String,
+    amount: i64,
+    ppn_rate_bp: i32,
+    ppn: i64,
+}
+
 #[derive(FromQueryResult)]
 struct CreatedBill {
     id: i64,
@@ -444,7 +455,7 @@ pub async fn generate_batch(
         let charges = OneOffRow::find_by_statement(stmt(
             "SELECT unit_id, tariff_id, sum(quantity)::bigint AS quantity FROM one_off_charges \
              WHERE period = $1 AND unit_id = ANY($2) GROUP BY unit_id, tariff_id",
-            [p.clone().into(), ids.into()],
+            [p.clone().into(), ids.clone().into()],
         ))
         .all(db)
         .await?;
@@ -452,6 +463,32 @@ pub async fn generate_batch(
             if let Some(f) = facts.get_mut(&c.unit_id) {
                 f.one_offs.insert(c.tariff_id, c.quantity);
             }
+        }
+    }
+
+    // Bookings charged to the bill: locked, so a concurrent generation (another period)
+    // waits and then finds them billed; attached below to the bills this batch creates.
+    let charges = ChargeRow::find_by_statement(stmt(
+        "SELECT id, unit_id, description, amount, ppn_rate_bp, ppn FROM booking_charges \
+         WHERE bill_id IS NULL AND unit_id = ANY($1) ORDER BY id FOR UPDATE",
+        [ids.clone().into()],
+    ))
+    .all(db)
+    .await?;
+    let mut charge_ids_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for c in charges {
+        if let Some(f) = facts.get_mut(&c.unit_id) {
+            charge_ids_of.entry(c.unit_id).or_default().push(c.id);
+            f.charges.push(factory::Item {
+                tariff_id: None,
+                kind: TariffKind::OneOff,
+                description: c.description,
+                quantity: Decimal::ONE,
+                unit_price: c.amount,
+                amount: c.amount,
+                ppn_rate_bp: u32::try_from(c.ppn_rate_bp).unwrap_or(0),
+                ppn: c.ppn,
+            });
         }
     }
 
@@ -489,16 +526,30 @@ pub async fn generate_batch(
     .await?;
 
     let mut cols = ItemColumns::default();
+    let (mut charged, mut charged_bill) = (Vec::new(), Vec::new());
     for bill in &created {
         for item in items_of.remove(&bill.unit_id).unwrap_or_default() {
             cols.push(bill.id, item);
         }
+        for charge in charge_ids_of.remove(&bill.unit_id).unwrap_or_default() {
+            charged.push(charge);
+            charged_bill.push(bill.id);
+        }
+    }
+    if !charged.is_empty() {
+        db.execute_raw(stmt(
+            "UPDATE booking_charges c SET bill_id = x.bill FROM UNNEST($1::bigint[], $2::bigint[]) AS x(id, bill) \
+             WHERE c.id = x.id",
+            [charged.into(), charged_bill.into()],
+        ))
+        .await?;
     }
     if !cols.bill.is_empty() {
         db.execute_raw(stmt(
             "INSERT INTO bill_items (bill_id, tariff_id, kind, description, quantity, unit_price, amount, ppn_rate_bp, ppn) \
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], \
-                                  $7::bigint[], $8::int[], $9::bigint[])",
+             SELECT b, NULLIF(t, 0), k, d, q, u, a, r, p \
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::numeric[], $6::bigint[], \
+                         $7::bigint[], $8::int[], $9::bigint[]) AS x(b, t, k, d, q, u, a, r, p)",
             cols.into_values(),
         ))
         .await?;
@@ -514,7 +565,7 @@ pub async fn generate_batch(
 #[derive(Default)]
 struct ItemColumns {
     bill: Vec<i64>,
-    tariff: Vec<i64>,
+    tariff: Vec<Option<i64>>,
     kind: Vec<String>,
     description: Vec<String>,
     quantity: Vec<Decimal>,
@@ -541,7 +592,13 @@ impl ItemColumns {
     fn into_values(self) -> [sea_orm::Value; 9] {
         [
             self.bill.into(),
-            self.tariff.into(),
+            // The driver binds no arrays with NULL elements: 0 (never an identity id)
+            // stands for "no tariff", turned back into NULL by the INSERT.
+            self.tariff
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect::<Vec<i64>>()
+                .into(),
             self.kind.into(),
             self.description.into(),
             self.quantity.into(),

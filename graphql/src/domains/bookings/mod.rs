@@ -2,6 +2,8 @@
 //! strategy each; bookings that never overlap, decided by PostgreSQL.
 //!
 //! # Layout
+//! - [`payment`]: paying per facility: a Midtrans checkout of the booking's own order
+//!   kind, or the unit's next bill; exactly once either way.
 //! - [`pricing`]: the strategies (FREE, HOURLY, DAILY, PER_USAGE), pure, billing's
 //!   rounding.
 //! - [`service`]: rules and SQL: who may book what, the checks of a stay, the locks and
@@ -11,6 +13,7 @@
 
 pub mod loaders;
 pub mod model;
+pub mod payment;
 pub mod pricing;
 pub mod schema;
 pub mod service;

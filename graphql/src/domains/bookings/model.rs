@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
+use klustera_entities::states::FacilityPayment;
 use klustera_entities::tenant::{booking, facility};
 
 use super::loaders::{ClosuresOfFacility, FacilityById, HoursOfFacility, PeaksOfFacility};
@@ -188,6 +189,10 @@ impl Facility {
     async fn active(&self) -> bool {
         self.0.active
     }
+    /// How bookings are paid: a Midtrans checkout (`payBooking`) or the unit's next bill.
+    async fn payment(&self) -> FacilityPayment {
+        self.0.payment
+    }
     async fn opening_hours(&self, ctx: &Context<'_>) -> Result<Vec<OpeningHours>> {
         let rows = ctx.loader()?.load_one(HoursOfFacility(self.0.id)).await?;
         Ok(rows
@@ -268,7 +273,7 @@ impl From<pricing::Quote> for Quote {
 }
 
 /// One slot of a facility's grid.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
     pub starts_at: DateTime<FixedOffset>,
     pub ends_at: DateTime<FixedOffset>,
@@ -369,5 +374,36 @@ impl Booking {
     }
     async fn updated_at(&self) -> DateTime<FixedOffset> {
         self.0.updated_at
+    }
+}
+
+/// A booking's state as a `bookingUpdated` subscription streams it (self-contained: no
+/// loaders).
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct BookingUpdate {
+    pub id: BookingId,
+    pub status: BookingStatus,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub amount_due: Rupiah,
+    pub paid: Rupiah,
+    pub refund_due: Option<Rupiah>,
+    pub reason: Option<String>,
+    pub hold_expires_at: Option<DateTime<FixedOffset>>,
+}
+
+impl From<&booking::Model> for BookingUpdate {
+    fn from(b: &booking::Model) -> Self {
+        Self {
+            id: BookingId::new(b.id),
+            status: b.status.into(),
+            starts_at: b.starts_at,
+            ends_at: b.ends_at,
+            amount_due: Rupiah(b.total + b.deposit - b.paid),
+            paid: Rupiah(b.paid),
+            refund_due: b.refund_due.map(Rupiah),
+            reason: b.reason.clone(),
+            hold_expires_at: b.hold_expires_at,
+        }
     }
 }

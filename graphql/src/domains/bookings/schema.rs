@@ -1,18 +1,28 @@
 //! Facility and booking fields. Thin: guard, parse, one service call, map.
 
-use async_graphql::{Context, InputObject, Object, Result};
+use std::future::ready;
+
+use async_graphql::{Context, InputObject, Object, Result, Subscription};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use futures::{Stream, StreamExt};
 
 use super::model::{
-    Booking, BookingStatus, Facility, FacilityClosure, FacilityKind, OpeningHours, PeakWindow,
-    Pricing, Quote, Slot,
+    Booking, BookingStatus, BookingUpdate, Facility, FacilityClosure, FacilityKind, OpeningHours,
+    PeakWindow, Pricing, Quote, Slot,
 };
+use super::payment;
 use super::service::{self, BookingFilter, BookingRequest, DayRange, FacilitySettings, Step};
 use crate::common::context::ContextExt;
-use crate::common::error::ApiResult;
+use crate::common::error::{ApiError, ApiResult};
+use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{BookingId, FacilityClosureId, FacilityId, Fetch, UnitId, kind};
+use crate::common::live::{Burst, Live, Opening, changes_only};
 use crate::common::types::Rupiah;
+use crate::common::viewer::Viewer;
+use crate::domains::billing::midtrans::SnapClient;
+use crate::domains::billing::model::Checkout;
+use klustera_entities::states::FacilityPayment;
 
 #[async_trait::async_trait]
 impl Fetch for Facility {
@@ -198,6 +208,9 @@ pub struct FacilityInput {
     hold_minutes: i32,
     #[graphql(default = true)]
     active: bool,
+    /// How bookings are paid (priced facilities).
+    #[graphql(default_with = "FacilityPayment::Midtrans")]
+    payment: FacilityPayment,
 }
 
 impl From<FacilityInput> for FacilitySettings {
@@ -222,6 +235,7 @@ impl From<FacilityInput> for FacilitySettings {
             weekly_quota_minutes: i.weekly_quota_minutes,
             hold_minutes: i.hold_minutes,
             active: i.active,
+            payment: i.payment,
         }
     }
 }
@@ -350,8 +364,32 @@ impl BookingMutation {
         let viewer = ctx.viewer().await?;
         let time_zone = &ctx.request()?.tenant()?.time_zone;
         let row = service::create_booking(ctx.tenant_tx()?, viewer, time_zone, req).await?;
-        ctx.request()?.audit_target(row.id);
+        let req = ctx.request()?;
+        req.audit_target(row.id);
+        req.emit(service::changed(&row));
         Ok(Booking(row))
+    }
+
+    /// Opens a Midtrans Snap checkout for what a booking held for payment still owes (its
+    /// household or staff; facilities paid through Midtrans). The settlement confirms it.
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn pay_booking(&self, ctx: &Context<'_>, booking_id: BookingId) -> Result<Checkout> {
+        let snap = ctx.data_opt::<SnapClient>().ok_or(ApiError::Forbidden(
+            "online payments are not configured (MIDTRANS_SERVER_KEY)",
+        ))?;
+        let id = booking_id.row()?;
+        let viewer = ctx.viewer().await?;
+        let req = ctx.request()?;
+        let checkout =
+            payment::checkout(ctx.tenant_tx()?, snap, &req.tenant()?.slug, viewer, id).await?;
+        req.audit_target(format!("booking:{id}"));
+        req.audit_target(format!("order:{}", checkout.order_id));
+        Ok(Checkout {
+            order_id: checkout.order_id,
+            gross_amount: Rupiah(checkout.gross_amount),
+            token: checkout.token.token,
+            redirect_url: checkout.token.redirect_url,
+        })
     }
 
     #[graphql(guard = "RoleGuard::manager()")]
@@ -407,6 +445,112 @@ async fn step(
     let id = id.row()?;
     let viewer = ctx.viewer().await?;
     let row = service::transition(ctx.tenant_tx()?, viewer, id, step, reason).await?;
-    ctx.request()?.audit_target(id);
+    let req = ctx.request()?;
+    req.audit_target(id);
+    req.emit(service::changed(&row));
     Ok(Booking(row))
+}
+
+#[derive(Default)]
+pub struct BookingSubscription;
+
+#[Subscription]
+impl BookingSubscription {
+    /// The facility's slots on local date `date`, as `availability` gives them: now, then
+    /// again whenever a booking of that facility on that day is made, approved, rejected,
+    /// cancelled, paid or expires (one read per burst; only values that differ are sent).
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn facility_availability(
+        &self,
+        ctx: &Context<'_>,
+        facility_id: FacilityId,
+        date: NaiveDate,
+    ) -> Result<impl Stream<Item = Result<Vec<Slot>>> + use<>> {
+        let facility = facility_id.row()?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
+        let current = read_slots(&tx, &live, &viewer, facility, date).await?;
+        let day = service::local_day(&tx, &live.time_zone, date).await?;
+        tx.commit().await?;
+        let rereads = bursts
+            .filter(move |burst| {
+                ready(touches_bookings(burst, |_, f, starts, ends| {
+                    f == facility && starts < day.1 && ends > day.0
+                }))
+            })
+            .then(move |_| {
+                let (live, viewer) = (live.clone(), viewer.clone());
+                async move {
+                    let tx = live.begin().await?;
+                    let slots = read_slots(&tx, &live, &viewer, facility, date).await?;
+                    tx.commit().await?;
+                    Ok(slots)
+                }
+            });
+        Ok(changes_only(current, rereads))
+    }
+
+    /// One booking's status and money: now, then after each change of it. Residents may
+    /// watch only their household's bookings (else NOT_FOUND); staff any.
+    #[graphql(guard = "RoleGuard::member()")]
+    async fn booking_updated(
+        &self,
+        ctx: &Context<'_>,
+        id: BookingId,
+    ) -> Result<impl Stream<Item = Result<BookingUpdate>> + use<>> {
+        let id = id.row()?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
+        let current = service::get_booking(&tx, &viewer, id).await?;
+        tx.commit().await?;
+        let rereads = bursts
+            .filter(move |burst| ready(touches_bookings(burst, |booking, _, _, _| booking == id)))
+            .then(move |_| {
+                let (live, viewer) = (live.clone(), viewer.clone());
+                async move {
+                    let tx = live.begin().await?;
+                    let row = service::get_booking(&tx, &viewer, id).await?;
+                    tx.commit().await?;
+                    Ok(BookingUpdate::from(&row))
+                }
+            });
+        Ok(changes_only(BookingUpdate::from(&current), rereads))
+    }
+}
+
+async fn read_slots(
+    tx: &crate::common::tenancy::TenantTx,
+    live: &Live,
+    viewer: &Viewer,
+    facility: i64,
+    date: NaiveDate,
+) -> ApiResult<Vec<Slot>> {
+    let rows = service::availability(tx, viewer, &live.time_zone, facility, date, date).await?;
+    Ok(rows.into_iter().map(Slot::from).collect())
+}
+
+/// Whether a burst may have changed bookings matching `wanted(booking, facility, starts,
+/// ends)`: a dropped event could have been anything, so a lagged burst always counts.
+fn touches_bookings(
+    burst: &Burst,
+    wanted: impl Fn(i64, i64, DateTime<FixedOffset>, DateTime<FixedOffset>) -> bool,
+) -> bool {
+    burst.lagged
+        || burst.events.iter().any(|e| match **e {
+            DomainEvent::BookingChanged {
+                booking_id,
+                facility_id,
+                starts_at,
+                ends_at,
+            } => wanted(booking_id, facility_id, starts_at, ends_at),
+            _ => false,
+        })
 }

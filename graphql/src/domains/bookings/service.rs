@@ -26,12 +26,14 @@ use sea_orm::{
     FromQueryResult, QueryOrder, Statement,
 };
 
+use klustera_entities::states::FacilityPayment;
 use klustera_entities::tenant::booking::{self, BookingStatus};
 use klustera_entities::tenant::facility::{self, FacilityKind, Pricing};
 
 use super::pricing::{self, PeakWindow, Quote, Rates, Stay, hhmm, minute_of_day};
 use crate::common::context::Role;
 use crate::common::error::{ApiError, ApiResult, EXCLUSION_VIOLATION, sqlstate};
+use crate::common::events::DomainEvent;
 use crate::common::types::required_text;
 use crate::common::viewer::Viewer;
 
@@ -77,6 +79,7 @@ pub struct FacilitySettings {
     pub weekly_quota_minutes: Option<i32>,
     pub hold_minutes: i32,
     pub active: bool,
+    pub payment: FacilityPayment,
 }
 
 impl FacilitySettings {
@@ -191,6 +194,7 @@ pub async fn create_facility(
         weekly_quota_minutes: Set(s.weekly_quota_minutes),
         hold_minutes: Set(s.hold_minutes),
         active: Set(s.active),
+        payment: Set(s.payment),
         ..Default::default()
     }
     .insert(db)
@@ -232,11 +236,12 @@ pub async fn update_facility(
     am.weekly_quota_minutes = Set(s.weekly_quota_minutes);
     am.hold_minutes = Set(s.hold_minutes);
     am.active = Set(s.active);
+    am.payment = Set(s.payment);
     am.updated_at = Set(Utc::now().fixed_offset());
     am.update(db).await.map_err(conflict_on_name)
 }
 
-async fn find_facility(db: &impl ConnectionTrait, id: i64) -> ApiResult<facility::Model> {
+pub async fn find_facility(db: &impl ConnectionTrait, id: i64) -> ApiResult<facility::Model> {
     facility::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -831,9 +836,10 @@ pub async fn create_booking(
             )));
         }
     }
+    let to_bill = f.payment == FacilityPayment::NextBill;
     let (status, hold) = if f.needs_approval {
         (BookingStatus::PendingApproval, None)
-    } else if quote.amount_due() > 0 {
+    } else if quote.amount_due() > 0 && !to_bill {
         (
             BookingStatus::PendingPayment,
             Some(Utc::now().fixed_offset() + Duration::minutes(f.hold_minutes.into())),
@@ -865,12 +871,47 @@ pub async fn create_booking(
     .insert(db)
     .await;
     match inserted {
+        Ok(row) if to_bill && status == BookingStatus::Confirmed => {
+            let charged = charge_to_next_bill(db, &row, f).await?;
+            save_payment_state(db, row.id, row.paid + charged, row.status, None, None).await
+        }
         Ok(row) => Ok(row),
         Err(err) if sqlstate(&err).as_deref() == Some(EXCLUSION_VIOLATION) => Err(
             ApiError::Conflict(format!("{} is already booked on {}", f.name, slot_text())),
         ),
         Err(err) => Err(err.into()),
     }
+}
+
+/// Booking `id`, locked for the rest of the transaction (a payment or a step decides on it).
+pub async fn lock_booking(db: &impl ConnectionTrait, id: i64) -> ApiResult<booking::Model> {
+    find_booking(db, id, true).await
+}
+
+/// Writes what a payment changed: `paid`, the status, what is owed back, the hold.
+pub async fn save_payment_state(
+    db: &impl ConnectionTrait,
+    id: i64,
+    paid: i64,
+    status: BookingStatus,
+    refund_due: Option<i64>,
+    hold_expires_at: Option<DateTime<FixedOffset>>,
+) -> ApiResult<booking::Model> {
+    booking::Entity::find()
+        .from_raw_sql(stmt(
+            "UPDATE bookings SET paid = $2, status = $3, refund_due = $4, hold_expires_at = $5, \
+             updated_at = now() WHERE id = $1 RETURNING *",
+            [
+                id.into(),
+                paid.into(),
+                sea_orm::ActiveEnum::to_value(&status).into(),
+                refund_due.into(),
+                hold_expires_at.into(),
+            ],
+        ))
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("booking"))
 }
 
 async fn find_booking(db: &impl ConnectionTrait, id: i64, lock: bool) -> ApiResult<booking::Model> {
@@ -1042,7 +1083,11 @@ pub async fn transition(
     am.hold_expires_at = Set(None);
     match step {
         Step::Approve => {
-            if row.total + row.deposit > row.paid {
+            if owed(&row) > 0 && facility.payment == FacilityPayment::NextBill {
+                let charged = charge_to_next_bill(db, &row, &facility).await?;
+                am.paid = Set(row.paid + charged);
+                am.status = Set(BookingStatus::Confirmed);
+            } else if owed(&row) > 0 {
                 am.status = Set(BookingStatus::PendingPayment);
                 am.hold_expires_at =
                     Set(Some(now + Duration::minutes(facility.hold_minutes.into())));
@@ -1051,9 +1096,11 @@ pub async fn transition(
             }
         }
         Step::Reject => {
+            let paid = row.paid - withdraw_charges(db, row.id).await?;
+            am.paid = Set(paid);
             am.status = Set(BookingStatus::Rejected);
             am.reason = Set(reason);
-            am.refund_due = Set(Some(row.paid));
+            am.refund_due = Set(Some(paid));
         }
         Step::Cancel => {
             let before = now < deadline;
@@ -1062,9 +1109,11 @@ pub async fn transition(
                     "the cancellation deadline has passed; ask the estate office",
                 ));
             }
+            let paid = row.paid - withdraw_charges(db, row.id).await?;
+            am.paid = Set(paid);
             am.status = Set(BookingStatus::Cancelled);
             am.reason = Set(reason);
-            am.refund_due = Set(Some(refund_due(row.paid, row.deposit, before)));
+            am.refund_due = Set(Some(refund_due(paid, row.deposit, before)));
         }
         Step::CheckIn => am.status = Set(BookingStatus::CheckedIn),
         Step::Complete => am.status = Set(BookingStatus::Completed),
@@ -1078,20 +1127,125 @@ pub async fn transition(
     Ok(am.update(db).await?)
 }
 
-/// Unpaid holds past their time become EXPIRED, freeing their slots. Returns the expired
-/// bookings' `(id, facility id)`.
-pub async fn expire_holds(db: &impl ConnectionTrait) -> ApiResult<Vec<(i64, i64)>> {
-    let rows = db
-        .query_all_raw(stmt(
-            "UPDATE bookings SET status = 'EXPIRED', hold_expires_at = NULL, updated_at = now() \
-             WHERE status = 'PENDING_PAYMENT' AND hold_expires_at <= statement_timestamp() \
-             RETURNING id, facility_id",
+/// The condition of an unpaid hold past its time.
+const HOLD_LAPSED: &str = "status = 'PENDING_PAYMENT' AND hold_expires_at <= statement_timestamp()";
+
+/// Whether some unpaid hold is past its time (the scheduler enqueues the sweep only then).
+pub async fn any_holds_due(db: &impl ConnectionTrait) -> ApiResult<bool> {
+    Ok(db
+        .query_one_raw(stmt(
+            &format!("SELECT 1 FROM bookings WHERE {HOLD_LAPSED} LIMIT 1"),
             [],
         ))
+        .await?
+        .is_some())
+}
+
+/// Unpaid holds past their time become EXPIRED, freeing their slots, in one statement (a
+/// rerun expires nothing twice). Returns the expired bookings.
+pub async fn expire_holds(db: &impl ConnectionTrait) -> ApiResult<Vec<booking::Model>> {
+    Ok(booking::Entity::find()
+        .from_raw_sql(stmt(
+            &format!(
+                "UPDATE bookings SET status = 'EXPIRED', hold_expires_at = NULL, updated_at = now() \
+                 WHERE {HOLD_LAPSED} RETURNING *"
+            ),
+            [],
+        ))
+        .all(db)
+        .await?)
+}
+
+/// What subscribers hear once a change of `row` committed.
+pub fn changed(row: &booking::Model) -> DomainEvent {
+    DomainEvent::BookingChanged {
+        booking_id: row.id,
+        facility_id: row.facility_id,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Paying on the unit's next bill
+
+/// What `row` still owes.
+pub fn owed(row: &booking::Model) -> i64 {
+    row.total + row.deposit - row.paid
+}
+
+/// Puts what `row` owes on its unit's next bill (its quote lines, and the deposit as a
+/// line of its own) and records it as paid that way. Returns the amount charged.
+pub async fn charge_to_next_bill(
+    db: &impl ConnectionTrait,
+    row: &booking::Model,
+    facility: &facility::Model,
+) -> ApiResult<i64> {
+    let amount = owed(row);
+    if amount <= 0 {
+        return Ok(0);
+    }
+    let lines: Vec<pricing::Line> = serde_json::from_value(row.lines.clone())
+        .map_err(|e| ApiError::internal(sea_orm::DbErr::Custom(e.to_string())))?;
+    let when = row.starts_at.format("%Y-%m-%d %H:%M");
+    let mut description = Vec::new();
+    let mut amounts = Vec::new();
+    let mut ppns = Vec::new();
+    for line in lines {
+        description.push(format!("{} {when}: {}", facility.name, line.description));
+        amounts.push(line.amount);
+        ppns.push(line.ppn);
+    }
+    if row.deposit > 0 {
+        description.push(format!("{} {when}: deposit", facility.name));
+        amounts.push(row.deposit);
+        ppns.push(0);
+    }
+    db.execute_raw(stmt(
+        "INSERT INTO booking_charges (booking_id, unit_id, description, amount, ppn_rate_bp, ppn) \
+         SELECT $1, $2, d, a, CASE WHEN p > 0 THEN $6 ELSE 0 END, p \
+         FROM UNNEST($3::text[], $4::bigint[], $5::bigint[]) AS x(d, a, p)",
+        [
+            row.id.into(),
+            row.unit_id.into(),
+            description.into(),
+            amounts.into(),
+            ppns.into(),
+            facility.ppn_rate_bp.into(),
+        ],
+    ))
+    .await?;
+    db.execute_raw(stmt(
+        "INSERT INTO booking_payments (booking_id, method, amount) VALUES ($1, 'NEXT_BILL', $2)",
+        [row.id.into(), amount.into()],
+    ))
+    .await?;
+    Ok(amount)
+}
+
+/// Withdraws `booking`'s charges not yet on a bill (and their payment record). Returns
+/// the amount withdrawn: no longer paid, so not owed back.
+pub async fn withdraw_charges(db: &impl ConnectionTrait, booking: i64) -> ApiResult<i64> {
+    let row = db
+        .query_one_raw(stmt(
+            "WITH gone AS (DELETE FROM booking_charges WHERE booking_id = $1 AND bill_id IS NULL \
+                           RETURNING amount + ppn AS owed) \
+             SELECT COALESCE(sum(owed), 0)::bigint FROM gone",
+            [booking.into()],
+        ))
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
-        .collect()
+    let withdrawn: i64 = match row {
+        Some(r) => r.try_get_by_index(0)?,
+        None => 0,
+    };
+    if withdrawn > 0 {
+        db.execute_raw(stmt(
+            "DELETE FROM booking_payments WHERE booking_id = $1 AND method = 'NEXT_BILL'",
+            [booking.into()],
+        ))
+        .await?;
+    }
+    Ok(withdrawn)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1131,6 +1285,22 @@ pub async fn availability(
     ))
     .all(db)
     .await?)
+}
+
+/// The instants local date `day` begins and ends at in `time_zone`.
+pub async fn local_day(
+    db: &impl ConnectionTrait,
+    time_zone: &str,
+    day: NaiveDate,
+) -> ApiResult<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+    let row = db
+        .query_one_raw(stmt(
+            "SELECT ($1::date::timestamp AT TIME ZONE $2), (($1::date + 1)::timestamp AT TIME ZONE $2)",
+            [day.into(), time_zone.into()],
+        ))
+        .await?
+        .ok_or(ApiError::TenantNotFound)?;
+    Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?))
 }
 
 /// The availability statement: `$1` facility, `$2`..`$3` local dates, `$4` time zone.

@@ -23,7 +23,7 @@ use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::Fetch;
 use crate::common::ids::{ComplaintId, ResidentId, UnitId, UserId, kind};
-use crate::common::live::{Burst, Live, changes_only};
+use crate::common::live::{Burst, Live, Opening, changes_only};
 use crate::common::pagination::Page;
 use crate::common::viewer::Viewer;
 
@@ -310,11 +310,12 @@ impl ComplaintSubscription {
         id: ComplaintId,
     ) -> Result<impl Stream<Item = Result<ComplaintUpdate>> + use<>> {
         let id = id.row()?;
-        let principal = ctx.request()?.principal()?;
-        let live = Live::of(ctx)?.clone();
-        let bursts = live.bursts();
-        let tx = live.begin().await?;
-        let viewer = Viewer::resolve(&tx, principal.clone()).await?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
         let current = service::snapshot(&tx, &viewer, id).await?;
         tx.commit().await?;
         let rereads = bursts

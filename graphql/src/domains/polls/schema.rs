@@ -15,7 +15,7 @@ use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::Fetch;
 use crate::common::ids::{PollId, PollOptionId, UnitId, kind};
-use crate::common::live::{Burst, Live};
+use crate::common::live::{Burst, Live, Opening};
 use crate::common::pagination::Page;
 use crate::common::viewer::Viewer;
 
@@ -150,13 +150,13 @@ impl PollSubscription {
         ctx: &Context<'_>,
         poll_id: PollId,
     ) -> Result<impl Stream<Item = VoteTally> + use<>> {
-        let live = Live::of(ctx)?.clone();
-        let principal = ctx.request()?.principal()?.clone();
         let poll_id = poll_id.row()?;
-        // Listen first, then read: a vote committed in between is heard, not lost.
-        let bursts = live.bursts();
-        let tx = live.begin().await?;
-        let viewer = Viewer::resolve(&tx, principal).await?;
+        let Opening {
+            live,
+            bursts,
+            tx,
+            viewer,
+        } = Live::open(ctx).await?;
         let poll = service::get(&tx, poll_id).await?;
         tx.commit().await.map_err(ApiError::from)?;
         let (view, tally) = (TallyView::new(&poll.row, &poll.options), poll.tally);
