@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { MANAGER, RESIDENT, SECURITY, ensureCourt, expectAccessible, signedIn } from "./support";
+import { COURT, MANAGER, RESIDENT, SECURITY, ensureCourt, expectAccessible, signedIn } from "./support";
 
 const RESIDENT_PAGES = ["/", "/bills", "/polls", "/bookings", "/complaints", "/complaints/new", "/announcements", "/profile"];
 const MANAGER_PAGES = ["/", "/units", "/residents", "/billing", "/bills", "/complaints", "/polls", "/bookings", "/announcements", "/settings"];
@@ -27,7 +27,7 @@ test("the resident portal has no serious accessibility violations, in both langu
   const page = await signedIn(browser, RESIDENT);
   // A facility's booking page too.
   await page.goto("/bookings");
-  const court = await page.getByRole("link", { name: /Lapangan Tenis/ }).getAttribute("href");
+  const court = await page.getByRole("link", { name: new RegExp(COURT) }).getAttribute("href");
   RESIDENT_PAGES.push(court!);
   await visitAll(page, RESIDENT_PAGES);
   await toEnglish(page);

@@ -1,12 +1,12 @@
-import { expect, test, type Page } from "@playwright/test";
-import { COURT, RESIDENT, ensureCourt, expectAccessible, signedIn } from "./support";
+import { expect, test } from "@playwright/test";
+import { COURT, RESIDENT, SECOND_RESIDENT, cancelCourtBookings, ensureCourt, ensureSecondResident, expectAccessible, signedIn } from "./support";
 
 test("a resident books tomorrow's court at a quoted price, then cancels and the slot is free again", async ({ browser, request, baseURL }) => {
   await ensureCourt(request, baseURL ?? "");
   const resident = await signedIn(browser, RESIDENT);
   await resident.getByText("Lainnya").click();
   await resident.getByRole("link", { name: "Booking" }).click();
-  await cancelAll(resident); // left over from an earlier run on the same data
+  await cancelCourtBookings(resident); // left over from an earlier run on the same data
   await resident.getByRole("link", { name: new RegExp(COURT) }).click();
   await expect(resident.getByRole("heading", { level: 1, name: COURT })).toBeVisible();
 
@@ -29,7 +29,7 @@ test("a resident books tomorrow's court at a quoted price, then cancels and the 
   const mine = resident.getByTestId("my-bookings");
   await expect(mine).toContainText(COURT);
   await expectAccessible(resident);
-  await cancelAll(resident);
+  await cancelCourtBookings(resident);
   await expect(mine.getByText("Dibatalkan").first()).toBeVisible();
 
   await resident.getByRole("link", { name: new RegExp(COURT) }).click();
@@ -37,13 +37,29 @@ test("a resident books tomorrow's court at a quoted price, then cancels and the 
   await expect(resident.getByTestId("slot-19:00")).toBeEnabled();
 });
 
-/** Cancels the resident's court bookings listed under "my bookings". */
-async function cancelAll(page: Page) {
-  const cancels = page.getByTestId("my-bookings").getByRole("button", { name: new RegExp(`Batalkan booking ${COURT}`) });
-  await expect(page.getByRole("heading", { name: "Booking saya" })).toBeVisible();
-  await expect(page.getByText(/^(Memuat…|Loading…)$/)).toHaveCount(0);
-  for (let n = await cancels.count(); n > 0; n -= 1) {
-    await cancels.first().click();
-    await expect(cancels).toHaveCount(n - 1);
+
+test("a resident books a slot and a second resident sees that slot disappear live", async ({ browser, request, baseURL }) => {
+  await ensureCourt(request, baseURL ?? "");
+  await ensureSecondResident(request, baseURL ?? "");
+  const first = await signedIn(browser, RESIDENT);
+  const second = await signedIn(browser, SECOND_RESIDENT);
+  for (const page of [first, second]) {
+    await page.goto("/bookings");
+    await cancelCourtBookings(page);
+    await page.getByRole("link", { name: new RegExp(COURT) }).click();
+    // The day after tomorrow, 10:00.
+    await page.getByRole("radio").nth(2).click();
+    await expect(page.getByTestId("slot-10:00")).toBeEnabled();
   }
-}
+
+  await first.getByTestId("slot-10:00").click();
+  await first.getByRole("button", { name: "Pesan", exact: true }).click();
+  await expect(first.getByTestId("booked")).toBeVisible();
+
+  // No reload: the slot goes as the booking commits, and comes back when it is cancelled.
+  await expect(second.getByTestId("slot-10:00")).toBeDisabled();
+  await expect(second.getByTestId("slot-11:00")).toBeEnabled();
+  await first.getByRole("link", { name: "Booking saya" }).click();
+  await cancelCourtBookings(first);
+  await expect(second.getByTestId("slot-10:00")).toBeEnabled();
+});

@@ -72,9 +72,9 @@ export async function ensureBills(request: APIRequestContext, baseURL: string): 
     .toBe("DONE");
 }
 
-export const COURT = "Lapangan Tenis";
+export const COURT = "Lapangan Badminton";
 
-/** Makes sure the estate has a tennis court open every day 06:00-22:00, booked by the
+/** Makes sure the estate has a badminton court open every day 06:00-22:00, booked by the
  * hour (as the manager, over the API; idempotent). Returns its id. */
 export async function ensureCourt(request: APIRequestContext, baseURL: string): Promise<string> {
   const gql = await apiAs(request, baseURL, MANAGER);
@@ -86,7 +86,7 @@ export async function ensureCourt(request: APIRequestContext, baseURL: string): 
     {
       i: {
         name: COURT,
-        description: "Lapangan hard court dengan lampu malam.",
+        description: "Lapangan indoor dengan lampu malam.",
         rules: "Pakai sepatu olahraga. Bawa raket sendiri.",
         kind: "EXCLUSIVE",
         capacity: 4,
@@ -109,4 +109,34 @@ export async function ensureCourt(request: APIRequestContext, baseURL: string): 
   });
   expect(schedule.errors, JSON.stringify(schedule)).toBeUndefined();
   return id;
+}
+
+export const SECOND_RESIDENT = "+6281299990002";
+
+/** A login for a resident of another household than RESIDENT's (as the manager, over the
+ * API; idempotent). */
+export async function ensureSecondResident(request: APIRequestContext, baseURL: string): Promise<string> {
+  const gql = await apiAs(request, baseURL, MANAGER);
+  const exists = await (await apiAs(request, baseURL, SECOND_RESIDENT))("{ me { id } }");
+  if (exists.data?.me) return SECOND_RESIDENT;
+  const residents = await gql("{ residents(first: 50) { nodes { id units { id } } } }");
+  const nodes = (residents.data?.residents as unknown as { nodes: { id: string; units: { id: string }[] }[] }).nodes;
+  const first = new Set(nodes[0]!.units.map((u) => u.id));
+  const other = nodes.find((r) => r.units.length > 0 && r.units.every((u) => !first.has(u.id)))!;
+  const created = await gql("mutation($i: CreateAccountInput!) { createUserAccount(input: $i) }", {
+    i: { role: "RESIDENT", phone: SECOND_RESIDENT, password: PASSWORD, displayName: "Warga Kedua", residentId: other.id },
+  });
+  expect(created.errors, JSON.stringify(created)).toBeUndefined();
+  return SECOND_RESIDENT;
+}
+
+/** Cancels the resident's court bookings listed under "my bookings" (on /bookings). */
+export async function cancelCourtBookings(page: Page): Promise<void> {
+  const cancels = page.getByTestId("my-bookings").getByRole("button", { name: new RegExp(`Batalkan booking ${COURT}`) });
+  await expect(page.getByRole("heading", { name: "Booking saya" })).toBeVisible();
+  await expect(page.getByText(/^(Memuat…|Loading…)$/)).toHaveCount(0);
+  for (let n = await cancels.count(); n > 0; n -= 1) {
+    await cancels.first().click();
+    await expect(cancels).toHaveCount(n - 1);
+  }
 }

@@ -32,11 +32,14 @@ type Documents = {
     "\n  query Facilities {\n    facilities {\n      id\n      name\n      description\n      kind\n      capacity\n      pricing\n      rate\n      deposit\n      needsApproval\n    }\n  }\n": typeof types.FacilitiesDocument,
     "\n  query Facility($id: ID!) {\n    facility(id: $id) {\n      id\n      name\n      description\n      rules\n      kind\n      capacity\n      pricing\n      rate\n      deposit\n      needsApproval\n      slotMinutes\n      minMinutes\n      maxMinutes\n      bookAheadDays\n      cancellationDeadlineHours\n    }\n    units(first: 20) {\n      nodes {\n        id\n        number\n        block {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.FacilityDocument,
     "\n  query Availability($facilityId: ID!, $from: NaiveDate!, $to: NaiveDate!) {\n    availability(facilityId: $facilityId, from: $from, to: $to) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n": typeof types.AvailabilityDocument,
+    "\n  subscription AvailabilityLive($facilityId: ID!, $date: NaiveDate!) {\n    facilityAvailability(facilityId: $facilityId, date: $date) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n": typeof types.AvailabilityLiveDocument,
     "\n  query QuoteBooking($input: BookingInput!) {\n    quoteBooking(input: $input) {\n      lines {\n        description\n        quantity\n        amount\n        ppn\n      }\n      total\n      deposit\n      amountDue\n    }\n  }\n": typeof types.QuoteBookingDocument,
     "\n  fragment BookingFields on Booking {\n    id\n    startsAt\n    endsAt\n    partySize\n    status\n    total\n    deposit\n    amountDue\n    refundDue\n    reason\n    note\n    holdExpiresAt\n    facility {\n      id\n      name\n    }\n    unit {\n      id\n      number\n      block {\n        id\n        name\n      }\n    }\n  }\n": typeof types.BookingFieldsFragmentDoc,
     "\n  query Bookings($filter: BookingFilterInput!) {\n    bookings(filter: $filter) {\n      ...BookingFields\n    }\n  }\n": typeof types.BookingsDocument,
     "\n  mutation CreateBooking($input: BookingInput!) {\n    createBooking(input: $input) {\n      ...BookingFields\n    }\n  }\n": typeof types.CreateBookingDocument,
     "\n  mutation CancelBooking($id: ID!, $reason: String) {\n    cancelBooking(id: $id, reason: $reason) {\n      ...BookingFields\n    }\n  }\n": typeof types.CancelBookingDocument,
+    "\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n": typeof types.PayBookingDocument,
+    "\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n": typeof types.BookingLiveDocument,
     "\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n": typeof types.CheckInBookingDocument,
     "\n  query Complaints($filter: ComplaintFilterInput, $first: Int!) {\n    complaints(filter: $filter, first: $first) {\n      nodes {\n        id\n        title\n        category\n        priority\n        status\n        slaBreached\n        dueAt\n        createdAt\n        assignee {\n          id\n          displayName\n        }\n        unit {\n          id\n          number\n        }\n      }\n    }\n  }\n": typeof types.ComplaintsDocument,
     "\n  query ComplaintCountersNow {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": typeof types.ComplaintCountersNowDocument,
@@ -98,11 +101,14 @@ const documents: Documents = {
     "\n  query Facilities {\n    facilities {\n      id\n      name\n      description\n      kind\n      capacity\n      pricing\n      rate\n      deposit\n      needsApproval\n    }\n  }\n": types.FacilitiesDocument,
     "\n  query Facility($id: ID!) {\n    facility(id: $id) {\n      id\n      name\n      description\n      rules\n      kind\n      capacity\n      pricing\n      rate\n      deposit\n      needsApproval\n      slotMinutes\n      minMinutes\n      maxMinutes\n      bookAheadDays\n      cancellationDeadlineHours\n    }\n    units(first: 20) {\n      nodes {\n        id\n        number\n        block {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.FacilityDocument,
     "\n  query Availability($facilityId: ID!, $from: NaiveDate!, $to: NaiveDate!) {\n    availability(facilityId: $facilityId, from: $from, to: $to) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n": types.AvailabilityDocument,
+    "\n  subscription AvailabilityLive($facilityId: ID!, $date: NaiveDate!) {\n    facilityAvailability(facilityId: $facilityId, date: $date) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n": types.AvailabilityLiveDocument,
     "\n  query QuoteBooking($input: BookingInput!) {\n    quoteBooking(input: $input) {\n      lines {\n        description\n        quantity\n        amount\n        ppn\n      }\n      total\n      deposit\n      amountDue\n    }\n  }\n": types.QuoteBookingDocument,
     "\n  fragment BookingFields on Booking {\n    id\n    startsAt\n    endsAt\n    partySize\n    status\n    total\n    deposit\n    amountDue\n    refundDue\n    reason\n    note\n    holdExpiresAt\n    facility {\n      id\n      name\n    }\n    unit {\n      id\n      number\n      block {\n        id\n        name\n      }\n    }\n  }\n": types.BookingFieldsFragmentDoc,
     "\n  query Bookings($filter: BookingFilterInput!) {\n    bookings(filter: $filter) {\n      ...BookingFields\n    }\n  }\n": types.BookingsDocument,
     "\n  mutation CreateBooking($input: BookingInput!) {\n    createBooking(input: $input) {\n      ...BookingFields\n    }\n  }\n": types.CreateBookingDocument,
     "\n  mutation CancelBooking($id: ID!, $reason: String) {\n    cancelBooking(id: $id, reason: $reason) {\n      ...BookingFields\n    }\n  }\n": types.CancelBookingDocument,
+    "\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n": types.PayBookingDocument,
+    "\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n": types.BookingLiveDocument,
     "\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n": types.CheckInBookingDocument,
     "\n  query Complaints($filter: ComplaintFilterInput, $first: Int!) {\n    complaints(filter: $filter, first: $first) {\n      nodes {\n        id\n        title\n        category\n        priority\n        status\n        slaBreached\n        dueAt\n        createdAt\n        assignee {\n          id\n          displayName\n        }\n        unit {\n          id\n          number\n        }\n      }\n    }\n  }\n": types.ComplaintsDocument,
     "\n  query ComplaintCountersNow {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": types.ComplaintCountersNowDocument,
@@ -235,6 +241,10 @@ export function graphql(source: "\n  query Availability($facilityId: ID!, $from:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription AvailabilityLive($facilityId: ID!, $date: NaiveDate!) {\n    facilityAvailability(facilityId: $facilityId, date: $date) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n"): (typeof documents)["\n  subscription AvailabilityLive($facilityId: ID!, $date: NaiveDate!) {\n    facilityAvailability(facilityId: $facilityId, date: $date) {\n      startsAt\n      endsAt\n      remaining\n      available\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query QuoteBooking($input: BookingInput!) {\n    quoteBooking(input: $input) {\n      lines {\n        description\n        quantity\n        amount\n        ppn\n      }\n      total\n      deposit\n      amountDue\n    }\n  }\n"): (typeof documents)["\n  query QuoteBooking($input: BookingInput!) {\n    quoteBooking(input: $input) {\n      lines {\n        description\n        quantity\n        amount\n        ppn\n      }\n      total\n      deposit\n      amountDue\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -252,6 +262,14 @@ export function graphql(source: "\n  mutation CreateBooking($input: BookingInput
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelBooking($id: ID!, $reason: String) {\n    cancelBooking(id: $id, reason: $reason) {\n      ...BookingFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelBooking($id: ID!, $reason: String) {\n    cancelBooking(id: $id, reason: $reason) {\n      ...BookingFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n"): (typeof documents)["\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n"): (typeof documents)["\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

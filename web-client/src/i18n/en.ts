@@ -374,6 +374,8 @@ const en: Dictionary = {
     reject: "Reject",
     rejectReason: "Reason for rejecting",
     close: "Close",
+    pay: "Pay",
+    payOne: "Pay the {{facility}} booking, {{amount}}",
   },
   booking: {
     status: { PENDING_PAYMENT: "Awaiting payment", PENDING_APPROVAL: "Awaiting approval", CONFIRMED: "Confirmed", CHECKED_IN: "Checked in", COMPLETED: "Completed", NO_SHOW: "No-show", CANCELLED: "Cancelled", REJECTED: "Rejected", EXPIRED: "Expired" },

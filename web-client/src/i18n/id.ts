@@ -374,6 +374,8 @@ const id = {
     reject: "Tolak",
     rejectReason: "Alasan penolakan",
     close: "Tutup",
+    pay: "Bayar",
+    payOne: "Bayar booking {{facility}} {{amount}}",
   },
   booking: {
     status: { PENDING_PAYMENT: "Menunggu bayar", PENDING_APPROVAL: "Menunggu persetujuan", CONFIRMED: "Terkonfirmasi", CHECKED_IN: "Sudah check-in", COMPLETED: "Selesai", NO_SHOW: "Tidak datang", CANCELLED: "Dibatalkan", REJECTED: "Ditolak", EXPIRED: "Kedaluwarsa" },

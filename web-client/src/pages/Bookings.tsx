@@ -3,12 +3,12 @@
 // calendar lives in manager/BookingsCalendar (FullCalendar, loaded only for them).
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
-import { useMutation, useQuery } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
 import type { BookingStatus } from "../gql/graphql";
 import { appErrorOf, type AppError } from "../lib/errors";
-import { addDays, localDateOf, zonedInputToIso } from "../lib/format";
+import { addDays, formatRupiah, localDateOf, zonedInputToIso } from "../lib/format";
 import { useFormat } from "../lib/useFormat";
 import { Button, Card, Empty, ErrorNote, Loading, Money, Page, Select, StatusBadge, TextField } from "../ui/kit";
 
@@ -63,6 +63,17 @@ const FacilityQuery = graphql(`
 const AvailabilityQuery = graphql(`
   query Availability($facilityId: ID!, $from: NaiveDate!, $to: NaiveDate!) {
     availability(facilityId: $facilityId, from: $from, to: $to) {
+      startsAt
+      endsAt
+      remaining
+      available
+    }
+  }
+`);
+
+const AvailabilityLive = graphql(`
+  subscription AvailabilityLive($facilityId: ID!, $date: NaiveDate!) {
+    facilityAvailability(facilityId: $facilityId, date: $date) {
       startsAt
       endsAt
       remaining
@@ -140,6 +151,35 @@ const CancelBookingMutation = graphql(`
   }
 `);
 
+const PayBookingMutation = graphql(`
+  mutation PayBooking($bookingId: ID!) {
+    payBooking(bookingId: $bookingId) {
+      orderId
+      redirectUrl
+    }
+  }
+`);
+
+const BookingLive = graphql(`
+  subscription BookingLive($id: ID!) {
+    bookingUpdated(id: $id) {
+      id
+      status
+      amountDue
+      paid
+      refundDue
+      reason
+      holdExpiresAt
+    }
+  }
+`);
+
+/** Keeps one booking's status current (the cache puts it on the Booking). */
+function WatchBooking({ id }: { id: string }) {
+  useSubscription({ query: BookingLive, variables: { id } });
+  return null;
+}
+
 export const CheckInMutation = graphql(`
   mutation CheckInBooking($id: ID!) {
     checkInBooking(id: $id) {
@@ -202,7 +242,22 @@ function MyBookings() {
   });
   const [{ data, fetching, error }] = useQuery({ query: BookingsQuery, variables: { filter: range } });
   const [cancelling, cancel] = useMutation(CancelBookingMutation);
+  const [paying, startPayment] = useMutation(PayBookingMutation);
   const [actionError, setActionError] = useState<AppError | null>(null);
+
+  async function pay(bookingId: string) {
+    // Snap opens beside this page, as for bills; the booking turns CONFIRMED live.
+    const popup = window.open("", "_blank");
+    const r = await startPayment({ bookingId });
+    setActionError(appErrorOf(r.error));
+    if (!r.data) {
+      popup?.close();
+      return;
+    }
+    if (popup) popup.location.href = r.data.payBooking.redirectUrl;
+    else window.location.assign(r.data.payBooking.redirectUrl);
+  }
+
   const bookings = (data?.bookings ?? []).filter((b) => new Date(b.endsAt).getTime() > now || HOLDING.includes(b.status));
   return (
     <Card title={t("bookings.mine")}>
@@ -225,7 +280,17 @@ function MyBookings() {
                 )}
               </span>
               <span className="flex shrink-0 items-center gap-2">
+                {HOLDING.includes(b.status) && <WatchBooking id={b.id} />}
                 <StatusBadge group="booking" status={b.status} />
+                {b.status === "PENDING_PAYMENT" && b.amountDue > 0 && (
+                  <Button
+                    disabled={paying.fetching}
+                    aria-label={t("bookings.payOne", { facility: b.facility.name, amount: formatRupiah(b.amountDue) })}
+                    onClick={() => void pay(b.id)}
+                  >
+                    {t("bookings.pay")}
+                  </Button>
+                )}
                 {(b.status === "PENDING_PAYMENT" || b.status === "PENDING_APPROVAL" || b.status === "CONFIRMED") && (
                   <Button
                     variant="secondary"
@@ -265,9 +330,16 @@ export function BookFacility() {
     variables: { facilityId: id, from: day, to: day },
     requestPolicy: "cache-and-network",
   });
+  // Live: others' bookings take slots (and cancellations free them) while the page is open.
+  const [{ data: liveData, operation: liveOf }] = useSubscription({ query: AvailabilityLive, variables: { facilityId: id, date: day } });
   // Only the picked day's slots: another day's, still shown while this one loads, would
   // book the wrong day.
-  const slots = slotsOf?.variables.from === day ? slotData : undefined;
+  const slots =
+    liveOf?.variables.date === day && liveData
+      ? liveData.facilityAvailability
+      : slotsOf?.variables.from === day
+        ? slotData?.availability
+        : undefined;
   const [booking, book] = useMutation(CreateBookingMutation);
   const [bookError, setBookError] = useState<AppError | null>(null);
   const [booked, setBooked] = useState<{ status: BookingStatus; amountDue: number } | null>(null);
@@ -345,11 +417,11 @@ export function BookFacility() {
         <h3 className="mb-2 mt-4 text-sm font-semibold text-slate-800">{t("bookings.slots", { day: f.date(day) })}</h3>
         {!slots ? (
           <Loading />
-        ) : (slots?.availability ?? []).length === 0 ? (
+        ) : slots.length === 0 ? (
           <Empty>{t("bookings.closed")}</Empty>
         ) : (
           <ul className="grid grid-cols-3 gap-2 sm:grid-cols-6" data-testid="slots">
-            {slots?.availability.map((s) => (
+            {slots.map((s) => (
               <li key={s.startsAt}>
                 <button
                   type="button"
