@@ -98,7 +98,8 @@ const QuoteQuery = graphql(`
   }
 `);
 
-const BookingFields = graphql(`
+// What every booking list and action selects (spread by name; codegen inlines it).
+graphql(`
   fragment BookingFields on Booking {
     id
     startsAt
@@ -188,7 +189,6 @@ export const CheckInMutation = graphql(`
   }
 `);
 
-export { BookingFields };
 
 /** The statuses in which a booking still holds its slot. */
 export const HOLDING: BookingStatus[] = ["PENDING_PAYMENT", "PENDING_APPROVAL", "CONFIRMED", "CHECKED_IN"];
