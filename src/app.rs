@@ -28,9 +28,6 @@ use klustera_graphql::common::rate_limit::RateLimit;
 /// How long an operation waits for a database connection before it fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Access tokens live 15 minutes.
-pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
-
 /// The database URL to use: the configured one, or the private cluster's (with this
 /// process's hold on it, to keep until the process ends).
 pub async fn database_url(
@@ -107,7 +104,7 @@ pub async fn build(config: Config, database_url: &str) -> anyhow::Result<AppStat
             bytes
         }
     };
-    let keys = TokenKeys::from_secret(&secret, ACCESS_TTL);
+    let keys = TokenKeys::from_secret(&secret, Duration::from_secs(config.access_token_secs));
     let snap = config
         .midtrans_server_key
         .as_deref()

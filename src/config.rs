@@ -25,6 +25,8 @@ pub struct Config {
     /// HMAC secret for access tokens (at least 32 bytes). Absent: a random one per process
     /// (tokens then die with the process; fine for a laptop, wrong for a cluster).
     pub jwt_secret: Option<String>,
+    /// Lifetime of access tokens, in seconds (refresh tokens renew them).
+    pub access_token_secs: u64,
     /// `<slug>.<base_domain>` selects a tenant by Host.
     pub base_domain: String,
     pub bind: SocketAddr,
@@ -102,6 +104,7 @@ impl Default for Config {
             redis_url: None,
             redis_namespace: "klustera".into(),
             jwt_secret: None,
+            access_token_secs: 15 * 60,
             base_domain: "localhost".into(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db_pool_size: default_pool_size(),
@@ -192,6 +195,11 @@ impl Config {
         if timeout_ok.is_empty() || !timeout_ok.chars().all(|c| c.is_ascii_digit()) {
             return Err(ConfigError::Invalid(
                 "KLUSTERA_STATEMENT_TIMEOUT must look like 10s or 500ms".into(),
+            ));
+        }
+        if self.access_token_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "KLUSTERA_ACCESS_TOKEN_SECS must be positive".into(),
             ));
         }
         if self.job_lease_secs == 0 || self.bill_batch == 0 {

@@ -72,11 +72,26 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
     // Units left without a bill, each with its typed reason (kept to the first 100).
     let mut refused = progress["refused"].as_array().cloned().unwrap_or_default();
 
+    // `done`/`total` (units) for clients' progress bars: what is left is counted when a
+    // run starts (a resumed run adds what its predecessors did).
     let (tx, _) = bound(run).await?;
     let tariffs = service::active_tariffs(&tx).await.map_err(Reportable)?;
     let settings = service::settings(&tx).await.map_err(Reportable)?;
-    tx.rollback().await?;
     let due_on = service::due_on(&settings, period).map_err(Reportable)?;
+    let total = units
+        + service::units_to_bill(&tx, after)
+            .await
+            .map_err(Reportable)?;
+    let progress = |after: i64, units: i64, bills: i64, refused: &[serde_json::Value]| {
+        let mut progress = json!({"period": period.to_string(), "lastUnit": after,
+            "units": units, "bills": bills, "done": units, "total": total.max(units)});
+        if !refused.is_empty() {
+            progress["refused"] = json!(refused);
+        }
+        progress
+    };
+    run.checkpoint(&tx, progress(after, units, bills, &refused)).await?;
+    tx.commit().await?;
 
     loop {
         let (tx, _) = bound(run).await?;
@@ -97,11 +112,7 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
                     .push(json!({"unit": unit, "tariff": tariff, "code": "AMOUNT_OUT_OF_RANGE"}));
             }
         }
-        let mut checkpoint = json!({"period": period.to_string(), "lastUnit": after, "units": units, "bills": bills});
-        if !refused.is_empty() {
-            checkpoint["refused"] = json!(refused);
-        }
-        run.checkpoint(&tx, checkpoint).await?;
+        run.checkpoint(&tx, progress(after, units, bills, &refused)).await?;
         tx.commit().await?;
         tracing::info!(units, bills, last_unit = after, "bill batch committed");
     }

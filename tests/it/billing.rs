@@ -739,3 +739,123 @@ async fn every_field_of_a_bill_reads_the_same_in_a_list_as_on_its_own() {
     assert_eq!(void["status"], "VOID");
     assert_eq!(void["voidReason"], "double entry");
 }
+
+#[tokio::test]
+async fn managers_read_tariffs_billing_settings_and_a_generation_jobs_steps() {
+    let app = TestApp::spawn().await;
+    let logins = app.tenant("alpha", 7, 10).await;
+    let token = app.manager_token("alpha").await;
+    app.sql("alpha", "UPDATE tariffs SET active = false WHERE kind = 'PER_AREA'; UPDATE units SET archived_at = now() WHERE id = 7")
+        .await;
+
+    let q = "query($all: Boolean!) { tariffs(includeInactive: $all) { id name kind rate ppnRateBp unitType active } }";
+    let active = app
+        .gql(Some("alpha"), Some(&token), q, json!({"all": false}))
+        .await;
+    let names: Vec<&str> = active["data"]["tariffs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{active}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Air PDAM",
+            "Iuran Pengelolaan Lingkungan (IPL)",
+            "Kebersihan & Keamanan"
+        ]
+    );
+    let all = app
+        .gql(Some("alpha"), Some(&token), q, json!({"all": true}))
+        .await;
+    let last = all["data"]["tariffs"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            last["name"].as_str(),
+            last["kind"].as_str(),
+            last["rate"].as_i64(),
+            last["ppnRateBp"].as_i64()
+        ),
+        (
+            Some("Service charge ruko"),
+            Some("PER_AREA"),
+            Some(2500),
+            Some(1100)
+        )
+    );
+    assert_eq!(
+        (last["unitType"].as_str(), last["active"].as_bool()),
+        (Some("SHOPHOUSE"), Some(false))
+    );
+
+    let set = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation { updateBillingSettings(input: {billingDay: 3, dueDay: 15, lateFeeKind: FLAT, lateFeeValue: 25000}) }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(set["data"]["updateBillingSettings"], true, "{set}");
+    let settings = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "{ billingSettings { billingDay dueDay lateFeeKind lateFeeValue } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        settings["data"]["billingSettings"],
+        json!({"billingDay": 3, "dueDay": 15, "lateFeeKind": "FLAT", "lateFeeValue": 25000})
+    );
+
+    // Steps: the six units not archived, all done once the job is.
+    let started = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation { generateMonthlyBills(period: \"2026-10\") { done total } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        started["data"]["generateMonthlyBills"],
+        json!({"done": null, "total": null}),
+        "{started}"
+    );
+    let job = app.generate_bills("alpha", &token, PERIOD).await;
+    assert_eq!(job["status"], "DONE", "{job}");
+    let id = app
+        .rows(
+            "alpha",
+            "SELECT id::text FROM control.jobs WHERE kind = 'billing.generate'",
+        )
+        .await;
+    let steps = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "query($id: ID!) { job(id: $id) { done total } }",
+            json!({"id": gid("Job", id[0].parse().unwrap())}),
+        )
+        .await;
+    assert_eq!(
+        steps["data"]["job"],
+        json!({"done": 6, "total": 6}),
+        "{steps}"
+    );
+
+    // Residents see none of it.
+    let resident = app.login("alpha", &logins.resident).await.0;
+    for q in ["{ tariffs { id } }", "{ billingSettings { dueDay } }"] {
+        let body = app.gql(Some("alpha"), Some(&resident), q, json!({})).await;
+        assert_eq!(code(&body), "FORBIDDEN", "{q}: {body}");
+    }
+}

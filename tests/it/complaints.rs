@@ -825,3 +825,54 @@ async fn complaints_about_a_unit_the_resident_left_no_longer_show_it_to_them() {
         "{staff}"
     );
 }
+
+#[tokio::test]
+async fn managers_list_whom_complaints_may_be_assigned_to() {
+    let e = estate().await;
+    e.app
+        .sql(T, "UPDATE users SET display_name = 'Andi (nonaktif)', disabled_at = now() WHERE role = 'MANAGER'; \
+                 INSERT INTO users (email, password_hash, role, display_name) \
+                 SELECT 'budi@melati.test', password_hash, 'MANAGER', 'Budi Pengelola' FROM users WHERE role = 'SECURITY'")
+        .await;
+    let budi = e.app.login(T, "budi@melati.test").await.0;
+    let body = e
+        .gql(&budi, "{ staff { id displayName role } }", json!({}))
+        .await;
+    let staff: Vec<(&str, &str)> = body["data"]["staff"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|u| {
+            (
+                u["displayName"].as_str().unwrap(),
+                u["role"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        staff,
+        [("Budi Pengelola", "MANAGER"), ("Pos Satpam", "SECURITY")]
+    );
+
+    // Each one listed can be assigned.
+    let c = e
+        .file(
+            &e.resident,
+            json!({"unitId": gid("Unit", 1), "category": "Kebersihan", "title": "Got mampet"}),
+        )
+        .await;
+    for u in body["data"]["staff"].as_array().unwrap() {
+        let assigned = e
+            .gql(&budi, "mutation($id: ID!, $u: ID) { assignComplaint(id: $id, userId: $u) { assignee { id } } }", json!({"id": c["id"], "u": u["id"]}))
+            .await;
+        assert_eq!(
+            assigned["data"]["assignComplaint"]["assignee"]["id"], u["id"],
+            "{assigned}"
+        );
+    }
+
+    for token in [&e.resident, &e.security] {
+        let denied = e.gql(token, "{ staff { id } }", json!({})).await;
+        assert_eq!(code(&denied), "FORBIDDEN", "{denied}");
+    }
+}

@@ -1,8 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
-import { MANAGER, RESIDENT, expectAccessible, signedIn } from "./support";
+import { COURT, MANAGER, RESIDENT, SECURITY, ensureCourt, expectAccessible, signedIn } from "./support";
 
-const RESIDENT_PAGES = ["/", "/bills", "/polls", "/complaints", "/complaints/new", "/announcements", "/profile"];
-const MANAGER_PAGES = ["/", "/units", "/residents", "/billing", "/bills", "/complaints", "/polls", "/announcements", "/settings"];
+const RESIDENT_PAGES = ["/", "/bills", "/polls", "/bookings", "/complaints", "/complaints/new", "/announcements", "/profile"];
+const MANAGER_PAGES = ["/", "/units", "/residents", "/billing", "/bills", "/complaints", "/polls", "/bookings", "/announcements", "/settings"];
+const SECURITY_PAGES = ["/", "/bookings"];
 
 async function visitAll(page: Page, paths: string[]) {
   for (const path of paths) {
@@ -18,8 +19,16 @@ async function toEnglish(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
 }
 
+test.beforeAll(async ({ request, baseURL }) => {
+  await ensureCourt(request, baseURL ?? "");
+});
+
 test("the resident portal has no serious accessibility violations, in both languages", async ({ browser }) => {
   const page = await signedIn(browser, RESIDENT);
+  // A facility's booking page too.
+  await page.goto("/bookings");
+  const court = await page.getByRole("link", { name: new RegExp(COURT) }).getAttribute("href");
+  RESIDENT_PAGES.push(court!);
   await visitAll(page, RESIDENT_PAGES);
   await toEnglish(page);
   await visitAll(page, RESIDENT_PAGES);
@@ -30,6 +39,33 @@ test("the manager dashboard has no serious accessibility violations, in both lan
   await visitAll(page, MANAGER_PAGES);
   await toEnglish(page);
   await visitAll(page, MANAGER_PAGES);
+});
+
+test("security staff's pages have no serious accessibility violations, in both languages", async ({ browser }) => {
+  const page = await signedIn(browser, SECURITY);
+  await visitAll(page, SECURITY_PAGES);
+  await toEnglish(page);
+  await visitAll(page, SECURITY_PAGES);
+});
+
+test("on a 360 px phone the menu fits the screen and reaches every page", async ({ browser }) => {
+  for (const [who, pages] of [
+    [RESIDENT, 7],
+    [MANAGER, 9],
+  ] as const) {
+    const page = await signedIn(browser, who);
+    const nav = page.getByRole("navigation");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await nav.evaluate((n) => n.scrollWidth <= n.clientWidth)).toBe(true);
+    await nav.getByText("Lainnya").click();
+    await expect(nav.getByRole("link")).toHaveCount(pages);
+    for (const link of await nav.getByRole("link").all()) await expect(link).toBeVisible();
+    await expectAccessible(page);
+    await nav.getByRole("link").last().click();
+    // Navigating closes the menu.
+    await expect(nav.getByRole("link")).toHaveCount(3);
+    await page.context().close();
+  }
 });
 
 test("the sign-in page is accessible and a reload keeps the session (cookie)", async ({ browser }) => {

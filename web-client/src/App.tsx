@@ -19,6 +19,11 @@ const Dashboard = lazy(() => import("./pages/manager/Dashboard").then((m) => ({ 
 const Billing = lazy(() => import("./pages/manager/Billing").then((m) => ({ default: m.Billing })));
 const Units = lazy(() => import("./pages/manager/People").then((m) => ({ default: m.Units })));
 const Residents = lazy(() => import("./pages/manager/People").then((m) => ({ default: m.Residents })));
+const BookingsCalendar = lazy(() => import("./pages/manager/BookingsCalendar").then((m) => ({ default: m.BookingsCalendar })));
+// Bookings load when first opened (residents' first page stays small).
+const ResidentBookings = lazy(() => import("./pages/Bookings").then((m) => ({ default: m.ResidentBookings })));
+const BookFacility = lazy(() => import("./pages/Bookings").then((m) => ({ default: m.BookFacility })));
+const TodayBookings = lazy(() => import("./pages/Bookings").then((m) => ({ default: m.TodayBookings })));
 const Settings = lazy(() => import("./pages/manager/Settings").then((m) => ({ default: m.Settings })));
 
 function NotFound() {
@@ -58,6 +63,8 @@ function Routed() {
             <Route path="/" element={<ResidentHome />} />
             <Route path="/complaints/new" element={<FileComplaint />} />
             <Route path="/profile" element={<Profile />} />
+            <Route path="/bookings" element={<ResidentBookings />} />
+            <Route path="/bookings/:id" element={<BookFacility />} />
             {shared}
           </Routes>
         ) : session.role === "MANAGER" ? (
@@ -67,12 +74,14 @@ function Routed() {
             <Route path="/residents" element={<Residents />} />
             <Route path="/billing" element={<Billing />} />
             <Route path="/settings" element={<Settings />} />
+            <Route path="/bookings" element={<BookingsCalendar />} />
             {shared}
           </Routes>
         ) : (
           <Routes>
             <Route path="/" element={<Complaints />} />
             <Route path="/complaints/:id" element={<ComplaintDetail />} />
+            <Route path="/bookings" element={<TodayBookings />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         )}

@@ -23,6 +23,9 @@ export const cache = cacheExchange({
     Checkout: (c) => (c.orderId as string | undefined) ?? null,
     Aging: () => null,
     AuthPayload: () => null,
+    BillingSettings: () => null,
+    BookingUpdate: (b) => (b.id as string | undefined) ?? null,
+    Slot: () => null,
     ComplaintCounters: () => null,
     ExportFile: () => null,
     OptionResult: () => null,
@@ -45,6 +48,11 @@ export const cache = cacheExchange({
           { __typename: "Bill", id: u.id, status: u.status, total: u.total, paid: u.paid, outstanding: u.outstanding },
         );
         invalidateField(cache, "complaintCounters");
+      },
+      bookingUpdated(result, _args, cache) {
+        const u = result.bookingUpdated as Record<string, unknown> | undefined;
+        if (!u) return;
+        cache.writeFragment({ kind: "Document", definitions: [bookingFragment] } as never, { __typename: "Booking", ...u });
       },
       complaintUpdated(result, _args, cache) {
         const u = result.complaintUpdated as
@@ -85,6 +93,7 @@ export const cache = cacheExchange({
         invalidateField(cache, "residents");
       },
       createTariff: (_r, _a, cache) => invalidateField(cache, "tariffs"),
+      updateBillingSettings: (_r, _a, cache) => invalidateField(cache, "billingSettings"),
       recordPayment(_r, args, cache) {
         const input = args.input as { billId: string };
         cache.invalidate({ __typename: "Bill", id: input.billId });
@@ -103,6 +112,19 @@ const billFragment = {
   selectionSet: {
     kind: "SelectionSet",
     selections: ["id", "status", "total", "paid", "outstanding"].map((f) => ({
+      kind: "Field",
+      name: { kind: "Name", value: f },
+    })),
+  },
+};
+
+const bookingFragment = {
+  kind: "FragmentDefinition",
+  name: { kind: "Name", value: "LiveBooking" },
+  typeCondition: { kind: "NamedType", name: { kind: "Name", value: "Booking" } },
+  selectionSet: {
+    kind: "SelectionSet",
+    selections: ["id", "status", "amountDue", "paid", "refundDue", "reason", "holdExpiresAt"].map((f) => ({
       kind: "Field",
       name: { kind: "Name", value: f },
     })),

@@ -113,6 +113,23 @@ impl Job {
     async fn progress(&self) -> Option<async_graphql::Json<serde_json::Value>> {
         self.0.progress.clone().map(async_graphql::Json)
     }
+    /// Steps done so far (bill generation: units), for a progress bar; `null` while the
+    /// job has not said.
+    async fn done(&self) -> Option<i64> {
+        self.step("done")
+    }
+    /// Steps in all (bill generation: the units to bill), known once the job started;
+    /// `done` reaches it when the job is `DONE`.
+    async fn total(&self) -> Option<i64> {
+        self.step("total")
+    }
+}
+
+impl Job {
+    /// Handlers that can count their work record `done` and `total` in their progress.
+    fn step(&self, key: &str) -> Option<i64> {
+        self.0.progress.as_ref()?.get(key)?.as_i64()
+    }
 }
 
 /// A job's recorded error as a client may read it: handlers record an [`ApiError`] as

@@ -65,7 +65,7 @@ let inflight: Promise<Session | null> | null = null;
 const listeners = new Set<Listener>();
 let client: Client | null = null;
 
-/** Refresh this long before the access token expires. */
+/** Refresh this long before the access token expires (at most). */
 const MARGIN_SECONDS = 60;
 
 export function bindClient(c: Client): void {
@@ -90,7 +90,9 @@ function set(session: Session | null): void {
   if (timer) clearTimeout(timer);
   timer = undefined;
   if (session) {
-    const delay = Math.max(5, session.expiresAt - Date.now() / 1000 - MARGIN_SECONDS);
+    // A minute early, or a third of the lifetime for short-lived tokens.
+    const left = session.expiresAt - Date.now() / 1000;
+    const delay = Math.max(1, left - Math.min(MARGIN_SECONDS, left / 3));
     timer = setTimeout(() => void refresh(), delay * 1000);
   }
   for (const listener of listeners) listener(session);

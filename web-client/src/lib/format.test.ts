@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  addDays,
   formatDate,
   formatDateTime,
   formatPeriod,
   formatRupiah,
+  formatTime,
+  localDateOf,
   periodOf,
   periodsUpTo,
+  wallClockOf,
   zonedInputToIso,
 } from "./format";
 
@@ -41,5 +45,15 @@ describe("dates", () => {
 
   it("reads a wall time in the estate's zone", () => {
     expect(zonedInputToIso("2026-11-02T09:00", "Asia/Makassar")).toBe("2026-11-02T01:00:00.000Z");
+  });
+});
+
+describe("booking times", () => {
+  it("reads dates and wall clocks in the estate's zone", () => {
+    // 23:30 UTC is already the next day in Jayapura (WIT, +09:00).
+    expect(localDateOf(new Date("2026-03-01T23:30:00Z"), "Asia/Jayapura")).toBe("2026-03-02");
+    expect(formatTime("2026-03-01T23:30:00Z", "Asia/Jayapura")).toBe("08:30");
+    expect(wallClockOf("2026-03-01T23:30:00Z", "Asia/Jakarta")).toBe("2026-03-02T06:30:00");
+    expect(addDays("2026-02-27", 2)).toBe("2026-03-01");
   });
 });

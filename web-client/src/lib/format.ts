@@ -102,3 +102,35 @@ export function zonedInputToIso(value: string, timeZone: string): string {
   const offset = shown.getTime() - naive.getTime();
   return new Date(naive.getTime() - offset).toISOString();
 }
+
+/** The calendar date (`YYYY-MM-DD`) of an instant in `timeZone`. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(instant);
+}
+
+/** `date` (`YYYY-MM-DD`) plus `days`. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** An instant's wall-clock time in `timeZone`: `18:30`. */
+export function formatTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone }).format(new Date(iso));
+}
+
+/** An instant as the wall-clock reading in `timeZone`, without offset: `2026-03-02T18:00:00`. */
+export function wallClockOf(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("sv-SE", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  })
+    .format(new Date(iso))
+    .replace(" ", "T");
+}

@@ -43,6 +43,32 @@ const BlocksQuery = graphql(`
   }
 `);
 
+const UnitSearch = graphql(`
+  query UnitSearch($search: String) {
+    units(first: 10, filter: { search: $search }) {
+      nodes {
+        id
+        number
+        block {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+const ResidentSearch = graphql(`
+  query ResidentSearch($search: String) {
+    residents(first: 10, filter: { search: $search }) {
+      nodes {
+        id
+        fullName
+      }
+    }
+  }
+`);
+
 const PublishMutation = graphql(`
   mutation PublishAnnouncement($input: PublishAnnouncementInput!) {
     publishAnnouncement(input: $input) {
@@ -112,6 +138,7 @@ function Compose() {
   const [body, setBody] = useState("");
   const [audience, setAudience] = useState<AnnouncementAudience>("ALL");
   const [blockIds, setBlockIds] = useState<string[]>([]);
+  const [targets, setTargets] = useState<Target[]>([]);
   const [publishAt, setPublishAt] = useState("");
   const [result, publish] = useMutation(PublishMutation);
   const [error, setError] = useState<AppError | null>(null);
@@ -126,6 +153,8 @@ function Compose() {
         body,
         audience,
         ...(audience === "BLOCKS" ? { blockIds } : {}),
+        ...(audience === "UNITS" ? { unitIds: targets.map((x) => x.id) } : {}),
+        ...(audience === "RESIDENTS" ? { residentIds: targets.map((x) => x.id) } : {}),
         ...(publishAt ? { publishAt: zonedInputToIso(publishAt, timeZone) } : {}),
       },
     });
@@ -146,8 +175,11 @@ function Compose() {
           label={t("announcements.audienceLabel")}
           name="audience"
           value={audience}
-          onChange={(e) => setAudience(e.target.value as AnnouncementAudience)}
-          options={(["ALL", "BLOCKS"] as const).map((a) => ({ value: a, label: t(`announcements.audience.${a}`) }))}
+          onChange={(e) => {
+            setAudience(e.target.value as AnnouncementAudience);
+            setTargets([]);
+          }}
+          options={(["ALL", "BLOCKS", "UNITS", "RESIDENTS"] as const).map((a) => ({ value: a, label: t(`announcements.audience.${a}`) }))}
           error={error}
         />
         {audience === "BLOCKS" && (
@@ -166,6 +198,9 @@ function Compose() {
             ))}
           </fieldset>
         )}
+        {(audience === "UNITS" || audience === "RESIDENTS") && (
+          <TargetPicker kind={audience} selected={targets} onChange={setTargets} />
+        )}
         <TextField
           label={t("announcements.publishAt")}
           hint={t("announcements.publishAtHint")}
@@ -175,10 +210,58 @@ function Compose() {
           onChange={(e) => setPublishAt(e.target.value)}
           error={error}
         />
-        <ErrorNote error={error} fields={["title", "body", "audience", "publishAt", "blockIds"]} />
+        <ErrorNote error={error} fields={["title", "body", "audience", "publishAt", "blockIds", "unitIds", "residentIds"]} />
         <Button type="submit" disabled={result.fetching}>{publishAt ? t("announcements.schedule") : t("announcements.publish")}</Button>
         {done && <p role="status" className="text-sm text-green-800">{t("announcements.published")}</p>}
       </form>
     </Card>
+  );
+}
+
+interface Target {
+  id: string;
+  label: string;
+}
+
+/** Units or residents to address, found by search (unit number; name or phone). */
+function TargetPicker({ kind, selected, onChange }: { kind: "UNITS" | "RESIDENTS"; selected: Target[]; onChange: (t: Target[]) => void }) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState("");
+  const variables = { search: search.trim() || null };
+  const [{ data: units }] = useQuery({ query: UnitSearch, variables, pause: kind !== "UNITS" });
+  const [{ data: residents }] = useQuery({ query: ResidentSearch, variables, pause: kind !== "RESIDENTS" });
+  const found: Target[] =
+    kind === "UNITS"
+      ? (units?.units.nodes ?? []).map((u) => ({ id: u.id, label: `${u.block.name} · ${u.number}` }))
+      : (residents?.residents.nodes ?? []).map((r) => ({ id: r.id, label: r.fullName }));
+  const chosen = new Set(selected.map((x) => x.id));
+  const shown = [...selected, ...found.filter((x) => !chosen.has(x.id))];
+  return (
+    <fieldset className="space-y-2">
+      <legend className="text-sm font-medium">{t(`announcements.targets.${kind}`)}</legend>
+      <TextField
+        label={t(`announcements.targetSearch.${kind}`)}
+        name="targetSearch"
+        type="search"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
+      <ul className="max-h-64 space-y-1 overflow-y-auto">
+        {shown.map((x) => (
+          <li key={x.id}>
+            <label className="flex min-h-11 items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="h-5 w-5"
+                checked={chosen.has(x.id)}
+                onChange={(e) => onChange(e.target.checked ? [...selected, x] : selected.filter((s) => s.id !== x.id))}
+              />
+              {x.label}
+            </label>
+          </li>
+        ))}
+      </ul>
+      <p className="text-xs text-slate-700" aria-live="polite">{t("announcements.targetsChosen", { count: selected.length })}</p>
+    </fieldset>
   );
 }

@@ -99,7 +99,7 @@ export function Bills() {
                       {t("bills.dueOn", { date: f.date(b.dueOn) })}
                     </span>
                   </span>
-                  <span className="text-right">
+                  <span className="shrink-0 text-right">
                     <Money amount={b.total} className="block font-semibold" />
                     <StatusBadge group="bill" status={b.status} />
                   </span>

@@ -153,6 +153,16 @@ const AssignMutation = graphql(`
   }
 `);
 
+const StaffQuery = graphql(`
+  query Staff {
+    staff {
+      id
+      displayName
+      role
+    }
+  }
+`);
+
 const HouseholdUnits = graphql(`
   query HouseholdUnits {
     units(first: 20) {
@@ -403,17 +413,17 @@ export function ComplaintDetail() {
                 {t(`complaint.move.${s}`)}
               </Button>
             ))}
-            {session?.role === "MANAGER" && (
-              <Button
-                variant="secondary"
-                onClick={async () => {
-                  const r = await assign({ id, userId: session.userId });
-                  setActionError(appErrorOf(r.error));
-                }}
-              >
-                {t("complaints.assignToMe")}
-              </Button>
-            )}
+          </div>
+        )}
+        {session?.role === "MANAGER" && c.status !== "CLOSED" && (
+          <div className="mt-3 max-w-xs">
+            <AssignPicker
+              assigneeId={c.assignee?.id ?? ""}
+              onAssign={async (userId) => {
+                const r = await assign({ id, userId });
+                setActionError(appErrorOf(r.error));
+              }}
+            />
           </div>
         )}
         <ErrorNote error={actionError} fields={["body"]} />
@@ -442,5 +452,24 @@ export function ComplaintDetail() {
         </form>
       </Card>
     </Page>
+  );
+}
+
+/** Managers: who handles the complaint (active managers and security staff). */
+function AssignPicker({ assigneeId, onAssign }: { assigneeId: string; onAssign: (userId: string | null) => Promise<void> }) {
+  const { t } = useTranslation();
+  const [{ data }] = useQuery({ query: StaffQuery });
+  if (!data) return null;
+  return (
+    <Select
+      label={t("complaints.assignTo")}
+      name="assignee"
+      value={assigneeId}
+      onChange={(e) => void onAssign(e.target.value || null)}
+      options={[
+        { value: "", label: t("complaints.unassigned") },
+        ...data.staff.map((u) => ({ value: u.id, label: `${u.displayName} (${t(`role.${u.role}`)})` })),
+      ]}
+    />
   );
 }

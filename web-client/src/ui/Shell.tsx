@@ -1,7 +1,7 @@
 // The frame around every signed-in page: estate name, navigation for the caller's role,
 // language switch, sign-out, and the connection banner (offline / reconnecting).
-import type { ReactNode } from "react";
-import { NavLink } from "react-router";
+import { useEffect, useRef, type ReactNode } from "react";
+import { NavLink, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useTenant } from "../tenant";
 import { useConnection } from "../lib/connection";
@@ -13,6 +13,7 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
     { to: "/", key: "nav.home" },
     { to: "/bills", key: "nav.bills" },
     { to: "/polls", key: "nav.polls" },
+    { to: "/bookings", key: "nav.bookings" },
     { to: "/complaints", key: "nav.complaints" },
     { to: "/announcements", key: "nav.announcements" },
     { to: "/profile", key: "nav.profile" },
@@ -24,12 +25,75 @@ const NAV: Record<Role, { to: string; key: string }[]> = {
     { to: "/billing", key: "nav.billing" },
     { to: "/complaints", key: "nav.complaints" },
     { to: "/polls", key: "nav.polls" },
+    { to: "/bookings", key: "nav.bookings" },
     { to: "/announcements", key: "nav.announcements" },
     { to: "/settings", key: "nav.settings" },
   ],
-  SECURITY: [{ to: "/", key: "nav.assigned" }],
+  SECURITY: [
+    { to: "/", key: "nav.assigned" },
+    { to: "/bookings", key: "nav.todayBookings" },
+  ],
   SUPER_ADMIN: [],
 };
+
+/** Tabs shown on phones; the rest sit behind "more". */
+const PHONE_TABS = 3;
+
+const tabClass = ({ isActive }: { isActive: boolean }) =>
+  `block min-h-11 whitespace-nowrap px-3 py-3 text-sm ${isActive ? "border-b-4 border-white font-semibold" : "text-teal-50"}`;
+
+/** The role's pages: all of them in one row from `lg` up; on phones the first few and a
+ * "more" menu, so every page is reachable without scrolling sideways. */
+function Nav({ items }: { items: { to: string; key: string }[] }) {
+  const { t } = useTranslation();
+  const more = useRef<HTMLDetailsElement>(null);
+  const { pathname } = useLocation();
+  // Navigating closes the menu.
+  useEffect(() => {
+    if (more.current) more.current.open = false;
+  }, [pathname]);
+  const overflow = items.length > PHONE_TABS + 1 ? items.slice(PHONE_TABS) : [];
+  const inMore = overflow.some((item) => pathname === item.to || pathname.startsWith(`${item.to}/`));
+  return (
+    <nav aria-label={t("nav.label")} className="mx-auto max-w-5xl px-2">
+      <ul className="flex flex-wrap gap-x-1">
+        {items.map((item, i) => (
+          <li key={item.to} className={overflow.length > 0 && i >= PHONE_TABS ? "hidden lg:block" : undefined}>
+            <NavLink to={item.to} end={item.to === "/"} className={tabClass}>
+              {t(item.key)}
+            </NavLink>
+          </li>
+        ))}
+        {overflow.length > 0 && (
+          <li className="relative ml-auto lg:hidden">
+            <details ref={more}>
+              <summary
+                className={`flex min-h-11 cursor-pointer list-none items-center gap-1 px-3 py-3 text-sm ${inMore ? "border-b-4 border-white font-semibold" : "text-teal-50"}`}
+              >
+                {t("nav.more")}
+                <span aria-hidden="true">▾</span>
+              </summary>
+              <ul className="absolute right-0 z-20 mt-1 w-56 rounded-lg bg-teal-900 py-1 shadow-lg">
+                {overflow.map((item) => (
+                  <li key={item.to}>
+                    <NavLink
+                      to={item.to}
+                      className={({ isActive }) =>
+                        `block min-h-11 px-4 py-3 text-sm ${isActive ? "font-semibold text-white underline" : "text-teal-50"}`
+                      }
+                    >
+                      {t(item.key)}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -79,23 +143,7 @@ export function Shell({ role, children }: { role: Role; children: ReactNode }) {
             </button>
           </div>
         </div>
-        <nav aria-label={t("nav.label")} className="mx-auto max-w-5xl overflow-x-auto px-2">
-          <ul className="flex gap-1 whitespace-nowrap">
-            {NAV[role].map((item) => (
-              <li key={item.to}>
-                <NavLink
-                  to={item.to}
-                  end={item.to === "/"}
-                  className={({ isActive }) =>
-                    `inline-block min-h-11 px-3 py-3 text-sm ${isActive ? "border-b-4 border-white font-semibold" : "text-teal-50"}`
-                  }
-                >
-                  {t(item.key)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <Nav items={NAV[role]} />
       </header>
       <ConnectionBanner />
       <main id="main" className="flex-1">

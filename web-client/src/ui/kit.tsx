@@ -18,12 +18,19 @@ export function Page({ title, children, actions }: { title: string; children: Re
   );
 }
 
+/** A white panel; with a `title`, a region named by it. */
 export function Card({ title, children, className = "" }: { title?: string; children: ReactNode; className?: string }) {
+  const id = useId();
+  const Tag = title ? "section" : "div";
   return (
-    <div className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
-      {title && <h2 className="mb-2 text-base font-semibold text-slate-800">{title}</h2>}
+    <Tag aria-labelledby={title ? id : undefined} className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm ${className}`}>
+      {title && (
+        <h2 id={id} className="mb-2 text-base font-semibold text-slate-800">
+          {title}
+        </h2>
+      )}
       {children}
-    </div>
+    </Tag>
   );
 }
 
@@ -169,6 +176,15 @@ const tones: Record<string, string> = {
   RESOLVED: "bg-green-100 text-green-900",
   CLOSED: "bg-slate-200 text-slate-800",
   REOPENED: "bg-red-100 text-red-900",
+  PENDING_PAYMENT: "bg-amber-100 text-amber-900",
+  PENDING_APPROVAL: "bg-amber-100 text-amber-900",
+  CONFIRMED: "bg-green-100 text-green-900",
+  CHECKED_IN: "bg-sky-100 text-sky-900",
+  COMPLETED: "bg-slate-200 text-slate-800",
+  NO_SHOW: "bg-red-100 text-red-900",
+  CANCELLED: "bg-slate-200 text-slate-800",
+  REJECTED: "bg-red-100 text-red-900",
+  EXPIRED: "bg-slate-200 text-slate-800",
 };
 
 /** A status as a coloured, translated label (`group`: `bill`, `complaint`, ...). */
@@ -178,7 +194,7 @@ export function StatusBadge({ group, status, testId }: { group: string; status: 
     <span
       data-testid={testId}
       data-status={status}
-      className={`inline-block rounded-full px-2 py-0.5 text-xs font-semibold ${tones[status] ?? "bg-slate-200 text-slate-800"}`}
+      className={`inline-block shrink-0 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ${tones[status] ?? "bg-slate-200 text-slate-800"}`}
     >
       {t(`${group}.status.${status}`)}
     </span>

@@ -14,7 +14,7 @@ use crate::common::batch::Row;
 use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::ids::{BillId, BillItemId, PaymentId, RefundId};
+use crate::common::ids::{BillId, BillItemId, PaymentId, RefundId, TariffId};
 use crate::common::inline::{Inline, row_object};
 use crate::common::rows::Kept;
 use crate::common::types::Rupiah;
@@ -199,6 +199,59 @@ pub struct CollectionReport {
 pub enum ExportFormat {
     Csv,
     Xlsx,
+}
+
+/// A charge bill generation applies to every unit (of its `unitType`, if it has one).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Tariff {
+    pub id: TariffId,
+    pub name: String,
+    pub kind: super::factory::TariffKind,
+    /// Rupiah per unit, per m², per meter unit or per charge.
+    pub rate: Rupiah,
+    /// PPN in basis points (1100 = 11%).
+    pub ppn_rate_bp: i32,
+    /// Only units of this type; `null`: every unit.
+    pub unit_type: Option<crate::domains::property::model::UnitType>,
+    /// Inactive tariffs are kept for old bills and no longer billed.
+    pub active: bool,
+}
+
+impl From<super::service::TariffListRow> for Tariff {
+    fn from(t: super::service::TariffListRow) -> Self {
+        Self {
+            id: TariffId::new(t.id),
+            name: t.name,
+            kind: t.kind,
+            rate: Rupiah(t.rate),
+            ppn_rate_bp: t.ppn_rate_bp,
+            unit_type: t.unit_type,
+            active: t.active,
+        }
+    }
+}
+
+/// When bills are generated and fall due, and the late fee.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct BillingSettings {
+    /// Day of the month bills are generated (1-28).
+    pub billing_day: i16,
+    /// Day of the period's month bills are due (1-28).
+    pub due_day: i16,
+    pub late_fee_kind: klustera_entities::states::LateFeeKind,
+    /// Rupiah for FLAT, basis points of the bill total for PERCENT.
+    pub late_fee_value: i64,
+}
+
+impl From<super::service::Settings> for BillingSettings {
+    fn from(s: super::service::Settings) -> Self {
+        Self {
+            billing_day: s.billing_day,
+            due_day: s.due_day,
+            late_fee_kind: s.late_fee_kind,
+            late_fee_value: s.late_fee_value,
+        }
+    }
 }
 
 /// A file, inline: decode `base64` and save it as `filename`.

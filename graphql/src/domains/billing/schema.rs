@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 
 use super::factory::TariffKind;
 use super::model::{
-    Aging, Bill, BillStatus, BillUpdate, Checkout, CollectionCounters, CollectionReport,
-    ExportFile, ExportFormat, Payment,
+    Aging, Bill, BillStatus, BillUpdate, BillingSettings, Checkout, CollectionCounters,
+    CollectionReport, ExportFile, ExportFormat, Payment, Tariff,
 };
 use super::service::{self, NewPayment, NewTariff, Settings};
 use super::{export, midtrans, prefetch};
@@ -137,6 +137,23 @@ impl BillingQuery {
             content_type: content_type.into(),
             base64: base64::engine::general_purpose::STANDARD.encode(bytes),
         })
+    }
+
+    /// Tariffs by name, active ones first; inactive ones only with `includeInactive`.
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn tariffs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_inactive: bool,
+    ) -> Result<Vec<Tariff>> {
+        let rows = service::list_tariffs(ctx.tenant_tx()?, include_inactive).await?;
+        Ok(rows.into_iter().map(Tariff::from).collect())
+    }
+
+    /// The estate's billing day, due day and late fee.
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn billing_settings(&self, ctx: &Context<'_>) -> Result<BillingSettings> {
+        Ok(service::settings(ctx.tenant_tx()?).await?.into())
     }
 
     #[graphql(guard = "RoleGuard::manager()")]

@@ -179,6 +179,44 @@ struct TariffRow {
     unit_type: Option<UnitType>,
 }
 
+/// A tariff as managers list it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TariffListRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: TariffKind,
+    pub rate: i64,
+    pub ppn_rate_bp: i32,
+    pub unit_type: Option<UnitType>,
+    pub active: bool,
+}
+
+/// Tariffs by name (active ones first), inactive ones only when asked for.
+pub async fn list_tariffs(
+    db: &impl ConnectionTrait,
+    include_inactive: bool,
+) -> ApiResult<Vec<TariffListRow>> {
+    Ok(TariffListRow::find_by_statement(stmt(
+        "SELECT id, name, kind, rate, ppn_rate_bp, unit_type, active FROM tariffs \
+         WHERE active OR $1 ORDER BY active DESC, name, id",
+        [include_inactive.into()],
+    ))
+    .all(db)
+    .await?)
+}
+
+/// How many units bill generation has left after unit `after_unit` (by id).
+pub async fn units_to_bill(db: &impl ConnectionTrait, after_unit: i64) -> ApiResult<i64> {
+    let row = db
+        .query_one_raw(stmt(
+            "SELECT count(*) AS n FROM units WHERE archived_at IS NULL AND id > $1",
+            [after_unit.into()],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("units"))?;
+    Ok(row.try_get("", "n")?)
+}
+
 pub async fn active_tariffs(db: &impl ConnectionTrait) -> ApiResult<Vec<Tariff>> {
     let rows = TariffRow::find_by_statement(stmt(
         "SELECT id, name, kind, rate, ppn_rate_bp, unit_type FROM tariffs WHERE active ORDER BY id",

@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use klustera_entities::tenant::complaint;
 
 use super::model::{
-    Complaint, ComplaintAttachment, ComplaintComment, ComplaintSla, ComplaintUpdate,
+    Complaint, ComplaintAttachment, ComplaintComment, ComplaintSla, ComplaintUpdate, UserRef,
 };
 use super::prefetch;
 use super::service::{self, ComplaintFilter, Counters, NewComplaint, Priority, Status};
@@ -89,6 +89,13 @@ impl ComplaintQuery {
     #[graphql(guard = "RoleGuard::staff()")]
     async fn complaint_sla(&self, ctx: &Context<'_>) -> Result<Vec<ComplaintSla>> {
         Ok(sla_list(service::sla_hours(ctx.tenant_tx()?).await?))
+    }
+
+    /// Whom complaints may be assigned to: active managers and security users, by name.
+    #[graphql(guard = "RoleGuard::manager()")]
+    async fn staff(&self, ctx: &Context<'_>) -> Result<Vec<UserRef>> {
+        let rows = service::assignable_staff(ctx.tenant_tx()?).await?;
+        Ok(rows.into_iter().map(UserRef::from).collect())
     }
 
     /// The counters `complaintCounters` streams, once.

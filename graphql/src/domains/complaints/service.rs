@@ -368,6 +368,19 @@ pub async fn change_status(
     .await
 }
 
+/// Whom complaints may be assigned to: active managers and security users, by name.
+pub async fn assignable_staff(
+    db: &impl ConnectionTrait,
+) -> ApiResult<Vec<super::loaders::UserRow>> {
+    Ok(super::loaders::UserRow::find_by_statement(stmt(
+        "SELECT id, display_name, role FROM users \
+         WHERE disabled_at IS NULL AND role IN ('MANAGER', 'SECURITY') ORDER BY display_name, id",
+        [],
+    ))
+    .all(db)
+    .await?)
+}
+
 /// Assigns a complaint to an active manager or security user (`None` unassigns).
 pub async fn assign(
     db: &impl ConnectionTrait,

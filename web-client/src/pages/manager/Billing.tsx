@@ -7,7 +7,7 @@ import type { ExportFormat, TariffKind, UnitType } from "../../gql/graphql";
 import { appErrorOf, type AppError } from "../../lib/errors";
 import { periodOf } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
-import { Button, Card, ErrorNote, Page, Select, TextField } from "../../ui/kit";
+import { Button, Card, ErrorNote, Money, Page, Select, TextField } from "../../ui/kit";
 
 const GenerateMutation = graphql(`
   mutation GenerateBills($period: String!) {
@@ -28,6 +28,8 @@ const JobQuery = graphql(`
       attempts
       lastError
       progress
+      done
+      total
     }
   }
 `);
@@ -42,20 +44,31 @@ const ExportQuery = graphql(`
   }
 `);
 
+const TariffsQuery = graphql(`
+  query Tariffs {
+    tariffs(includeInactive: true) {
+      id
+      name
+      kind
+      rate
+      ppnRateBp
+      unitType
+      active
+    }
+  }
+`);
+
 const TariffMutation = graphql(`
   mutation CreateTariff($input: TariffInput!) {
     createTariff(input: $input)
   }
 `);
 
-/** Units processed and bills created so far, from a generation job's progress
- * (`{"units": n, "bills": m, ...}`; the job does not know its total in advance). */
-export function progressOf(progress: unknown): { units: number; bills: number } | null {
+/** Bills created so far, from a generation job's progress (`{"bills": m, ...}`). */
+export function billsCreated(progress: unknown): number | null {
   if (!progress || typeof progress !== "object") return null;
-  const p = progress as Record<string, unknown>;
-  const units = Number(p.units);
-  const bills = Number(p.bills);
-  return Number.isFinite(units) && Number.isFinite(bills) ? { units, bills } : null;
+  const bills = Number((progress as Record<string, unknown>).bills);
+  return Number.isFinite(bills) ? bills : null;
 }
 
 export function Billing() {
@@ -85,7 +98,9 @@ function Generate() {
     const timer = setInterval(() => refetchJob({ requestPolicy: "network-only" }), 1000);
     return () => clearInterval(timer);
   }, [running, refetchJob]);
-  const progress = progressOf(job?.job.progress);
+  const bills = billsCreated(job?.job.progress);
+  const done = job?.job.done;
+  const total = job?.job.total;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -103,17 +118,18 @@ function Generate() {
       <ErrorNote error={error} fields={["period"]} />
       {jobId && (
         <div className="mt-3 space-y-1">
-          {/* Indeterminate while running (the job reports what it did, not what is left). */}
+          {/* Units done of units to bill, once the job has counted them. */}
           <progress
             className="h-3 w-full accent-teal-700"
-            max={100}
-            {...(running ? {} : { value: 100 })}
+            max={Math.max(total ?? 1, 1)}
+            {...(status === "DONE" ? { value: Math.max(total ?? 1, 1) } : done != null && total ? { value: done } : {})}
             aria-label={t("billing.progress")}
             data-testid="generate-progress"
           />
           <p role="status" className="text-sm text-slate-700" data-testid="generate-status">
             {status ? t(`job.status.${status}`, { defaultValue: status }) : t("common.loading")}
-            {progress && ` · ${t("billing.progressCount", { units: progress.units, bills: progress.bills })}`}
+            {total != null && ` · ${t("billing.progressOf", { done: done ?? 0, total })}`}
+            {bills != null && ` · ${t("billing.progressCount", { bills })}`}
           </p>
         </div>
       )}
@@ -186,7 +202,8 @@ function Tariffs() {
 
   return (
     <Card title={t("billing.tariffs")}>
-      <p className="mb-2 text-sm text-slate-700">{t("billing.tariffsHint")}</p>
+      <TariffList />
+      <p className="mb-2 mt-4 text-sm text-slate-700">{t("billing.tariffsHint")}</p>
       <form onSubmit={submit} className="grid gap-3 md:grid-cols-3" noValidate>
         <TextField label={t("billing.tariffName")} name="name" value={name} onChange={(e) => setName(e.target.value)} error={error} />
         <Select
@@ -212,5 +229,41 @@ function Tariffs() {
         </div>
       </form>
     </Card>
+  );
+}
+
+function TariffList() {
+  const { t } = useTranslation();
+  const [{ data, error }] = useQuery({ query: TariffsQuery });
+  if (error) return <ErrorNote error={appErrorOf(error)} />;
+  if (!data) return null;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" data-testid="tariffs">
+        <thead className="text-slate-700">
+          <tr>
+            <th scope="col" className="py-2 pr-3 font-medium">{t("billing.tariffName")}</th>
+            <th scope="col" className="py-2 pr-3 font-medium">{t("billing.tariffKind")}</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">{t("billing.rate")}</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">{t("billing.ppnPercent")}</th>
+            <th scope="col" className="py-2 font-medium">{t("billing.unitType")}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {data.tariffs.map((tariff) => (
+            <tr key={tariff.id} className={tariff.active ? "" : "text-slate-600"}>
+              <td className="py-2 pr-3">
+                {tariff.name}
+                {!tariff.active && ` (${t("billing.inactive")})`}
+              </td>
+              <td className="py-2 pr-3">{t(`tariff.kind.${tariff.kind}`)}</td>
+              <td className="py-2 pr-3 text-right"><Money amount={tariff.rate} /></td>
+              <td className="py-2 pr-3 text-right tabular-nums">{tariff.ppnRateBp / 100}</td>
+              <td className="py-2">{tariff.unitType ? t(`unit.type.${tariff.unitType}`) : t("common.all")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -24,6 +24,17 @@ const SetSlaMutation = graphql(`
   }
 `);
 
+const BillingSettingsQuery = graphql(`
+  query BillingSettings {
+    billingSettings {
+      billingDay
+      dueDay
+      lateFeeKind
+      lateFeeValue
+    }
+  }
+`);
+
 const BillingSettingsMutation = graphql(`
   mutation UpdateBillingSettings($input: BillingSettingsInput!) {
     updateBillingSettings(input: $input)
@@ -77,10 +88,25 @@ function SlaSettings() {
 
 function BillingSettings() {
   const { t } = useTranslation();
-  const [billingDay, setBillingDay] = useState("1");
-  const [dueDay, setDueDay] = useState("10");
-  const [kind, setKind] = useState<LateFeeKind>("NONE");
-  const [value, setValue] = useState("0");
+  const [{ data, fetching, error }] = useQuery({ query: BillingSettingsQuery });
+  return (
+    <Card title={t("settings.billing")}>
+      <ErrorNote error={appErrorOf(error)} />
+      {fetching && !data ? <Loading /> : data && <BillingSettingsForm current={data.billingSettings} />}
+    </Card>
+  );
+}
+
+function BillingSettingsForm({
+  current,
+}: {
+  current: { billingDay: number; dueDay: number; lateFeeKind: LateFeeKind; lateFeeValue: number };
+}) {
+  const { t } = useTranslation();
+  const [billingDay, setBillingDay] = useState(String(current.billingDay));
+  const [dueDay, setDueDay] = useState(String(current.dueDay));
+  const [kind, setKind] = useState<LateFeeKind>(current.lateFeeKind);
+  const [value, setValue] = useState(String(current.lateFeeValue));
   const [result, save] = useMutation(BillingSettingsMutation);
   const [error, setError] = useState<AppError | null>(null);
   const [done, setDone] = useState(false);
@@ -92,24 +118,22 @@ function BillingSettings() {
     if (!r.error) setDone(true);
   }
   return (
-    <Card title={t("settings.billing")}>
-      <form onSubmit={submit} className="grid gap-3 md:grid-cols-4" noValidate>
-        <TextField label={t("settings.billingDay")} name="billingDay" inputMode="numeric" value={billingDay} onChange={(e) => setBillingDay(e.target.value)} error={error} />
-        <TextField label={t("settings.dueDay")} name="dueDay" inputMode="numeric" value={dueDay} onChange={(e) => setDueDay(e.target.value)} error={error} />
-        <Select
-          label={t("settings.lateFeeKind")}
-          name="lateFeeKind"
-          value={kind}
-          onChange={(e) => setKind(e.target.value as LateFeeKind)}
-          options={(["NONE", "FLAT", "PERCENT"] as const).map((k) => ({ value: k, label: t(`settings.lateFee.${k}`) }))}
-        />
-        <TextField label={t("settings.lateFeeValue")} hint={t("settings.lateFeeValueHint")} name="lateFeeValue" inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} error={error} />
-        <div className="md:col-span-4">
-          <Button type="submit" disabled={result.fetching}>{t("common.save")}</Button>
-          {done && <p role="status" className="mt-2 text-sm text-green-800">{t("settings.saved")}</p>}
-          <ErrorNote error={error} fields={["billingDay", "dueDay", "lateFeeValue"]} />
-        </div>
-      </form>
-    </Card>
+    <form onSubmit={submit} className="grid gap-3 md:grid-cols-4" noValidate>
+      <TextField label={t("settings.billingDay")} name="billingDay" inputMode="numeric" value={billingDay} onChange={(e) => setBillingDay(e.target.value)} error={error} />
+      <TextField label={t("settings.dueDay")} name="dueDay" inputMode="numeric" value={dueDay} onChange={(e) => setDueDay(e.target.value)} error={error} />
+      <Select
+        label={t("settings.lateFeeKind")}
+        name="lateFeeKind"
+        value={kind}
+        onChange={(e) => setKind(e.target.value as LateFeeKind)}
+        options={(["NONE", "FLAT", "PERCENT"] as const).map((k) => ({ value: k, label: t(`settings.lateFee.${k}`) }))}
+      />
+      <TextField label={t("settings.lateFeeValue")} hint={t("settings.lateFeeValueHint")} name="lateFeeValue" inputMode="numeric" value={value} onChange={(e) => setValue(e.target.value)} error={error} />
+      <div className="md:col-span-4">
+        <Button type="submit" disabled={result.fetching}>{t("common.save")}</Button>
+        {done && <p role="status" className="mt-2 text-sm text-green-800">{t("settings.saved")}</p>}
+        <ErrorNote error={error} fields={["billingDay", "dueDay", "lateFeeValue"]} />
+      </div>
+    </form>
   );
 }

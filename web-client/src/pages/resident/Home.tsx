@@ -69,7 +69,7 @@ export function ResidentHome() {
                       {t("bills.unit", { unit: b.unit.number })} · {t("bills.dueOn", { date: f.date(b.dueOn) })}
                     </span>
                   </span>
-                  <span className="text-right">
+                  <span className="shrink-0 text-right">
                     <Money amount={b.outstanding} className="block font-semibold" />
                     <StatusBadge group="bill" status={b.status} />
                   </span>
