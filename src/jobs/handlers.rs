@@ -90,7 +90,8 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
         }
         progress
     };
-    run.checkpoint(&tx, progress(after, units, bills, &refused)).await?;
+    run.checkpoint(&tx, progress(after, units, bills, &refused))
+        .await?;
     tx.commit().await?;
 
     loop {
@@ -112,7 +113,8 @@ async fn generate_bills(run: &JobRun<'_>) -> anyhow::Result<()> {
                     .push(json!({"unit": unit, "tariff": tariff, "code": "AMOUNT_OUT_OF_RANGE"}));
             }
         }
-        run.checkpoint(&tx, progress(after, units, bills, &refused)).await?;
+        run.checkpoint(&tx, progress(after, units, bills, &refused))
+            .await?;
         tx.commit().await?;
         tracing::info!(units, bills, last_unit = after, "bill batch committed");
     }

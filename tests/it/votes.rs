@@ -7,7 +7,6 @@ use std::time::Duration;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 
-
 use crate::app::{TestApp, code, gid, row_of};
 use crate::live::{Ws, create_poll, resident_tokens};
 

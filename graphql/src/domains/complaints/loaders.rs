@@ -11,7 +11,7 @@ use sea_orm::{
 
 use klustera_entities::tenant::{complaint_attachment, user};
 
-use super::service::{COMMENT_FIELDS, CommentRow};
+use super::service::{COMMENT_FIELDS, CommentRow, UserRow};
 
 use crate::common::batch::{Rows, group};
 use crate::common::error::ApiError;
@@ -32,14 +32,6 @@ pub struct CommentsOfComplaint {
 /// Key: complaint id -> its attachments, oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AttachmentsOfComplaint(pub i64);
-
-/// What others may know of a user: name and role.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct UserRow {
-    pub id: i64,
-    pub display_name: String,
-    pub role: String,
-}
 
 impl Loader<UserById> for TenantLoader {
     type Value = UserRow;

@@ -5,7 +5,8 @@ use chrono::{DateTime, FixedOffset};
 
 use klustera_entities::tenant::{complaint, complaint_attachment};
 
-use super::loaders::{AttachmentsOfComplaint, CommentsOfComplaint, UserById, UserRow};
+use super::loaders::{AttachmentsOfComplaint, CommentsOfComplaint, UserById};
+use super::service::UserRow;
 use super::service::{self, CommentRow, Priority, Snapshot, Status};
 use crate::common::by_id::{ResidentById, UnitById};
 use crate::common::context::{ContextExt, Role};

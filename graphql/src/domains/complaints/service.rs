@@ -368,11 +368,17 @@ pub async fn change_status(
     .await
 }
 
+/// What others may know of a user: name and role.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct UserRow {
+    pub id: i64,
+    pub display_name: String,
+    pub role: String,
+}
+
 /// Whom complaints may be assigned to: active managers and security users, by name.
-pub async fn assignable_staff(
-    db: &impl ConnectionTrait,
-) -> ApiResult<Vec<super::loaders::UserRow>> {
-    Ok(super::loaders::UserRow::find_by_statement(stmt(
+pub async fn assignable_staff(db: &impl ConnectionTrait) -> ApiResult<Vec<UserRow>> {
+    Ok(UserRow::find_by_statement(stmt(
         "SELECT id, display_name, role FROM users \
          WHERE disabled_at IS NULL AND role IN ('MANAGER', 'SECURITY') ORDER BY display_name, id",
         [],
