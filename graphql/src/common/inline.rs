@@ -99,7 +99,7 @@ plain_as_input!(
 /// An object over a row (`$ty(pub Row<..>)` or any newtype whose `.0` derefs to the row),
 /// its `#[Object]` impl and its [`PlainFields`], from one declaration:
 ///
-/// ```ignore
+/// ```text
 /// row_object! {
 ///     #[Object]
 ///     Unit(u: unit::Model) {
