@@ -475,7 +475,7 @@ pub(crate) async fn run(
     request_id: &str,
     replay: Option<&Replay>,
 ) -> async_graphql::Response {
-    let slug = scope.as_ref().map(|s| s.slug.clone());
+    let slug = scope.as_ref().map(|s| s.tenant().slug.clone());
     let mut response = run_once(app, schema, principal.clone(), scope, request, request_id).await;
     if let (Some(replay), Some(slug)) = (replay, slug) {
         for attempt in 1..ATTEMPTS {
@@ -527,7 +527,7 @@ async fn run_once(
 ) -> async_graphql::Response {
     let tenant = scope
         .as_ref()
-        .map(|s| s.slug.to_string())
+        .map(|s| s.tenant().slug.to_string())
         .unwrap_or_default();
     let tx = scope.as_ref().map(|s| s.tx().clone());
     let span = tracing::info_span!(
@@ -604,7 +604,7 @@ pub(crate) async fn still_current(
     if let (Ok(Some(p)), Some(scope)) = (&principal, scope)
         && !app
             .auth_versions
-            .is_current(scope.tx().as_ref(), scope.slug.as_str(), p)
+            .is_current(scope.tx().as_ref(), scope.tenant().slug.as_str(), p)
             .await?
     {
         return Ok(Err(sessions::ENDED));

@@ -78,7 +78,7 @@ async fn record(
                     [
                         actor.into(),
                         role.into(),
-                        scope.slug.to_string().into(),
+                        scope.tenant().slug.to_string().into(),
                         operation.into(),
                         targets.into(),
                         req.request_id.clone().into(),

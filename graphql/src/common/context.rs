@@ -7,13 +7,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::common::tenancy::TenantTx;
+use crate::common::tenancy::{BoundTenant, TenantTx};
 use async_graphql::Context;
 
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::loader::Loaders;
-use crate::common::types::TenantSlug;
 use crate::common::viewer::Viewer;
 
 pub use super::principal::{Principal, Role};
@@ -24,25 +23,21 @@ pub use super::principal::{Principal, Role};
 /// shared (not cloned) by every resolver and dataloader of the operation; the server
 /// commits or rolls it back when the operation ends.
 pub struct TenantScope {
-    pub slug: TenantSlug,
-    pub display_name: String,
-    pub time_zone: String,
     tx: Arc<TenantTx>,
 }
 
 impl TenantScope {
     pub fn new(tx: TenantTx) -> Self {
-        let tenant = tx.tenant();
-        Self {
-            slug: tenant.slug.clone(),
-            display_name: tenant.display_name.clone(),
-            time_zone: tenant.time_zone.clone(),
-            tx: Arc::new(tx),
-        }
+        Self { tx: Arc::new(tx) }
     }
 
     pub fn tx(&self) -> &Arc<TenantTx> {
         &self.tx
+    }
+
+    /// The tenant row as binding saw it (slug, display name, time zone).
+    pub fn tenant(&self) -> &BoundTenant {
+        self.tx.tenant()
     }
 }
 
@@ -116,7 +111,13 @@ impl RequestContext {
         }
     }
 
-    pub fn tenant(&self) -> ApiResult<&TenantScope> {
+    /// The tenant this operation is bound to.
+    pub fn tenant(&self) -> ApiResult<&BoundTenant> {
+        self.scope().map(TenantScope::tenant)
+    }
+
+    /// The tenant and its transaction.
+    pub fn scope(&self) -> ApiResult<&TenantScope> {
         self.tenant.as_ref().ok_or(ApiError::TenantNotFound)
     }
 
@@ -150,7 +151,7 @@ impl RequestContext {
     /// The caller as services see it, with their household (resolved on first use).
     pub async fn viewer(&self) -> ApiResult<&Viewer> {
         let principal = self.principal()?;
-        let tx = self.tenant()?.tx();
+        let tx = self.scope()?.tx();
         self.viewer
             .get_or_try_init(|| Viewer::resolve(tx.as_ref(), principal.clone()))
             .await
@@ -175,7 +176,7 @@ impl ContextExt for Context<'_> {
     }
 
     fn tenant_tx(&self) -> ApiResult<&TenantTx> {
-        Ok(self.request()?.tenant()?.tx().as_ref())
+        Ok(self.request()?.scope()?.tx().as_ref())
     }
 
     async fn viewer(&self) -> ApiResult<&Viewer> {

@@ -51,7 +51,7 @@ pub async fn apply(
     if !(viewer.role() == Role::Manager || (own && change == Change::SignOutEverywhere)) {
         return Err(ApiError::Forbidden("only managers may change other logins"));
     }
-    let scope = req.tenant()?;
+    let scope = req.scope()?;
     let db = scope.tx().as_ref();
     let target = lock(db, user_id, change).await?;
     if let Change::Role(role) = change
@@ -93,7 +93,7 @@ pub async fn apply(
         });
     }
     if matches!(change, Change::Disable | Change::SignOutEverywhere) {
-        refresh::revoke_user(control, scope.slug.as_str(), user_id).await?;
+        refresh::revoke_user(control, scope.tenant().slug.as_str(), user_id).await?;
     }
     req.audit_target(format!("user:{user_id}"));
     Ok(updated)

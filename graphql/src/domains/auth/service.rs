@@ -104,7 +104,7 @@ pub async fn login(
             Principal {
                 user_id: found.id,
                 role: found.role,
-                tenant: scope.slug.to_string(),
+                tenant: scope.tenant().slug.to_string(),
                 resident_id: found.resident_id,
                 auth_version: found.auth_version,
             }
@@ -172,7 +172,7 @@ pub async fn refresh(
             Principal {
                 user_id: current.id,
                 role: current.role,
-                tenant: scope.slug.to_string(),
+                tenant: scope.tenant().slug.to_string(),
                 resident_id: current.resident_id,
                 auth_version: current.auth_version,
             }
@@ -210,5 +210,5 @@ pub async fn logout(control: &DatabaseConnection, token: &str) -> ApiResult<()> 
 }
 
 fn tenant_of_request(req: &RequestContext) -> Option<String> {
-    req.tenant.as_ref().map(|t| t.slug.to_string())
+    req.tenant.as_ref().map(|t| t.tenant().slug.to_string())
 }
