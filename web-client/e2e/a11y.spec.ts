@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { COURT, MANAGER, RESIDENT, SECURITY, ensureCourt, expectAccessible, signedIn } from "./support";
+import { COURT, MANAGER, RESIDENT, SECURITY, ensureCourt, expectAccessible, signedIn, toEnglish } from "./support";
 
 const RESIDENT_PAGES = ["/", "/bills", "/polls", "/bookings", "/complaints", "/complaints/new", "/announcements", "/profile"];
 const MANAGER_PAGES = ["/", "/units", "/residents", "/billing", "/bills", "/complaints", "/polls", "/bookings", "/announcements", "/settings"];
@@ -12,11 +12,6 @@ async function visitAll(page: Page, paths: string[]) {
     await expect(page.getByText(/^(Memuat…|Loading…)$/)).toHaveCount(0);
     await expectAccessible(page);
   }
-}
-
-async function toEnglish(page: Page) {
-  await page.getByRole("button", { name: "English" }).click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "en");
 }
 
 test.beforeAll(async ({ request, baseURL }) => {

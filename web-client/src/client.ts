@@ -25,6 +25,7 @@ export const cache = cacheExchange({
     AuthPayload: () => null,
     BillingSettings: () => null,
     BookingUpdate: (b) => (b.id as string | undefined) ?? null,
+    CalendarFeed: () => null,
     Slot: () => null,
     ComplaintCounters: () => null,
     ExportFile: () => null,

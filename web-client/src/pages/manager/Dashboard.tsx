@@ -1,17 +1,19 @@
+import { lazy, Suspense } from "react";
 import { useQuery, useSubscription } from "urql";
 import { useTranslation } from "react-i18next";
-import { Bar, Doughnut } from "react-chartjs-2";
-import { ArcElement, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from "chart.js";
 import { graphql } from "../../gql";
 import { appErrorOf } from "../../lib/errors";
 import { formatRupiah, periodOf, periodsUpTo } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 import { Card, ErrorNote, Loading, Money, Page } from "../../ui/kit";
 import { LiveCounters } from "../Complaints";
+import { Ring, WhenIdleAndVisible } from "./charts";
 
-Chart.register(BarElement, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
-// People who asked for less motion get charts drawn at once.
-if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) Chart.defaults.animation = false;
+// Chart.js is the heaviest thing a manager loads: it comes in its own chunk, after the
+// numbers are on screen (the ring beside it is plain SVG).
+const CollectionChart = lazy(() => import("./CollectionChart"));
+
+const AGING_COLORS = ["#0f766e", "#facc15", "#f97316", "#dc2626", "#7f1d1d"];
 
 const ReportFields = graphql(`
   query CollectionReports($p1: String!, $p2: String!, $p3: String!, $p4: String!, $p5: String!, $p6: String!) {
@@ -125,24 +127,18 @@ export function Dashboard() {
             {/* The chart fills the card, as tall as its neighbour (the canvas sits in an
                 absolutely placed box, so it never decides the card's height). */}
             <div className="relative min-h-64 flex-1">
-              <div className="absolute inset-0">
-                <Bar
-                  aria-label={t("dashboard.collectionChart")}
-                  data={{
-                    labels: reports.map((r) => f.period(r.period)),
-                    datasets: [
-                      { label: t("dashboard.billed"), data: reports.map((r) => r.billed), backgroundColor: "#94a3b8" },
-                      { label: t("dashboard.collected"), data: reports.map((r) => r.collected), backgroundColor: "#0f766e" },
-                    ],
-                  }}
-                  options={{
-                    responsive: true,
-                    maintainAspectRatio: false,
-                    plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatRupiah(Number(c.raw))}` } } },
-                    scales: { y: { ticks: { callback: (v) => formatRupiah(Number(v)) } } },
-                  }}
-                />
-              </div>
+              <WhenIdleAndVisible className="absolute inset-0">
+                <Suspense fallback={null}>
+                  <CollectionChart
+                    label={t("dashboard.collectionChart")}
+                    labels={reports.map((r) => f.period(r.period))}
+                    series={[
+                      { label: t("dashboard.billed"), data: reports.map((r) => r.billed), color: "#94a3b8" },
+                      { label: t("dashboard.collected"), data: reports.map((r) => r.collected), color: "#0f766e" },
+                    ]}
+                  />
+                </Suspense>
+              </WhenIdleAndVisible>
             </div>
             <table className="sr-only">
               <caption>{t("dashboard.collection")}</caption>
@@ -167,24 +163,22 @@ export function Dashboard() {
             </table>
           </Card>
           <Card title={t("dashboard.aging")}>
-            <div className="mx-auto max-w-xs">
-              <Doughnut
-                aria-label={t("dashboard.agingChart")}
-                data={{
-                  labels: agingRows.map((r) => t(`dashboard.agingBuckets.${r.key}`)),
-                  datasets: [
-                    {
-                      data: agingRows.map((r) => r.value),
-                      backgroundColor: ["#0f766e", "#facc15", "#f97316", "#dc2626", "#7f1d1d"],
-                    },
-                  ],
-                }}
-              />
-            </div>
-            <dl className="mt-3 grid grid-cols-2 gap-y-1 text-sm">
-              {agingRows.map((r) => (
+            <Ring
+              label={t("dashboard.agingChart")}
+              rows={agingRows.map((r, i) => ({
+                key: r.key,
+                value: r.value,
+                color: AGING_COLORS[i]!,
+                title: `${t(`dashboard.agingBuckets.${r.key}`)}: ${formatRupiah(r.value)}`,
+              }))}
+            />
+            <dl className="mt-4 grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
+              {agingRows.map((r, i) => (
                 <div key={r.key} className="contents">
-                  <dt>{t(`dashboard.agingBuckets.${r.key}`)}</dt>
+                  <dt className="flex items-center gap-2">
+                    <span aria-hidden="true" className="inline-block size-3 shrink-0 rounded-sm" style={{ backgroundColor: AGING_COLORS[i] }} />
+                    {t(`dashboard.agingBuckets.${r.key}`)}
+                  </dt>
                   <dd className="text-right"><Money amount={r.value} /></dd>
                 </div>
               ))}
