@@ -61,9 +61,12 @@ async function signedInBrowser(identifier, port) {
   await page.getByRole("navigation").waitFor();
   await page.close();
   await cdp.close();
-  const close = () => {
+  // Chromium still writes its profile as it exits: remove it once the process is gone.
+  const exited = new Promise((resolve) => browser.once("exit", resolve));
+  const close = async () => {
     browser.kill();
-    rmSync(profile, { recursive: true, force: true });
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   };
   return { close };
 }
@@ -127,7 +130,7 @@ for (const [name, identifier, port] of [
       console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls})`);
     }
   } finally {
-    close();
+    await close();
   }
 }
 writeFileSync(join(out, "summary.json"), JSON.stringify({ js, lighthouse: results }, null, 2));
