@@ -116,15 +116,21 @@ function audit(name, port, viewport) {
   };
 }
 
+// ONLY=manager-dashboard:mobile360 (page, viewport or page:viewport, comma-separated)
+// audits only those: for repeated runs of one page on a busy machine.
+const only = (process.env.ONLY ?? "").split(",").filter(Boolean);
+const wanted = (page, viewport) => only.length === 0 || only.some((o) => [page, viewport, `${page}:${viewport}`].includes(o));
+
 execFileSync("mkdir", ["-p", out]);
 const results = [];
 for (const [name, identifier, port] of [
   ["resident-home", "+6281200000001", 9301],
   ["manager-dashboard", "manager@demo.test", 9302],
 ]) {
+  if (!Object.keys(VIEWPORTS).some((v) => wanted(name, v))) continue;
   const { close } = await signedInBrowser(identifier, port);
   try {
-    for (const viewport of Object.keys(VIEWPORTS)) {
+    for (const viewport of Object.keys(VIEWPORTS).filter((v) => wanted(name, v))) {
       const r = audit(name, port, viewport);
       results.push(r);
       console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls})`);

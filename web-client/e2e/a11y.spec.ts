@@ -14,6 +14,10 @@ async function visitAll(page: Page, paths: string[]) {
   }
 }
 
+// Each sweep runs axe on every page twice (both languages): more than the default 90 s on
+// a busy machine.
+test.describe.configure({ timeout: 180_000 });
+
 test.beforeAll(async ({ request, baseURL }) => {
   await ensureCourt(request, baseURL ?? "");
 });

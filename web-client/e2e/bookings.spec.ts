@@ -75,23 +75,23 @@ test("a resident pays a held booking through Midtrans and sees it CONFIRMED with
 
   await resident.getByRole("link", { name: "Booking saya" }).click();
   const mine = resident.getByTestId("my-bookings");
-  const pending = mine.locator('[data-status="PENDING_PAYMENT"]');
-  const confirmed = mine.locator('[data-status="CONFIRMED"]');
-  await expect(pending).toHaveCount(1);
-  await expect(pending).toHaveText("Menunggu bayar");
-  await expect(confirmed).toHaveCount(0);
+  const pay = mine.getByRole("button", { name: new RegExp(`^Bayar booking ${COURT} Rp`) });
+  await expect(pay).toHaveCount(1);
+  // The booking's row (the demo household has other bookings, some confirmed).
+  const id = await mine.getByRole("listitem").filter({ has: pay }).getAttribute("data-booking");
+  const status = mine.locator(`li[data-booking="${id}"] [data-status]`);
+  await expect(status).toHaveAttribute("data-status", "PENDING_PAYMENT");
+  await expect(status).toHaveText("Menunggu bayar");
   await expectAccessible(resident);
   // A mark on this document: still there at the end means the page never reloaded.
   await resident.evaluate(() => Object.assign(window, { e2eStayed: true }));
 
-  const pay = mine.getByRole("button", { name: new RegExp(`^Bayar booking ${COURT} Rp`) });
   const [snap] = await Promise.all([resident.waitForEvent("popup"), pay.click()]);
   await snap.waitForLoadState();
   await snap.getByRole("button", { name: "Bayar" }).click();
 
-  await expect(confirmed).toHaveCount(1);
-  await expect(confirmed).toHaveText("Terkonfirmasi");
-  await expect(pending).toHaveCount(0);
+  await expect(status).toHaveAttribute("data-status", "CONFIRMED");
+  await expect(status).toHaveText("Terkonfirmasi");
   await expect(pay).toHaveCount(0);
   expect(await resident.evaluate(() => (window as unknown as { e2eStayed?: boolean }).e2eStayed)).toBe(true);
   await cancelCourtBookings(resident);

@@ -270,7 +270,7 @@ function MyBookings() {
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="my-bookings">
           {bookings.map((b) => (
-            <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+            <li key={b.id} data-booking={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
               <span>
                 <span className="block font-medium">{b.facility.name}</span>
                 <span className="block text-xs text-slate-600">
