@@ -75,10 +75,11 @@ test("a resident pays a held booking through Midtrans and sees it CONFIRMED with
 
   await resident.getByRole("link", { name: "Booking saya" }).click();
   const mine = resident.getByTestId("my-bookings");
-  const pay = mine.getByRole("button", { name: new RegExp(`^Bayar booking ${COURT} Rp`) });
+  const payName = new RegExp(`^Bayar booking ${COURT} Rp`);
+  const pay = mine.getByRole("button", { name: payName });
   await expect(pay).toHaveCount(1);
   // The booking's row (the demo household has other bookings, some confirmed).
-  const id = await mine.getByRole("listitem").filter({ has: pay }).getAttribute("data-booking");
+  const id = await mine.getByRole("listitem").filter({ has: resident.getByRole("button", { name: payName }) }).getAttribute("data-booking");
   const status = mine.locator(`li[data-booking="${id}"] [data-status]`);
   await expect(status).toHaveAttribute("data-status", "PENDING_PAYMENT");
   await expect(status).toHaveText("Menunggu bayar");

@@ -53,7 +53,8 @@ export const cache = cacheExchange({
       bookingUpdated(result, _args, cache) {
         const u = result.bookingUpdated as Record<string, unknown> | undefined;
         if (!u) return;
-        cache.writeFragment({ kind: "Document", definitions: [bookingFragment] } as never, { __typename: "Booking", ...u });
+        // The update arrives as a `BookingUpdate`: written onto the Booking it describes.
+        cache.writeFragment({ kind: "Document", definitions: [bookingFragment] } as never, { ...u, __typename: "Booking" });
       },
       complaintUpdated(result, _args, cache) {
         const u = result.complaintUpdated as
