@@ -113,6 +113,9 @@ function audit(name, port, viewport) {
     lcp: metric("largest-contentful-paint"),
     tbt: metric("total-blocking-time"),
     cls: metric("cumulative-layout-shift"),
+    // Lighthouse's measure of this machine's speed during the run (higher is faster): a
+    // busy machine scores low, and its blocking time is then inflated accordingly.
+    benchmarkIndex: lhr.environment?.benchmarkIndex,
   };
 }
 
@@ -133,7 +136,7 @@ for (const [name, identifier, port] of [
     for (const viewport of Object.keys(VIEWPORTS).filter((v) => wanted(name, v))) {
       const r = audit(name, port, viewport);
       results.push(r);
-      console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls})`);
+      console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls}; benchmark index ${r.benchmarkIndex})`);
     }
   } finally {
     await close();
