@@ -143,9 +143,15 @@ test("a resident makes a private calendar link of the household's bookings, copi
   await card.getByRole("button", { name: "Matikan tautan" }).click();
   await expect(card.getByRole("status")).toHaveText("Tidak ada tautan kalender yang aktif.");
 
+  // The same in English, with a link shown.
   await toEnglish(resident);
-  await expect(resident.getByRole("region", { name: "Calendar link" }).getByRole("button", { name: "Make a calendar link" })).toBeVisible();
+  const english = resident.getByRole("region", { name: "Calendar link" });
+  await english.getByRole("button", { name: "Make a calendar link" }).click();
+  await expect(english.getByLabel("Your calendar link")).toHaveValue(/\/calendar\/demo\.[^/]+\.ics$/);
+  await expect(english.getByRole("status")).toHaveText("Calendar link made.");
   await expectAccessible(resident);
+  await english.getByRole("button", { name: "Turn off link" }).click();
+  await expect(english.getByRole("status")).toHaveText("Calendar link turned off.");
   await resident.getByRole("button", { name: "Bahasa Indonesia" }).click();
   await cancelCourtBookings(resident);
 });
