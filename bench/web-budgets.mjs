@@ -61,9 +61,12 @@ async function signedInBrowser(identifier, port) {
   await page.getByRole("navigation").waitFor();
   await page.close();
   await cdp.close();
-  const close = () => {
+  // Chromium still writes its profile as it exits: remove it once the process is gone.
+  const exited = new Promise((resolve) => browser.once("exit", resolve));
+  const close = async () => {
     browser.kill();
-    rmSync(profile, { recursive: true, force: true });
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   };
   return { close };
 }
@@ -110,8 +113,16 @@ function audit(name, port, viewport) {
     lcp: metric("largest-contentful-paint"),
     tbt: metric("total-blocking-time"),
     cls: metric("cumulative-layout-shift"),
+    // Lighthouse's measure of this machine's speed during the run (higher is faster): a
+    // busy machine scores low, and its blocking time is then inflated accordingly.
+    benchmarkIndex: lhr.environment?.benchmarkIndex,
   };
 }
+
+// ONLY=manager-dashboard:mobile360 (page, viewport or page:viewport, comma-separated)
+// audits only those: for repeated runs of one page on a busy machine.
+const only = (process.env.ONLY ?? "").split(",").filter(Boolean);
+const wanted = (page, viewport) => only.length === 0 || only.some((o) => [page, viewport, `${page}:${viewport}`].includes(o));
 
 execFileSync("mkdir", ["-p", out]);
 const results = [];
@@ -119,15 +130,16 @@ for (const [name, identifier, port] of [
   ["resident-home", "+6281200000001", 9301],
   ["manager-dashboard", "manager@demo.test", 9302],
 ]) {
+  if (!Object.keys(VIEWPORTS).some((v) => wanted(name, v))) continue;
   const { close } = await signedInBrowser(identifier, port);
   try {
-    for (const viewport of Object.keys(VIEWPORTS)) {
+    for (const viewport of Object.keys(VIEWPORTS).filter((v) => wanted(name, v))) {
       const r = audit(name, port, viewport);
       results.push(r);
-      console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls})`);
+      console.log(`${r.page} ${r.viewport}: performance ${r.performance}, accessibility ${r.accessibility} (FCP ${r.fcp}, LCP ${r.lcp}, TBT ${r.tbt}, CLS ${r.cls}; benchmark index ${r.benchmarkIndex})`);
     }
   } finally {
-    close();
+    await close();
   }
 }
 writeFileSync(join(out, "summary.json"), JSON.stringify({ js, lighthouse: results }, null, 2));

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { COURT, RESIDENT, SECOND_RESIDENT, cancelCourtBookings, ensureCourt, ensureSecondResident, expectAccessible, signedIn } from "./support";
+import { COURT, RESIDENT, SECOND_RESIDENT, bookCourt, cancelCourtBookings, ensureCourt, ensureSecondResident, expectAccessible, loopback, signedIn, toEnglish } from "./support";
 
 test("a resident books tomorrow's court at a quoted price, then cancels and the slot is free again", async ({ browser, request, baseURL }) => {
   await ensureCourt(request, baseURL ?? "");
@@ -62,4 +62,96 @@ test("a resident books a slot and a second resident sees that slot disappear liv
   await first.getByRole("link", { name: "Booking saya" }).click();
   await cancelCourtBookings(first);
   await expect(second.getByTestId("slot-10:00")).toBeEnabled();
+});
+
+test("a resident pays a held booking through Midtrans and sees it CONFIRMED without reloading", async ({ browser, request, baseURL }) => {
+  await ensureCourt(request, baseURL ?? "");
+  const resident = await signedIn(browser, RESIDENT);
+  await resident.goto("/bookings");
+  await cancelCourtBookings(resident);
+  // Three days ahead, 15:00: a paid court holds the slot until it is paid.
+  await bookCourt(resident, 3, "15:00");
+  await expect(resident.getByTestId("booked")).toHaveText("Booking ditahan sampai dibayar.");
+
+  await resident.getByRole("link", { name: "Booking saya" }).click();
+  const mine = resident.getByTestId("my-bookings");
+  const payName = new RegExp(`^Bayar booking ${COURT} Rp`);
+  const pay = mine.getByRole("button", { name: payName });
+  await expect(pay).toHaveCount(1);
+  // The booking's row (the demo household has other bookings, some confirmed).
+  const id = await mine.getByRole("listitem").filter({ has: resident.getByRole("button", { name: payName }) }).getAttribute("data-booking");
+  const status = mine.locator(`li[data-booking="${id}"] [data-status]`);
+  await expect(status).toHaveAttribute("data-status", "PENDING_PAYMENT");
+  await expect(status).toHaveText("Menunggu bayar");
+  await expectAccessible(resident);
+  // A mark on this document: still there at the end means the page never reloaded.
+  await resident.evaluate(() => Object.assign(window, { e2eStayed: true }));
+
+  const [snap] = await Promise.all([resident.waitForEvent("popup"), pay.click()]);
+  await snap.waitForLoadState();
+  await snap.getByRole("button", { name: "Bayar" }).click();
+
+  await expect(status).toHaveAttribute("data-status", "CONFIRMED");
+  await expect(status).toHaveText("Terkonfirmasi");
+  await expect(pay).toHaveCount(0);
+  expect(await resident.evaluate(() => (window as unknown as { e2eStayed?: boolean }).e2eStayed)).toBe(true);
+  await cancelCourtBookings(resident);
+});
+
+test("a resident makes a private calendar link of the household's bookings, copies it, replaces it and turns it off", async ({ browser, request, baseURL }) => {
+  await ensureCourt(request, baseURL ?? "");
+  const resident = await signedIn(browser, RESIDENT);
+  await resident.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await resident.goto("/bookings");
+  await cancelCourtBookings(resident);
+  await bookCourt(resident, 4, "08:00");
+
+  await resident.getByRole("link", { name: "Booking saya" }).click();
+  const card = resident.getByRole("region", { name: "Tautan kalender" });
+  await expect(card.getByLabel("Tautan kalender Anda")).toHaveCount(0);
+  await card.getByRole("button", { name: "Buat tautan kalender" }).click();
+  const link = card.getByLabel("Tautan kalender Anda");
+  await expect(link).toHaveValue(/^http:\/\/demo\.localhost:\d+\/calendar\/demo\.[^/]+\.ics$/);
+  await expect(card.getByRole("status")).toHaveText("Tautan kalender dibuat.");
+  const first = await link.inputValue();
+  await expect(card.getByRole("link", { name: "Buka di aplikasi kalender" })).toHaveAttribute("href", first.replace(/^http:/, "webcal:"));
+  await expectAccessible(resident);
+
+  await card.getByRole("button", { name: "Salin tautan" }).click();
+  await expect(card.getByRole("status")).toHaveText("Tautan disalin.");
+  expect(await resident.evaluate(() => navigator.clipboard.readText())).toBe(first);
+
+  // The link is the household's bookings as iCalendar, the one just made among them.
+  const feed = await request.get(loopback(first));
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()["content-type"]).toContain("text/calendar");
+  expect(await feed.text()).toContain(`SUMMARY:${COURT}`);
+
+  // A new link replaces the old one.
+  await card.getByRole("button", { name: "Ganti dengan tautan baru" }).click();
+  await expect(card.getByRole("status")).toHaveText("Tautan baru dibuat; tautan lama tidak berlaku lagi.");
+  await expect(link).not.toHaveValue(first);
+  const second = await link.inputValue();
+  expect((await request.get(loopback(first))).status()).toBe(404);
+  expect((await request.get(loopback(second))).status()).toBe(200);
+
+  // Turned off: the link is gone from the page and from the server.
+  await card.getByRole("button", { name: "Matikan tautan" }).click();
+  await expect(card.getByRole("status")).toHaveText("Tautan kalender dimatikan.");
+  await expect(link).toHaveCount(0);
+  expect((await request.get(loopback(second))).status()).toBe(404);
+  await card.getByRole("button", { name: "Matikan tautan" }).click();
+  await expect(card.getByRole("status")).toHaveText("Tidak ada tautan kalender yang aktif.");
+
+  // The same in English, with a link shown.
+  await toEnglish(resident);
+  const english = resident.getByRole("region", { name: "Calendar link" });
+  await english.getByRole("button", { name: "Make a calendar link" }).click();
+  await expect(english.getByLabel("Your calendar link")).toHaveValue(/\/calendar\/demo\.[^/]+\.ics$/);
+  await expect(english.getByRole("status")).toHaveText("Calendar link made.");
+  await expectAccessible(resident);
+  await english.getByRole("button", { name: "Turn off link" }).click();
+  await expect(english.getByRole("status")).toHaveText("Calendar link turned off.");
+  await resident.getByRole("button", { name: "Bahasa Indonesia" }).click();
+  await cancelCourtBookings(resident);
 });

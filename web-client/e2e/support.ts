@@ -23,6 +23,12 @@ export async function signedIn(browser: Browser, identifier: string, viewport = 
   return page;
 }
 
+/** Switches the page to English (the header's language button). */
+export async function toEnglish(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+}
+
 /** No serious or critical accessibility violations on the page as it is now. */
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
@@ -139,4 +145,26 @@ export async function cancelCourtBookings(page: Page): Promise<void> {
     await cancels.first().click();
     await expect(cancels).toHaveCount(n - 1);
   }
+}
+
+/** Books the court as the signed-in resident: `day` days from today (the day picker's
+ * radio), one hour from `time` (`HH:MM`). Leaves the page on the facility. */
+export async function bookCourt(page: Page, day: number, time: string): Promise<void> {
+  await page.goto("/bookings");
+  await page.getByRole("link", { name: new RegExp(COURT) }).click();
+  await expect(page.getByRole("heading", { level: 1, name: COURT })).toBeVisible();
+  await page.getByRole("radio").nth(day).click();
+  const slot = page.getByTestId(`slot-${time}`);
+  await expect(slot).toBeEnabled();
+  await slot.click();
+  await expect(page.getByTestId("quote")).toContainText(/Rp\s50\.000/);
+  await page.getByRole("button", { name: "Pesan", exact: true }).click();
+  await expect(page.getByTestId("booked")).toBeVisible();
+}
+
+/** `url` with the loopback address for its host (Node does not resolve `*.localhost`). */
+export function loopback(url: string): string {
+  const u = new URL(url);
+  u.hostname = "127.0.0.1";
+  return u.toString();
 }

@@ -26,6 +26,8 @@ await shoot("+6281200000001", { width: 360, height: 780 }, "resident-home.png", 
 });
 await shoot("manager@demo.test", { width: 1280, height: 900 }, "manager-dashboard.png", async (page) => {
   await page.getByTestId("collection-rate").waitFor();
-  await page.waitForFunction(() => document.querySelectorAll("canvas").length >= 2);
+  // The collection chart (Chart.js) draws once the page is idle; the aging ring is SVG.
+  await page.locator("canvas").waitFor();
+  await page.locator("svg[role=img] circle[data-segment]").first().waitFor();
 });
 await browser.close();

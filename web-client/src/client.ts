@@ -25,6 +25,7 @@ export const cache = cacheExchange({
     AuthPayload: () => null,
     BillingSettings: () => null,
     BookingUpdate: (b) => (b.id as string | undefined) ?? null,
+    CalendarFeed: () => null,
     Slot: () => null,
     ComplaintCounters: () => null,
     ExportFile: () => null,
@@ -52,7 +53,8 @@ export const cache = cacheExchange({
       bookingUpdated(result, _args, cache) {
         const u = result.bookingUpdated as Record<string, unknown> | undefined;
         if (!u) return;
-        cache.writeFragment({ kind: "Document", definitions: [bookingFragment] } as never, { __typename: "Booking", ...u });
+        // The update arrives as a `BookingUpdate`: written onto the Booking it describes.
+        cache.writeFragment({ kind: "Document", definitions: [bookingFragment] } as never, { ...u, __typename: "Booking" });
       },
       complaintUpdated(result, _args, cache) {
         const u = result.complaintUpdated as

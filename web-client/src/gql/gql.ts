@@ -41,6 +41,8 @@ type Documents = {
     "\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n": typeof types.PayBookingDocument,
     "\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n": typeof types.BookingLiveDocument,
     "\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n": typeof types.CheckInBookingDocument,
+    "\n  mutation RotateCalendarFeed {\n    rotateCalendarFeed {\n      path\n    }\n  }\n": typeof types.RotateCalendarFeedDocument,
+    "\n  mutation RevokeCalendarFeed {\n    revokeCalendarFeed\n  }\n": typeof types.RevokeCalendarFeedDocument,
     "\n  query Complaints($filter: ComplaintFilterInput, $first: Int!) {\n    complaints(filter: $filter, first: $first) {\n      nodes {\n        id\n        title\n        category\n        priority\n        status\n        slaBreached\n        dueAt\n        createdAt\n        assignee {\n          id\n          displayName\n        }\n        unit {\n          id\n          number\n        }\n      }\n    }\n  }\n": typeof types.ComplaintsDocument,
     "\n  query ComplaintCountersNow {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": typeof types.ComplaintCountersNowDocument,
     "\n  subscription ComplaintCountersLive {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": typeof types.ComplaintCountersLiveDocument,
@@ -110,6 +112,8 @@ const documents: Documents = {
     "\n  mutation PayBooking($bookingId: ID!) {\n    payBooking(bookingId: $bookingId) {\n      orderId\n      redirectUrl\n    }\n  }\n": types.PayBookingDocument,
     "\n  subscription BookingLive($id: ID!) {\n    bookingUpdated(id: $id) {\n      id\n      status\n      amountDue\n      paid\n      refundDue\n      reason\n      holdExpiresAt\n    }\n  }\n": types.BookingLiveDocument,
     "\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n": types.CheckInBookingDocument,
+    "\n  mutation RotateCalendarFeed {\n    rotateCalendarFeed {\n      path\n    }\n  }\n": types.RotateCalendarFeedDocument,
+    "\n  mutation RevokeCalendarFeed {\n    revokeCalendarFeed\n  }\n": types.RevokeCalendarFeedDocument,
     "\n  query Complaints($filter: ComplaintFilterInput, $first: Int!) {\n    complaints(filter: $filter, first: $first) {\n      nodes {\n        id\n        title\n        category\n        priority\n        status\n        slaBreached\n        dueAt\n        createdAt\n        assignee {\n          id\n          displayName\n        }\n        unit {\n          id\n          number\n        }\n      }\n    }\n  }\n": types.ComplaintsDocument,
     "\n  query ComplaintCountersNow {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": types.ComplaintCountersNowDocument,
     "\n  subscription ComplaintCountersLive {\n    complaintCounters {\n      open\n      inProgress\n      overdue\n      resolvedToday\n    }\n  }\n": types.ComplaintCountersLiveDocument,
@@ -274,6 +278,14 @@ export function graphql(source: "\n  subscription BookingLive($id: ID!) {\n    b
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n"): (typeof documents)["\n  mutation CheckInBooking($id: ID!) {\n    checkInBooking(id: $id) {\n      ...BookingFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateCalendarFeed {\n    rotateCalendarFeed {\n      path\n    }\n  }\n"): (typeof documents)["\n  mutation RotateCalendarFeed {\n    rotateCalendarFeed {\n      path\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeCalendarFeed {\n    revokeCalendarFeed\n  }\n"): (typeof documents)["\n  mutation RevokeCalendarFeed {\n    revokeCalendarFeed\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,7 @@
 // Facility bookings for residents (facilities, a day's slots, quote, book, cancel, their
 // household's bookings) and for security staff (today's bookings, check-in). Managers'
 // calendar lives in manager/BookingsCalendar (FullCalendar, loaded only for them).
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
 import { useTranslation } from "react-i18next";
@@ -228,6 +228,7 @@ export function ResidentBookings() {
         )}
       </Card>
       <MyBookings />
+      <CalendarFeed />
     </Page>
   );
 }
@@ -269,7 +270,7 @@ function MyBookings() {
       ) : (
         <ul className="divide-y divide-slate-100" data-testid="my-bookings">
           {bookings.map((b) => (
-            <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+            <li key={b.id} data-booking={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
               <span>
                 <span className="block font-medium">{b.facility.name}</span>
                 <span className="block text-xs text-slate-600">
@@ -309,6 +310,104 @@ function MyBookings() {
           ))}
         </ul>
       )}
+    </Card>
+  );
+}
+
+const RotateFeedMutation = graphql(`
+  mutation RotateCalendarFeed {
+    rotateCalendarFeed {
+      path
+    }
+  }
+`);
+
+const RevokeFeedMutation = graphql(`
+  mutation RevokeCalendarFeed {
+    revokeCalendarFeed
+  }
+`);
+
+/** Residents: a private iCalendar link to their household's bookings, for Google Calendar
+ * or a phone. The server keeps only a hash of it, so a link is shown once, when made; a
+ * new one replaces the old, and turning it off ends it. */
+function CalendarFeed() {
+  const { t } = useTranslation();
+  const [rotating, rotate] = useMutation(RotateFeedMutation);
+  const [revoking, revoke] = useMutation(RevokeFeedMutation);
+  const [url, setUrl] = useState<string | null>(null);
+  const [notice, setNotice] = useState<"copied" | "made" | "replaced" | "revoked" | "noneLive" | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const field = useRef<HTMLInputElement>(null);
+
+  async function make() {
+    const r = await rotate({});
+    setError(appErrorOf(r.error));
+    if (!r.data) return;
+    setNotice(url ? "replaced" : "made");
+    setUrl(new URL(r.data.rotateCalendarFeed.path, window.location.origin).toString());
+  }
+
+  async function turnOff() {
+    const r = await revoke({});
+    setError(appErrorOf(r.error));
+    if (!r.data) return;
+    setUrl(null);
+    setNotice(r.data.revokeCalendarFeed ? "revoked" : "noneLive");
+  }
+
+  async function copy() {
+    if (!url) return;
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      // No clipboard API (or no permission): the selected text, the old way.
+      field.current?.select();
+      document.execCommand("copy");
+    }
+    setNotice("copied");
+  }
+
+  const busy = rotating.fetching || revoking.fetching;
+  return (
+    <Card title={t("bookings.feed.title")}>
+      <p className="text-sm text-slate-700">{t("bookings.feed.intro")}</p>
+      <ErrorNote error={error} />
+      {url ? (
+        <div className="mt-3 space-y-3" data-testid="calendar-feed">
+          <TextField
+            ref={field}
+            label={t("bookings.feed.link")}
+            name="calendarFeed"
+            readOnly
+            value={url}
+            hint={t("bookings.feed.private")}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <div className="flex flex-wrap gap-2">
+            <Button onClick={() => void copy()}>{t("bookings.feed.copy")}</Button>
+            <a
+              href={url.replace(/^https?:/, "webcal:")}
+              className="inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-teal-800 underline"
+            >
+              {t("bookings.feed.open")}
+            </a>
+          </div>
+        </div>
+      ) : (
+        <p className="mt-2 text-sm text-slate-700">{t("bookings.feed.shownOnce")}</p>
+      )}
+      <p role="status" className="mt-2 min-h-5 text-sm text-green-800">
+        {notice && t(`bookings.feed.notice.${notice}`)}
+      </p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        <Button variant={url ? "secondary" : "primary"} disabled={busy} onClick={() => void make()}>
+          {url ? t("bookings.feed.replace") : t("bookings.feed.make")}
+        </Button>
+        <Button variant="danger" disabled={busy} onClick={() => void turnOff()}>
+          {t("bookings.feed.revoke")}
+        </Button>
+      </div>
     </Card>
   );
 }

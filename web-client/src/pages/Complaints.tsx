@@ -263,21 +263,26 @@ export function LiveCounters() {
   const [{ data }] = useQuery({ query: CountersQuery });
   const [live] = useSubscription({ query: CountersLive });
   const c = live.data?.complaintCounters ?? data?.complaintCounters;
-  if (!c) return null;
   const items = [
-    { key: "open", value: c.open },
-    { key: "inProgress", value: c.inProgress },
-    { key: "overdue", value: c.overdue },
-    { key: "resolvedToday", value: c.resolvedToday },
+    { key: "open", value: c?.open },
+    { key: "inProgress", value: c?.inProgress },
+    { key: "overdue", value: c?.overdue },
+    { key: "resolvedToday", value: c?.resolvedToday },
   ];
+  // The cards stand from the first paint (a dash until the numbers come), so nothing
+  // below them moves when they do.
   return (
-    <div className="grid grid-cols-2 gap-3 md:grid-cols-4" aria-live="polite">
+    <div className="grid grid-cols-2 gap-3 md:grid-cols-4" aria-live="polite" aria-busy={!c}>
       {items.map((i) => (
         <Card key={i.key}>
           <p className="text-sm text-slate-700">{t(`counters.${i.key}`)}</p>
-          <p className="text-2xl font-bold tabular-nums" data-testid={`counter-${i.key}`}>
-            {i.value}
-          </p>
+          {i.value === undefined ? (
+            <p className="text-2xl font-bold text-slate-400">–</p>
+          ) : (
+            <p className="text-2xl font-bold tabular-nums" data-testid={`counter-${i.key}`}>
+              {i.value}
+            </p>
+          )}
         </Card>
       ))}
     </div>

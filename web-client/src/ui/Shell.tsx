@@ -130,9 +130,11 @@ export function Shell({ role, children }: { role: Role; children: ReactNode }) {
         {t("common.skip")}
       </a>
       <header className="bg-teal-800 text-white">
-        <div className="mx-auto flex max-w-5xl items-center justify-between gap-2 px-4 py-2">
-          <span className="truncate font-semibold">{tenant.displayName ?? "Klustera"}</span>
-          <div className="flex items-center gap-1">
+        {/* The estate's name keeps its line: when the buttons do not fit beside it (English
+            on a phone), they move under it, each on one line. */}
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-2 px-4 py-2">
+          <span className="min-w-0 py-2 font-semibold">{tenant.displayName ?? "Klustera"}</span>
+          <div className="ml-auto flex shrink-0 items-center gap-1 whitespace-nowrap">
             <LanguageSwitch />
             <button
               type="button"

@@ -1,6 +1,6 @@
 // Small building blocks shared by every page. Each one takes translated text from its
 // caller or translates its own; none shows raw server text.
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { errorKey, isAboutField, type AppError } from "../lib/errors";
@@ -112,11 +112,18 @@ function described(id: string, error: AppError | null | undefined, name: string,
   };
 }
 
-export function TextField({ label, name, error, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  name,
+  error,
+  hint,
+  ref,
+  ...props
+}: FieldProps & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
   const id = useId();
   return (
     <FieldShell label={label} name={name} error={error} hint={hint} id={id}>
-      <input id={id} name={name} className={inputClass} {...described(id, error, name, hint)} {...props} />
+      <input ref={ref} id={id} name={name} className={inputClass} {...described(id, error, name, hint)} {...props} />
     </FieldShell>
   );
 }

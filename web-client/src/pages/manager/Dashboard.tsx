@@ -1,17 +1,19 @@
+import { lazy, Suspense } from "react";
 import { useQuery, useSubscription } from "urql";
 import { useTranslation } from "react-i18next";
-import { Bar, Doughnut } from "react-chartjs-2";
-import { ArcElement, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from "chart.js";
 import { graphql } from "../../gql";
 import { appErrorOf } from "../../lib/errors";
 import { formatRupiah, periodOf, periodsUpTo } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
-import { Card, ErrorNote, Loading, Money, Page } from "../../ui/kit";
+import { Card, ErrorNote, Money, Page } from "../../ui/kit";
 import { LiveCounters } from "../Complaints";
+import { Ring, WhenIdleAndVisible } from "./charts";
 
-Chart.register(BarElement, ArcElement, CategoryScale, LinearScale, Tooltip, Legend);
-// People who asked for less motion get charts drawn at once.
-if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) Chart.defaults.animation = false;
+// Chart.js is the heaviest thing a manager loads: it comes in its own chunk, after the
+// numbers are on screen (the ring beside it is plain SVG).
+const CollectionChart = lazy(() => import("./CollectionChart"));
+
+const AGING_COLORS = ["#0f766e", "#facc15", "#f97316", "#dc2626", "#7f1d1d"];
 
 const ReportFields = graphql(`
   query CollectionReports($p1: String!, $p2: String!, $p3: String!, $p4: String!, $p5: String!, $p6: String!) {
@@ -87,64 +89,60 @@ export function Dashboard() {
   const reports = data ? [data.r1, data.r2, data.r3, data.r4, data.r5, data.r6] : [];
   const now = live.data?.collectionCounters ?? data?.r6;
   const aging = data?.r6.arrears;
-  const agingRows = aging
-    ? [
-        { key: "current", value: aging.current },
-        { key: "days1To30", value: aging.days1To30 },
-        { key: "days31To60", value: aging.days31To60 },
-        { key: "days61To90", value: aging.days61To90 },
-        { key: "over90Days", value: aging.over90Days },
-      ]
-    : [];
+  const agingRows = (["current", "days1To30", "days31To60", "days61To90", "over90Days"] as const).map((key) => ({
+    key,
+    value: aging?.[key],
+  }));
+  const dash = <span className="text-slate-400">–</span>;
 
   return (
     <Page title={t("dashboard.title")}>
       <ErrorNote error={appErrorOf(error)} />
       <LiveCounters />
-      {now && (
-        <div className="grid grid-cols-2 gap-3 md:grid-cols-3" aria-live="polite">
-          <Card>
-            <p className="text-sm text-slate-700">{t("dashboard.billedThisMonth")}</p>
-            <Money amount={now.billed} className="text-xl font-bold" />
-          </Card>
-          <Card>
-            <p className="text-sm text-slate-700">{t("dashboard.collectedThisMonth")}</p>
-            <Money amount={now.collected} className="text-xl font-bold" />
-          </Card>
-          <Card>
-            <p className="text-sm text-slate-700">{t("dashboard.rate")}</p>
+      {/* Every card stands from the first paint (a dash until its figure comes), so
+          nothing moves when the figures do. */}
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-3" aria-live="polite" aria-busy={!now}>
+        <Card>
+          <p className="text-sm text-slate-700">{t("dashboard.billedThisMonth")}</p>
+          {now ? <Money amount={now.billed} className="text-xl font-bold" /> : <p className="text-xl font-bold">{dash}</p>}
+        </Card>
+        <Card>
+          <p className="text-sm text-slate-700">{t("dashboard.collectedThisMonth")}</p>
+          {now ? <Money amount={now.collected} className="text-xl font-bold" /> : <p className="text-xl font-bold">{dash}</p>}
+        </Card>
+        <Card className="col-span-2 md:col-span-1">
+          <p className="text-sm text-slate-700">{t("dashboard.rate")}</p>
+          {now ? (
             <p className="text-xl font-bold tabular-nums" data-testid="collection-rate">{now.collectionRate}%</p>
-          </Card>
-        </div>
-      )}
-      {fetching && !data ? (
-        <Loading />
-      ) : (
-        <div className="grid gap-4 lg:grid-cols-2">
-          <Card title={t("dashboard.collection")} className="flex flex-col">
-            {/* The chart fills the card, as tall as its neighbour (the canvas sits in an
-                absolutely placed box, so it never decides the card's height). */}
-            <div className="relative min-h-64 flex-1">
-              <div className="absolute inset-0">
-                <Bar
-                  aria-label={t("dashboard.collectionChart")}
-                  data={{
-                    labels: reports.map((r) => f.period(r.period)),
-                    datasets: [
-                      { label: t("dashboard.billed"), data: reports.map((r) => r.billed), backgroundColor: "#94a3b8" },
-                      { label: t("dashboard.collected"), data: reports.map((r) => r.collected), backgroundColor: "#0f766e" },
-                    ],
-                  }}
-                  options={{
-                    responsive: true,
-                    maintainAspectRatio: false,
-                    plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatRupiah(Number(c.raw))}` } } },
-                    scales: { y: { ticks: { callback: (v) => formatRupiah(Number(v)) } } },
-                  }}
-                />
-              </div>
-            </div>
-            <table className="sr-only">
+          ) : (
+            <p className="text-xl font-bold">{dash}</p>
+          )}
+        </Card>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2" aria-busy={fetching && !data}>
+        <Card title={t("dashboard.collection")} className="flex flex-col">
+          {/* The chart fills the card, as tall as its neighbour (the canvas sits in an
+              absolutely placed box, so it never decides the card's height). */}
+          <div className="relative min-h-64 flex-1">
+            {data && (
+              <WhenIdleAndVisible className="absolute inset-0">
+                <Suspense fallback={null}>
+                  <CollectionChart
+                    label={t("dashboard.collectionChart")}
+                    labels={reports.map((r) => f.period(r.period))}
+                    series={[
+                      { label: t("dashboard.billed"), data: reports.map((r) => r.billed), color: "#94a3b8" },
+                      { label: t("dashboard.collected"), data: reports.map((r) => r.collected), color: "#0f766e" },
+                    ]}
+                  />
+                </Suspense>
+              </WhenIdleAndVisible>
+            )}
+          </div>
+          {/* For screen readers: the chart's figures. Clipped by a block box (a table
+              never shrinks to `sr-only`'s 1 px, and would widen a phone's page). */}
+          <div className="sr-only">
+            <table>
               <caption>{t("dashboard.collection")}</caption>
               <thead>
                 <tr>
@@ -165,33 +163,31 @@ export function Dashboard() {
                 ))}
               </tbody>
             </table>
-          </Card>
-          <Card title={t("dashboard.aging")}>
-            <div className="mx-auto max-w-xs">
-              <Doughnut
-                aria-label={t("dashboard.agingChart")}
-                data={{
-                  labels: agingRows.map((r) => t(`dashboard.agingBuckets.${r.key}`)),
-                  datasets: [
-                    {
-                      data: agingRows.map((r) => r.value),
-                      backgroundColor: ["#0f766e", "#facc15", "#f97316", "#dc2626", "#7f1d1d"],
-                    },
-                  ],
-                }}
-              />
-            </div>
-            <dl className="mt-3 grid grid-cols-2 gap-y-1 text-sm">
-              {agingRows.map((r) => (
-                <div key={r.key} className="contents">
-                  <dt>{t(`dashboard.agingBuckets.${r.key}`)}</dt>
-                  <dd className="text-right"><Money amount={r.value} /></dd>
-                </div>
-              ))}
-            </dl>
-          </Card>
-        </div>
-      )}
+          </div>
+        </Card>
+        <Card title={t("dashboard.aging")}>
+          <Ring
+            label={t("dashboard.agingChart")}
+            rows={agingRows.map((r, i) => ({
+              key: r.key,
+              value: r.value ?? 0,
+              color: AGING_COLORS[i]!,
+              title: `${t(`dashboard.agingBuckets.${r.key}`)}: ${formatRupiah(r.value ?? 0)}`,
+            }))}
+          />
+          <dl className="mt-4 grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
+            {agingRows.map((r, i) => (
+              <div key={r.key} className="contents">
+                <dt className="flex items-center gap-2">
+                  <span aria-hidden="true" className="inline-block size-3 shrink-0 rounded-sm" style={{ backgroundColor: AGING_COLORS[i] }} />
+                  {t(`dashboard.agingBuckets.${r.key}`)}
+                </dt>
+                <dd className="text-right">{r.value === undefined ? dash : <Money amount={r.value} />}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+      </div>
     </Page>
   );
 }
