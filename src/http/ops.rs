@@ -66,7 +66,7 @@ fn bearer_is(headers: &HeaderMap, expected: &str) -> bool {
     };
     let given = Sha256::digest(given.as_bytes());
     let expected = Sha256::digest(expected.as_bytes());
-    given.as_slice().ct_eq(expected.as_slice()).into()
+    given[..].ct_eq(&expected[..]).into()
 }
 
 /// 404 for a path that is the API's but not served here.
