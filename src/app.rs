@@ -196,10 +196,21 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
+    let playground = if state.config.playground_served() {
+        " (GraphiQL in a browser)"
+    } else {
+        ""
+    };
     eprintln!(
-        "klustera: serving on http://{addr}/graphql (GraphiQL in a browser); {} database connections for operations",
-        state.config.db_pool_size
+        "klustera: serving on http://{addr}/graphql{playground}; {} database connections for operations; {:?} profile",
+        state.config.db_pool_size, state.config.env
     );
+    for note in state.config.startup_notes() {
+        tracing::warn!("{note}");
+    }
+    if let Some(metrics) = spawn_metrics(&state).await? {
+        eprintln!("klustera: /metrics on http://{metrics}/metrics");
+    }
     let stop = state.start_background();
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
@@ -207,6 +218,25 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         .await?;
     let _ = stop.send(true);
     Ok(())
+}
+
+/// Serves `/metrics` on `metrics_bind`, when configured; returns the address it listens
+/// on (port 0 picks one). The listener lives as long as the process.
+pub async fn spawn_metrics(state: &AppState) -> anyhow::Result<Option<std::net::SocketAddr>> {
+    let Some(addr) = state.config.metrics_bind else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding KLUSTERA_METRICS_BIND {addr}"))?;
+    let local = listener.local_addr()?;
+    let router = crate::http::metrics_router(state.clone());
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, router).await {
+            tracing::error!(%err, "the metrics listener stopped");
+        }
+    });
+    Ok(Some(local))
 }
 
 /// Runs only job workers and the scheduler (`klustera worker`), until Ctrl-C or SIGTERM.

@@ -12,9 +12,39 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+/// Which kind of deployment this is (`KLUSTERA_ENV`). Development keeps every convenience;
+/// production is what a public deployment needs (README, "Production profile").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Introspection for everyone, GraphiQL at `GET /graphql`, open `/metrics`, CORS `*`.
+    #[default]
+    Development,
+    /// Introspection only for super admins, no field suggestions, GraphiQL only when
+    /// `playground` is set, `/metrics` only on `metrics_bind` or with `metrics_token`,
+    /// CORS only for `cors_origins`, HSTS; a JWT secret and `Secure` cookies are required.
+    Production,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `development` (default) or `production` (`KLUSTERA_ENV`); any other value fails
+    /// start-up, naming it.
+    pub env: Profile,
+    /// Serve `/metrics` on this address (a private interface) instead of the public
+    /// listener.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Require `Authorization: Bearer <this>` for `/metrics` (at least 16 bytes).
+    /// In production with neither this nor `metrics_bind`, `/metrics` is not served.
+    pub metrics_token: Option<String>,
+    /// Origins (`https://app.example.com`) whose pages may call the API with credentials.
+    /// Empty: any origin without credentials (`*`) in development, none in production.
+    /// A list in TOML, or comma-separated in `KLUSTERA_CORS_ORIGINS`.
+    #[serde(deserialize_with = "origins")]
+    pub cors_origins: Vec<String>,
+    /// GraphiQL at `GET /graphql`. Absent: served in development, not in production.
+    pub playground: Option<bool>,
     /// PostgreSQL URL; absent: a private cluster under `data_dir` is started.
     pub database_url: Option<String>,
     /// Redis URL; absent: in-process pub/sub and cache.
@@ -44,7 +74,8 @@ pub struct Config {
     pub max_complexity: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
-    /// Introspection and field suggestions (switch off in production if you must hide the schema).
+    /// Introspection and field suggestions; `false`: for nobody. In production they are
+    /// only for super admins (introspection) and nobody (suggestions) anyway.
     pub introspection: bool,
     /// Statement timeout inside each request transaction, e.g. `10s`.
     pub statement_timeout: String,
@@ -100,6 +131,11 @@ pub fn default_pool_size() -> u32 {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            env: Profile::Development,
+            metrics_bind: None,
+            metrics_token: None,
+            cors_origins: Vec::new(),
+            playground: None,
             database_url: None,
             redis_url: None,
             redis_namespace: "klustera".into(),
@@ -147,6 +183,52 @@ pub enum ConfigError {
 
 /// `KLUSTERA_*` variables that are not configuration: the config file's name, a CLI
 /// argument's variable, and the test suite's server.
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after. `*` is refused
+/// (development's default when the list is empty; never with credentials).
+fn check_origin(origin: &str) -> Result<(), ConfigError> {
+    let bad = |why: &str| {
+        Err(ConfigError::Invalid(format!(
+            "KLUSTERA_CORS_ORIGINS: {origin:?} {why}"
+        )))
+    };
+    if origin == "*" {
+        return bad("is not an origin: list the origins (an empty list is `*` in development)");
+    }
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return bad("is not scheme://host[:port]");
+    };
+    if !matches!(scheme, "https" | "http") {
+        return bad("must be http:// or https://");
+    }
+    let host_ok = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !host_ok {
+        return bad("must be scheme://host[:port] with no path, query or trailing slash");
+    }
+    Ok(())
+}
+
+/// A list (TOML) or one comma-separated string (an environment variable).
+fn origins<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Origins {
+        List(Vec<String>),
+        Text(String),
+    }
+    let list = match Origins::deserialize(de)? {
+        Origins::List(list) => list,
+        Origins::Text(text) => text.split(',').map(str::to_owned).collect(),
+    };
+    Ok(list
+        .into_iter()
+        .map(|o| o.trim().to_owned())
+        .filter(|o| !o.is_empty())
+        .collect())
+}
+
 const NOT_CONFIG: &[&str] = &["config", "superadmin_password", "test_admin_url"];
 
 impl Config {
@@ -207,7 +289,76 @@ impl Config {
                 "KLUSTERA_JOB_LEASE_SECS and KLUSTERA_BILL_BATCH must be positive".into(),
             ));
         }
+        if let Some(token) = &self.metrics_token
+            && token.len() < 16
+        {
+            return Err(ConfigError::Invalid(
+                "KLUSTERA_METRICS_TOKEN must be at least 16 bytes".into(),
+            ));
+        }
+        for origin in &self.cors_origins {
+            check_origin(origin)?;
+        }
+        if self.env == Profile::Production {
+            if self.jwt_secret.is_none() {
+                return Err(ConfigError::Invalid(
+                    "KLUSTERA_ENV=production needs JWT_SECRET (a random one per process signs \
+                     everyone out at each restart and differs between instances)"
+                        .into(),
+                ));
+            }
+            if !self.cookie_secure {
+                return Err(ConfigError::Invalid(
+                    "KLUSTERA_ENV=production needs KLUSTERA_COOKIE_SECURE=true".into(),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == Profile::Production
+    }
+
+    /// Whether GraphiQL is served at `GET /graphql`.
+    pub fn playground_served(&self) -> bool {
+        self.playground.unwrap_or(!self.is_production())
+    }
+
+    /// Whether `/metrics` is served on the public listener: not when it has its own
+    /// address; in production only behind a token.
+    pub fn public_metrics(&self) -> bool {
+        self.metrics_bind.is_none() && (!self.is_production() || self.metrics_token.is_some())
+    }
+
+    /// What start-up says about this profile: what is off, and how to turn it on.
+    pub fn startup_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if !self.is_production() {
+            return notes;
+        }
+        if self.metrics_bind.is_none() && self.metrics_token.is_none() {
+            notes.push(
+                "/metrics is not served: set KLUSTERA_METRICS_BIND (e.g. 127.0.0.1:9090, a \
+                 private address) or KLUSTERA_METRICS_TOKEN (scrapers send it as a bearer token)"
+                    .into(),
+            );
+        }
+        if self.cors_origins.is_empty() {
+            notes.push(
+                "CORS: no other origin may call the API; list web origins in \
+                 KLUSTERA_CORS_ORIGINS (comma-separated)"
+                    .into(),
+            );
+        }
+        if !self.playground_served() {
+            notes.push(
+                "GraphiQL is not served at GET /graphql; KLUSTERA_PLAYGROUND=true serves it \
+                 (introspection still needs a super admin's token)"
+                    .into(),
+            );
+        }
+        notes
     }
 
     pub fn limits(&self) -> klustera_graphql::Limits {
@@ -217,6 +368,7 @@ impl Config {
             max_aliases: self.max_aliases,
             max_directives: self.max_directives,
             introspection: self.introspection,
+            suggestions: self.introspection && !self.is_production(),
         }
     }
 }

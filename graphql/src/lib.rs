@@ -74,7 +74,12 @@ pub struct Limits {
     pub max_complexity: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+    /// `false`: introspection is off for every request. When on, the server may still
+    /// turn it off per request (production: for all but super admins, see
+    /// [`common::introspection`]).
     pub introspection: bool,
+    /// "Did you mean" in validation errors (they tell field names to whoever asks).
+    pub suggestions: bool,
 }
 
 impl Default for Limits {
@@ -85,6 +90,7 @@ impl Default for Limits {
             max_aliases: 30,
             max_directives: 10,
             introspection: true,
+            suggestions: true,
         }
     }
 }
@@ -129,7 +135,10 @@ pub fn build_schema(services: Services, limits: &Limits, audited: bool) -> AppSc
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(32);
     if !limits.introspection {
-        b = b.disable_introspection().disable_suggestions();
+        b = b.disable_introspection();
+    }
+    if !limits.introspection || !limits.suggestions {
+        b = b.disable_suggestions();
     }
     b.finish()
 }

@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{ErrorExtensionValues, ServerError};
 use axum::body::Bytes;
@@ -16,13 +15,13 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use klustera_graphql::common::error::TRANSIENT_REASON;
 use klustera_graphql::common::rate_limit::ClientIp;
 use klustera_graphql::common::types::TenantSlug;
-use klustera_graphql::common::{limits, nulls};
+use klustera_graphql::common::{introspection, limits, nulls};
 use klustera_graphql::domains::auth::BrowserSession;
 use klustera_graphql::{
     ApiError, AppSchema, Principal, RequestContext, Role, TenantScope, attach_request_data,
@@ -193,24 +192,26 @@ pub async fn post_graphql(
     }
 }
 
-/// `GET /graphql`: GraphiQL for browsers; with `?query=` a query (never a mutation).
+/// `GET /graphql`: GraphiQL for browsers (unless the profile turns it off: 404); with
+/// `?query=` a query (never a mutation).
 pub async fn get_graphql(
     State(app): State<AppState>,
     peer: Peer,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let Some(query) = query.filter(|q| !q.is_empty()) else {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql/ws")
-                .title("Klustera GraphQL")
-                .finish(),
-        )
-        .into_response();
-    };
     let format = Format::of(&headers);
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        if !app.config.playground_served() {
+            return plain_error(
+                StatusCode::NOT_FOUND,
+                "GraphiQL is not served here: send a query (GET ?query= or POST)",
+                format,
+            );
+        }
+        return super::security::playground(&headers, &uri);
+    };
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,
         Err(_) => return plain_error(StatusCode::BAD_REQUEST, "invalid query string", format),
@@ -271,7 +272,20 @@ async fn execute(
         &app.schema
     };
 
-    let prepared = prepare(&app, headers).await;
+    let caller = crate::auth::principal_of(headers, &app.keys);
+    let guarded = guard_introspection(
+        &app,
+        caller.as_ref().ok().and_then(Option::as_ref),
+        &mut request,
+    );
+    if let Err(err) = guarded {
+        app.metrics
+            .graphql_requests
+            .get_or_create(&outcome("refused"))
+            .inc();
+        return refused(err, format, &request_id);
+    }
+    let prepared = prepare(&app, headers, caller).await;
     let (principal, scope) = match prepared {
         Ok(p) => p,
         Err(err) => {
@@ -401,6 +415,24 @@ pub(crate) fn classify(
     }
 }
 
+/// Where introspection is restricted (production), for a caller who may not introspect
+/// ([`introspection::allowed`]): the request's introspection is turned off, and a document
+/// that asks for the schema is refused before it runs (`FORBIDDEN`).
+pub(crate) fn guard_introspection(
+    app: &AppState,
+    caller: Option<&Principal>,
+    request: &mut async_graphql::Request,
+) -> Result<(), ApiError> {
+    if !app.config.is_production() || introspection::allowed(caller) {
+        return Ok(());
+    }
+    request.introspection_mode = async_graphql::IntrospectionMode::Disabled;
+    match request.parsed_query() {
+        Ok(doc) if introspection::asked(doc) => Err(introspection::REFUSED),
+        _ => Ok(()),
+    }
+}
+
 /// Times an operation is run when deadlocks or serialization failures roll it back.
 const ATTEMPTS: u32 = 3;
 
@@ -411,6 +443,7 @@ pub(crate) struct Replay {
     operation_name: Option<String>,
     variables: async_graphql::Variables,
     extensions: async_graphql::Extensions,
+    introspection: async_graphql::IntrospectionMode,
     browser: Option<std::sync::Arc<BrowserSession>>,
     client: Option<ClientIp>,
 }
@@ -426,6 +459,7 @@ impl Replay {
             operation_name: request.operation_name.clone(),
             variables: request.variables.clone(),
             extensions: request.extensions.clone(),
+            introspection: request.introspection_mode,
             browser,
             client,
         }
@@ -448,6 +482,7 @@ impl Replay {
             async_graphql::Request::new(self.query.clone()).variables(self.variables.clone());
         request.operation_name.clone_from(&self.operation_name);
         request.extensions.clone_from(&self.extensions);
+        request.introspection_mode = self.introspection;
         classify(app, &mut request).ok()?;
         Some(self.with_data(request))
     }
@@ -581,8 +616,8 @@ async fn run_once(
 async fn prepare(
     app: &AppState,
     headers: &HeaderMap,
+    principal: Result<Option<Principal>, ApiError>,
 ) -> Result<(Result<Option<Principal>, ApiError>, Option<TenantScope>), ApiError> {
-    let principal = crate::auth::principal_of(headers, &app.keys);
     let named = resolve::tenant_of(headers, &app.config.base_domain)?;
     let slug = tenant_for(named, principal.as_ref().ok().and_then(Option::as_ref))?;
     let scope = match slug {
@@ -673,7 +708,9 @@ fn refused(err: ApiError, format: Format, request_id: &str) -> Response {
         (Format::Json, _) => StatusCode::OK,
         (_, ApiError::Unauthenticated(_)) => StatusCode::UNAUTHORIZED,
         (_, ApiError::TenantNotFound) => StatusCode::NOT_FOUND,
-        (_, ApiError::TenantMismatch | ApiError::TenantSuspended) => StatusCode::FORBIDDEN,
+        (_, ApiError::TenantMismatch | ApiError::TenantSuspended | ApiError::Forbidden(_)) => {
+            StatusCode::FORBIDDEN
+        }
         (_, ApiError::TenantMigrating) => StatusCode::SERVICE_UNAVAILABLE,
         (_, ApiError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,

@@ -3,7 +3,8 @@
 //! # Layout
 //! - [`graphql`]: `POST /graphql`, `GET /graphql` (GraphiQL, or a query over GET).
 //! - [`documents`]: parsed documents kept by their text (parse once).
-//! - [`ops`]: `GET /health`, `GET /metrics`.
+//! - [`ops`]: `GET /health`, `GET /metrics` (on the public listener or [`metrics_router`]'s).
+//! - [`security`]: security headers on every response, GraphiQL's page and its policy.
 //! - [`state`]: [`state::AppState`], what every handler gets.
 //! - [`ws`]: `GET /graphql/ws`: subscriptions (and queries, mutations) over WebSocket.
 //! - [`webhooks`]: `POST /webhooks/midtrans`.
@@ -15,6 +16,7 @@ pub mod calendar;
 pub mod documents;
 pub mod graphql;
 pub mod ops;
+pub mod security;
 pub mod session_cookie;
 pub mod state;
 pub mod web;
@@ -28,21 +30,17 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use state::AppState;
 
 pub fn router(state: AppState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-tenant"),
-        ]);
-    let api = Router::new()
+    let cors = cors(&state.config);
+    let security = security::Policy {
+        hsts: state.config.is_production(),
+    };
+    let mut api = Router::new()
         .route(
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
@@ -53,15 +51,68 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(webhooks::midtrans),
         )
         .route("/calendar/{file}", get(calendar::feed))
-        .route("/health", get(ops::health))
-        .route("/metrics", get(ops::metrics));
+        .route("/health", get(ops::health));
+    api = if state.config.public_metrics() {
+        api.route("/metrics", get(ops::metrics))
+    } else {
+        // Not the web client's history fallback either.
+        api.route("/metrics", axum::routing::any(ops::not_found))
+    };
     web::serve(api, &state.config.web_dir)
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(middleware::from_fn(cap_authorization))
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(ops::panic_response))
+        .layer(middleware::from_fn_with_state(security, security::headers))
         .with_state(state)
+}
+
+/// `/metrics` alone, for the private listener on `metrics_bind`.
+pub fn metrics_router(state: AppState) -> Router {
+    let security = security::Policy {
+        hsts: state.config.is_production(),
+    };
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .layer(middleware::from_fn_with_state(security, security::headers))
+        .with_state(state)
+}
+
+/// Cross-origin calls: from the configured origins, with credentials (the session
+/// cookie); with none configured, from any origin without credentials in development
+/// and from none in production. `*` never goes with credentials (the configuration
+/// refuses `*` in the list).
+fn cors(config: &crate::config::Config) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-tenant"),
+        ]);
+    if !config.cors_origins.is_empty() {
+        let origins = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.parse().ok())
+            .collect::<Vec<axum::http::HeaderValue>>();
+        return layer
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("x-tenant"),
+                session_cookie::SESSION_HEADER,
+            ])
+            .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")]);
+    }
+    if config.is_production() {
+        layer
+    } else {
+        layer.allow_origin(Any)
+    }
 }
 
 /// The longest `Authorization` header read (8 KiB): an access token is a few hundred bytes.

@@ -43,7 +43,8 @@ use klustera_graphql::domains::auth::sessions::{self, AccessChange};
 use klustera_graphql::{ApiError, Principal, RequestContext, Role, TenantScope};
 
 use super::graphql::{
-    Replay, classify, ensure_code, run, still_current, tenant_for, to_server_error,
+    Replay, classify, ensure_code, guard_introspection, run, still_current, tenant_for,
+    to_server_error,
 };
 use super::state::AppState;
 use crate::tenancy::resolve;
@@ -503,6 +504,9 @@ impl Connection {
             Ok(kind) => kind,
             Err(err) => return Step::send(vec![self.error(&id, vec![err])]),
         };
+        if let Err(err) = guard_introspection(&self.app, Some(&session.principal), &mut request) {
+            return Step::send(vec![self.error(&id, vec![to_server_error(err)])]);
+        }
         let request_id = format!("ws-{}-{id}", self.connection_id);
         let principal = session.principal.clone();
         let results: Results = match kind {

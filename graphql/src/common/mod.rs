@@ -11,6 +11,7 @@ pub mod events;
 pub mod guard;
 pub mod ids;
 pub mod inline;
+pub mod introspection;
 pub mod jobs;
 pub mod limits;
 pub mod live;
