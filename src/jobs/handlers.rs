@@ -217,15 +217,10 @@ async fn expire_booking_holds(run: &JobRun<'_>) -> anyhow::Result<()> {
 async fn retention_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
     let (tx, tz) = bound(run).await?;
     let today = sweep_day(run, &tx, &tz).await?;
-    let (anonymised, events) = privacy::service::retention_sweep(
-        &tx,
-        &run.env.db,
-        &run.job.tenant_slug,
-        &tz,
-        today,
-    )
-    .await
-    .map_err(Reportable)?;
+    let (anonymised, events) =
+        privacy::service::retention_sweep(&tx, &run.env.db, &run.job.tenant_slug, &tz, today)
+            .await
+            .map_err(Reportable)?;
     let progress = json!({"anonymised": anonymised.len()});
     commit_then_publish(run, tx, progress, events).await
 }

@@ -12,9 +12,11 @@ use klustera_graphql::domains::privacy::service::pseudonym;
 
 use crate::app::{PASSWORD, TestApp, code, gid};
 
-const EXPORT: &str = "mutation($r: ID!) { exportResidentData(residentId: $r) { residentId document } }";
+const EXPORT: &str =
+    "mutation($r: ID!) { exportResidentData(residentId: $r) { residentId document } }";
 const ANONYMISE: &str = "mutation($r: ID!, $why: String!) { anonymiseResident(residentId: $r, reason: $why) { id fullName phone email identityNumber } }";
-const CREATE: &str = "mutation($i: ResidentInput!) { createResident(input: $i) { id identityNumber } }";
+const CREATE: &str =
+    "mutation($i: ResidentInput!) { createResident(input: $i) { id identityNumber } }";
 const UPDATE: &str = "mutation($id: ID!, $i: ResidentInput!) { updateResident(id: $id, input: $i) { id identityNumber } }";
 const UNITS: &str = "{ units(first: 1) { edges { node { id } } } }";
 
@@ -102,7 +104,12 @@ async fn a_resident_exports_everything_held_about_them_and_a_manager_anyone_audi
     let manager = app.manager_token("alpha").await;
 
     let body = app
-        .gql(Some("alpha"), Some(&resident), EXPORT, json!({"r": gid("Resident", 1)}))
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            EXPORT,
+            json!({"r": gid("Resident", 1)}),
+        )
         .await;
     let doc = document(&body);
     assert_eq!(doc["resident"]["fullName"], s.name.as_str());
@@ -136,13 +143,24 @@ async fn a_resident_exports_everything_held_about_them_and_a_manager_anyone_audi
     assert_eq!(doc["bookings"][0]["facility"], "Aula");
     assert_eq!(doc["notifications"][0]["recipient"], s.email.as_str());
     let text = doc.to_string();
-    for secret in ["password", "argon2", "catatan staf rahasia", "Pak Joko", "tokenHash"] {
+    for secret in [
+        "password",
+        "argon2",
+        "catatan staf rahasia",
+        "Pak Joko",
+        "tokenHash",
+    ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
 
     // A manager exports anyone; the export is audited: who exported whom.
     let by_manager = app
-        .gql(Some("alpha"), Some(&manager), EXPORT, json!({"r": gid("Resident", 1)}))
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            EXPORT,
+            json!({"r": gid("Resident", 1)}),
+        )
         .await;
     assert_eq!(document(&by_manager)["resident"]["id"], 1);
     let audited = app
@@ -153,10 +171,18 @@ async fn a_resident_exports_everything_held_about_them_and_a_manager_anyone_audi
              FROM audit_log a WHERE operation = 'exportResidentData' ORDER BY a.id",
         )
         .await;
-    assert_eq!(audited, ["RESIDENT true resident:1", "MANAGER false resident:1"]);
+    assert_eq!(
+        audited,
+        ["RESIDENT true resident:1", "MANAGER false resident:1"]
+    );
     // Her next export lists both exports among the audit entries about her.
     let again = app
-        .gql(Some("alpha"), Some(&resident), EXPORT, json!({"r": gid("Resident", 1)}))
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            EXPORT,
+            json!({"r": gid("Resident", 1)}),
+        )
         .await;
     let audit = document(&again)["audit"].as_array().unwrap().clone();
     assert_eq!(
@@ -170,16 +196,31 @@ async fn a_resident_exports_everything_held_about_them_and_a_manager_anyone_audi
 
     // Another household's resident does not exist for her; her own household's is not hers.
     let other = app
-        .gql(Some("alpha"), Some(&resident), EXPORT, json!({"r": gid("Resident", 2)}))
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            EXPORT,
+            json!({"r": gid("Resident", 2)}),
+        )
         .await;
     assert_eq!(code(&other), "NOT_FOUND", "{other}");
     let housemate = app
-        .gql(Some("alpha"), Some(&resident), EXPORT, json!({"r": gid("Resident", 5)}))
+        .gql(
+            Some("alpha"),
+            Some(&resident),
+            EXPORT,
+            json!({"r": gid("Resident", 5)}),
+        )
         .await;
     assert_eq!(code(&housemate), "FORBIDDEN", "{housemate}");
     let (security, _) = app.login("alpha", &logins.security).await;
     let guard = app
-        .gql(Some("alpha"), Some(&security), EXPORT, json!({"r": gid("Resident", 1)}))
+        .gql(
+            Some("alpha"),
+            Some(&security),
+            EXPORT,
+            json!({"r": gid("Resident", 1)}),
+        )
         .await;
     assert_eq!(code(&guard), "FORBIDDEN", "{guard}");
 }
@@ -208,7 +249,9 @@ async fn anonymisation_replaces_identifiers_keeps_the_money_and_ends_every_sessi
     assert!(r["phone"].is_null() && r["email"].is_null() && r["identityNumber"].is_null());
 
     // Her login: refused at once, its refresh token dead, her phone no longer signs in.
-    let refused = app.gql(Some("alpha"), Some(&resident), UNITS, json!({})).await;
+    let refused = app
+        .gql(Some("alpha"), Some(&resident), UNITS, json!({}))
+        .await;
     assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
     let refreshed = app
         .gql(
@@ -285,11 +328,21 @@ async fn anonymisation_replaces_identifiers_keeps_the_money_and_ends_every_sessi
 
     // The export afterwards shows only the pseudonym.
     let after = app
-        .gql(Some("alpha"), Some(&manager), EXPORT, json!({"r": gid("Resident", 1)}))
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            EXPORT,
+            json!({"r": gid("Resident", 1)}),
+        )
         .await;
     let text = document(&after).to_string();
     assert!(text.contains(&alias));
-    for id in [s.name.as_str(), &s.phone[3..], s.email.as_str(), s.nik.as_str()] {
+    for id in [
+        s.name.as_str(),
+        &s.phone[3..],
+        s.email.as_str(),
+        s.nik.as_str(),
+    ] {
         assert!(!text.contains(id), "{id} in {text}");
     }
 
@@ -304,7 +357,11 @@ async fn anonymisation_replaces_identifiers_keeps_the_money_and_ends_every_sessi
             json!({"r": gid("Resident", 1), "why": "lagi"}),
         )
         .await;
-    assert_eq!(again["data"]["anonymiseResident"]["fullName"], alias.as_str(), "{again}");
+    assert_eq!(
+        again["data"]["anonymiseResident"]["fullName"],
+        alias.as_str(),
+        "{again}"
+    );
     assert_eq!(app.rows("alpha", version).await, before);
     // Irreversible: the record takes no identifier back.
     let restore = app
@@ -320,11 +377,21 @@ async fn anonymisation_replaces_identifiers_keeps_the_money_and_ends_every_sessi
     // Managers only, and a reason is required.
     let (other, _) = app.login("alpha", &logins.security).await;
     let denied = app
-        .gql(Some("alpha"), Some(&other), ANONYMISE, json!({"r": gid("Resident", 2), "why": "x"}))
+        .gql(
+            Some("alpha"),
+            Some(&other),
+            ANONYMISE,
+            json!({"r": gid("Resident", 2), "why": "x"}),
+        )
         .await;
     assert_eq!(code(&denied), "FORBIDDEN");
     let no_reason = app
-        .gql(Some("alpha"), Some(&manager), ANONYMISE, json!({"r": gid("Resident", 2), "why": " "}))
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            ANONYMISE,
+            json!({"r": gid("Resident", 2), "why": " "}),
+        )
         .await;
     assert_eq!(code(&no_reason), "BAD_USER_INPUT");
     assert_eq!(no_reason["errors"][0]["extensions"]["field"], "reason");
@@ -360,12 +427,17 @@ async fn the_retention_sweep_anonymises_former_residents_on_their_tenants_date_o
             json!({}),
         )
         .await;
-    assert_eq!(set["data"]["updatePrivacySettings"]["formerResidentRetentionDays"], 30, "{set}");
+    assert_eq!(
+        set["data"]["updatePrivacySettings"]["formerResidentRetentionDays"], 30,
+        "{set}"
+    );
     let names = "SELECT string_agg(id || ':' || full_name, ',' ORDER BY id) FROM residents WHERE id IN (2, 3, 4)";
     let before = app.rows("alpha", names).await;
 
     // 23:30 on 10 March in Jayapura: not yet.
-    tick_at(&app.state.db, at("2026-03-10T14:30:00Z")).await.unwrap();
+    tick_at(&app.state.db, at("2026-03-10T14:30:00Z"))
+        .await
+        .unwrap();
     app.run_jobs().await;
     assert_eq!(app.rows("alpha", names).await, before);
 
@@ -375,8 +447,12 @@ async fn the_retention_sweep_anonymises_former_residents_on_their_tenants_date_o
     let held = app
         .hold("SELECT 1 FROM t_alpha.residents WHERE id = 3 FOR UPDATE")
         .await;
-    tick_at(&app.state.db, at("2026-03-10T15:30:00Z")).await.unwrap();
-    tick_at(&app.state.db, at("2026-03-10T15:30:00Z")).await.unwrap();
+    tick_at(&app.state.db, at("2026-03-10T15:30:00Z"))
+        .await
+        .unwrap();
+    tick_at(&app.state.db, at("2026-03-10T15:30:00Z"))
+        .await
+        .unwrap();
     let request = app.gql(
         Some("alpha"),
         Some(&manager),
@@ -387,10 +463,18 @@ async fn the_retention_sweep_anonymises_former_residents_on_their_tenants_date_o
         app.until_lock_waiters(2).await;
         held.release().await;
     });
-    assert_eq!(body["data"]["anonymiseResident"]["fullName"], pseudonym(3).as_str(), "{body}");
+    assert_eq!(
+        body["data"]["anonymiseResident"]["fullName"],
+        pseudonym(3).as_str(),
+        "{body}"
+    );
     let mut expected: Vec<String> = before[0].split(',').map(str::to_owned).collect();
     expected[1] = format!("3:{}", pseudonym(3));
-    assert_eq!(app.rows("alpha", names).await, [expected.join(",")], "only resident 3");
+    assert_eq!(
+        app.rows("alpha", names).await,
+        [expected.join(",")],
+        "only resident 3"
+    );
     let once = app
         .rows(
             "alpha",
@@ -416,12 +500,21 @@ async fn a_nik_must_be_plausible_wherever_one_is_accepted() {
         "317401170890001",  // 15 digits
     ] {
         for (query, vars) in [
-            (CREATE, json!({"i": {"fullName": "Rina", "identityNumber": bad}})),
-            (UPDATE, json!({"id": gid("Resident", 1), "i": {"identityNumber": bad}})),
+            (
+                CREATE,
+                json!({"i": {"fullName": "Rina", "identityNumber": bad}}),
+            ),
+            (
+                UPDATE,
+                json!({"id": gid("Resident", 1), "i": {"identityNumber": bad}}),
+            ),
         ] {
             let body = app.gql(Some("alpha"), Some(&manager), query, vars).await;
             assert_eq!(code(&body), "BAD_USER_INPUT", "{bad}: {body}");
-            assert_eq!(body["errors"][0]["extensions"]["field"], "identityNumber", "{body}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["field"], "identityNumber",
+                "{body}"
+            );
         }
     }
     // A woman born 17 August 1990 in Jakarta Selatan, written with spaces.
@@ -433,6 +526,8 @@ async fn a_nik_must_be_plausible_wherever_one_is_accepted() {
             json!({"i": {"fullName": "Rina", "identityNumber": "3174 0157 0890 0001"}}),
         )
         .await;
-    assert_eq!(ok["data"]["createResident"]["identityNumber"], "3174015708900001", "{ok}");
+    assert_eq!(
+        ok["data"]["createResident"]["identityNumber"], "3174015708900001",
+        "{ok}"
+    );
 }
-

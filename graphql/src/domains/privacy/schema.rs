@@ -40,9 +40,13 @@ impl PrivacyMutation {
     ) -> Result<ResidentDataExport> {
         let id = resident_id.row()?;
         let req = ctx.request()?;
-        let document =
-            service::export(ctx.tenant_tx()?, ctx.viewer().await?, req.tenant()?.slug.as_str(), id)
-                .await?;
+        let document = service::export(
+            ctx.tenant_tx()?,
+            ctx.viewer().await?,
+            req.tenant()?.slug.as_str(),
+            id,
+        )
+        .await?;
         req.audit_target(format!("resident:{id}"));
         Ok(ResidentDataExport {
             resident_id: ResidentId::new(id),

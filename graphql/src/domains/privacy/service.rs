@@ -262,8 +262,12 @@ pub async fn anonymise(
     }
     let pattern = identifier_pattern(&identifiers);
     let run = |sql: &'static str, values: Vec<Value>| async move {
-        db.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
-            .await
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
     };
     let scrub = |sql: &'static str| {
         run(
@@ -293,7 +297,11 @@ pub async fn anonymise(
             vec![pattern.clone().into(), alias.clone().into()],
         )
         .await?;
-        run("SELECT set_config('klustera.audit_scrub', '', true)", vec![]).await?;
+        run(
+            "SELECT set_config('klustera.audit_scrub', '', true)",
+            vec![],
+        )
+        .await?;
     }
     run(
         "UPDATE residents SET full_name = $2, phone = NULL, email = NULL, identity_number = NULL, \
@@ -389,7 +397,11 @@ const SCRUB: [&str; 9] = [
 /// and `0` forms. Longest first. Empty when there is nothing to look for.
 pub fn identifier_pattern(identifiers: &[String]) -> String {
     let mut parts: Vec<String> = vec![];
-    for id in identifiers.iter().map(|s| s.trim()).filter(|s| s.len() >= 3) {
+    for id in identifiers
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| s.len() >= 3)
+    {
         if let Some(national) = id.strip_prefix("+62") {
             parts.push(format!("(\\+62|62|0){}", escape(national)));
             continue;
