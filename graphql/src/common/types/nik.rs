@@ -149,7 +149,8 @@ mod tests {
                 "{province:02}{regency:02}{district:02}{:02}{month:02}{year:02}{serial:04}",
                 if woman { day + 40 } else { day }
             );
-            prop_assert_eq!(Nik::parse("n", &raw).unwrap().as_str(), raw.as_str());
+            let nik = Nik::parse("n", &raw).unwrap();
+            prop_assert_eq!(nik.as_str(), raw.as_str());
         }
     }
 }
