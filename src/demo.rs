@@ -134,7 +134,8 @@ pub async fn seed_property(
          SELECT f.first || ' ' || l.last, \
                 '+62812' || lpad(g::text, 8, '0'), \
                 lower(f.first) || g || '@mail.test', \
-                '3174' || lpad(g::text, 12, '0') \
+                '317401' || lpad((1 + g % 28 + 40 * (g % 2))::text, 2, '0') || lpad((1 + g % 12)::text, 2, '0') \
+                    || lpad((60 + g % 40)::text, 2, '0') || lpad((1 + (g - 1) % 9999)::text, 4, '0') \
          FROM generate_series(1, $1) AS g \
          CROSS JOIN LATERAL (SELECT (ARRAY['Budi','Siti','Agus','Dewi','Rudi','Ayu','Joko','Rina','Hendra','Wulan', \
                  'Bambang','Sri','Eko','Lestari','Yusuf','Putri','Dimas','Indah','Fajar','Nur'])[1 + g % 20] AS first) f \

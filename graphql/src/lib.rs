@@ -36,6 +36,7 @@ pub struct Query(
     domains::announcements::schema::AnnouncementQuery,
     domains::complaints::schema::ComplaintQuery,
     domains::bookings::schema::BookingQuery,
+    domains::privacy::schema::PrivacyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +49,7 @@ pub struct Mutation(
     domains::announcements::schema::AnnouncementMutation,
     domains::complaints::schema::ComplaintMutation,
     domains::bookings::schema::BookingMutation,
+    domains::privacy::schema::PrivacyMutation,
 );
 
 #[derive(MergedSubscription, Default)]

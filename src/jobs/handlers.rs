@@ -12,7 +12,7 @@ use klustera_graphql::common::tenancy::TenantTx;
 use klustera_graphql::common::types::{Period, TenantSlug};
 use klustera_graphql::domains::announcements;
 use klustera_graphql::domains::billing::{notify, service};
-use klustera_graphql::domains::{bookings, complaints};
+use klustera_graphql::domains::{bookings, complaints, privacy};
 
 use super::JobRun;
 
@@ -25,6 +25,7 @@ pub async fn run(run: JobRun<'_>) -> anyhow::Result<()> {
         kind::PUBLISH_ANNOUNCEMENTS => publish_announcements(&run).await,
         kind::COMPLAINT_SLA => complaint_sla(&run).await,
         kind::EXPIRE_BOOKING_HOLDS => expire_booking_holds(&run).await,
+        kind::RETENTION_SWEEP => retention_sweep(&run).await,
         other => Err(anyhow!("unknown job kind {other}")),
     }
 }
@@ -206,6 +207,21 @@ async fn expire_booking_holds(run: &JobRun<'_>) -> anyhow::Result<()> {
         .map_err(Reportable)?;
     let progress = json!({"expired": expired.len()});
     let events: Vec<DomainEvent> = expired.iter().map(bookings::service::changed).collect();
+    commit_then_publish(run, tx, progress, events).await
+}
+
+/// Anonymises the former residents whose retention period ended by the sweep's day (one
+/// transaction; each resident row locked and found not yet anonymised, so a rerun, or a
+/// manager's request at the same time, anonymises no one twice), then, once that
+/// committed, ends their logins' access on every instance.
+async fn retention_sweep(run: &JobRun<'_>) -> anyhow::Result<()> {
+    let (tx, tz) = bound(run).await?;
+    let today = sweep_day(run, &tx, &tz).await?;
+    let (anonymised, events) =
+        privacy::service::retention_sweep(&tx, &run.env.db, &run.job.tenant_slug, &tz, today)
+            .await
+            .map_err(Reportable)?;
+    let progress = json!({"anonymised": anonymised.len()});
     commit_then_publish(run, tx, progress, events).await
 }
 

@@ -2,8 +2,8 @@
 //! processes (or twice in a minute) enqueues each job once.
 //!
 //! - on or after the tenant's billing day: that month's bill generation;
-//! - every day: the overdue sweep (late fees) and the reminder sweep, for the tenant's
-//!   local date (tenants in WIB, WITA and WIT change dates at different instants);
+//! - every day: the overdue sweep (late fees), the reminder sweep and the privacy
+//!   retention sweep (former residents anonymised), for the tenant's local date (tenants in WIB, WITA and WIT change dates at different instants);
 //! - at a tick that finds work waiting: the publication of scheduled announcements whose
 //!   time came, the complaint SLA sweep and the expiry of unpaid booking holds (live-job
 //!   keys: at most one of each queued or running per tenant; no job row at all while
@@ -68,6 +68,12 @@ pub async fn tick_at(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Res
             enqueue(
                 kind::REMINDER_SWEEP,
                 format!("{}:{slug}:{day}", kind::REMINDER_SWEEP),
+                json!({"day": day}),
+            )
+            .await?;
+            enqueue(
+                kind::RETENTION_SWEEP,
+                format!("{}:{slug}:{day}", kind::RETENTION_SWEEP),
                 json!({"day": day}),
             )
             .await?;

@@ -24,6 +24,7 @@ mod live_node;
 mod money;
 mod mutants;
 mod node;
+mod privacy;
 mod production;
 mod property;
 mod refunds;

@@ -43,7 +43,7 @@ async fn managers_manage_units_and_residents_with_clear_errors() {
     assert_eq!(code(&dup), "CONFLICT");
 
     let resident = gql(
-        r#"mutation { createResident(input: {fullName: " Rina Wulandari ", phone: "0813-1111-2222", identityNumber: "3174012345678901"}) { id fullName phone } }"#,
+        r#"mutation { createResident(input: {fullName: " Rina Wulandari ", phone: "0813-1111-2222", identityNumber: "3174015708900001"}) { id fullName phone } }"#,
         json!({}),
     )
     .await;

@@ -537,9 +537,11 @@ async fn schedulers_ticking_at_once_enqueue_each_job_once() {
             "alpha billing.generate 1",
             "alpha billing.overdue 1",
             "alpha billing.reminders 1",
+            "alpha privacy.retention 1",
             "beta billing.generate 1",
             "beta billing.overdue 1",
             "beta billing.reminders 1",
+            "beta privacy.retention 1",
         ]
     );
 }

@@ -63,6 +63,7 @@ async fn record(
     operation: &str,
 ) -> Result<(), ApiError> {
     let targets = req.take_audit_targets();
+    let note = req.take_audit_note();
     let (actor, role) = match req.caller() {
         Some(p) => (p.user_id.to_string(), p.role.as_str()),
         None => ("anonymous".to_owned(), "ANONYMOUS"),
@@ -73,8 +74,8 @@ async fn record(
                 .tx()
                 .execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "INSERT INTO audit_log (actor, actor_role, tenant_slug, operation, target_ids, request_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO audit_log (actor, actor_role, tenant_slug, operation, target_ids, request_id, note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     [
                         actor.into(),
                         role.into(),
@@ -82,6 +83,7 @@ async fn record(
                         operation.into(),
                         targets.into(),
                         req.request_id.clone().into(),
+                        note.into(),
                     ],
                 ))
                 .await?;
@@ -100,5 +102,29 @@ async fn record(
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// The audit row of work nobody asked for in a request (a job's), in the tenant
+/// transaction `db` that does the work: actor `system`, role `SYSTEM`.
+pub async fn record_system(
+    db: &impl ConnectionTrait,
+    tenant_slug: &str,
+    operation: &str,
+    targets: Vec<String>,
+    note: Option<String>,
+) -> Result<(), ApiError> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO audit_log (actor, actor_role, tenant_slug, operation, target_ids, note) \
+         VALUES ('system', 'SYSTEM', $1, $2, $3, $4)",
+        [
+            tenant_slug.into(),
+            operation.into(),
+            targets.into(),
+            note.into(),
+        ],
+    ))
+    .await?;
     Ok(())
 }

@@ -51,6 +51,8 @@ pub struct RequestContext {
     pub tenant: Option<TenantScope>,
     /// Ids touched by the running mutation field; drained into its audit row.
     audit_targets: Mutex<Vec<String>>,
+    /// What the running mutation field was told (a reason); drained into its audit row.
+    audit_note: Mutex<Option<String>>,
     /// The caller with their household, resolved once per operation.
     viewer: tokio::sync::OnceCell<Viewer>,
     /// What the operation did beyond its response; shared with the server.
@@ -90,6 +92,7 @@ impl RequestContext {
             principal,
             tenant,
             audit_targets: Mutex::default(),
+            audit_note: Mutex::default(),
             viewer: tokio::sync::OnceCell::new(),
             effects: Arc::default(),
         }
@@ -139,6 +142,18 @@ impl RequestContext {
         if let Ok(mut targets) = self.audit_targets.lock() {
             targets.push(id.to_string());
         }
+    }
+
+    /// Records what the current mutation was told (e.g. a reason), for its audit row.
+    /// Scrub personal data from it first: the audit trail outlives it.
+    pub fn audit_note(&self, note: impl Into<String>) {
+        if let Ok(mut slot) = self.audit_note.lock() {
+            *slot = Some(note.into());
+        }
+    }
+
+    pub(crate) fn take_audit_note(&self) -> Option<String> {
+        self.audit_note.lock().ok().and_then(|mut n| n.take())
     }
 
     pub(crate) fn take_audit_targets(&self) -> Vec<String> {

@@ -31,6 +31,13 @@ impl RoleGuard {
         }
     }
 
+    /// Managers and residents (a resident's own data).
+    pub fn manager_or_resident() -> Self {
+        Self {
+            allowed: &[Role::Manager, Role::Resident],
+        }
+    }
+
     /// Any signed-in tenant user.
     pub fn member() -> Self {
         Self {

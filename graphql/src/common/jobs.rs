@@ -20,6 +20,8 @@ pub mod kind {
     pub const COMPLAINT_SLA: &str = "complaints.sla";
     /// Expires unpaid booking holds past their time (enqueued by the scheduler when some are).
     pub const EXPIRE_BOOKING_HOLDS: &str = "bookings.expire_holds";
+    /// Anonymises former residents past the tenant's retention period (daily).
+    pub const RETENTION_SWEEP: &str = "privacy.retention";
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

@@ -7,4 +7,5 @@ pub mod billing;
 pub mod bookings;
 pub mod complaints;
 pub mod polls;
+pub mod privacy;
 pub mod property;

@@ -255,7 +255,10 @@ export type Relation =
 export type ResidentInput = {
   email?: string | null | undefined;
   fullName?: string | null | undefined;
-  /** NIK, 16 digits. */
+  /**
+   * NIK: 16 digits of a plausible structure (province code 11-94, regency and
+   * district codes, birth date DDMMYY with 40 added to a woman's day, serial from 0001).
+   */
   identityNumber?: string | null | undefined;
   /** `08..`, `62..` or `+62..`; stored as E.164. */
   phone?: string | null | undefined;

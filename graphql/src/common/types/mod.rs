@@ -4,11 +4,13 @@ use crate::common::error::{ApiError, ApiResult};
 
 mod email;
 mod money;
+mod nik;
 mod phone;
 mod slug;
 
 pub use email::Email;
 pub use money::{Period, Rupiah, mul_div_round, ppn_of};
+pub use nik::Nik;
 pub use phone::Phone;
 pub use slug::TenantSlug;
 

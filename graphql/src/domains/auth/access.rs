@@ -99,6 +99,33 @@ pub async fn apply(
     Ok(updated)
 }
 
+/// Ends every access of resident login `user_id` for good, without a caller (an
+/// anonymisation, by a manager or the retention job), in the transaction `db`: the same
+/// as [`Change::Disable`] (`disabled_at`, `auth_version` raised, refresh tokens revoked
+/// on `control`). Returns the event to publish once `db` committed: every instance then
+/// refuses the login's tokens and closes its sockets.
+pub async fn end_for_good(
+    db: &impl ConnectionTrait,
+    control: &DatabaseConnection,
+    tenant: &str,
+    user_id: i64,
+) -> ApiResult<DomainEvent> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE users SET disabled_at = COALESCE(disabled_at, now()), auth_version = auth_version + 1 \
+             WHERE id = $1 AND role = 'RESIDENT' RETURNING auth_version",
+            [user_id.into()],
+        ))
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    refresh::revoke_user(control, tenant, user_id).await?;
+    Ok(DomainEvent::AccessChanged {
+        user_id,
+        auth_version: row.try_get("", "auth_version")?,
+    })
+}
+
 /// Locks the login and, when the change could take away the tenant's last active
 /// manager, every active manager (in one statement, in id order: two such changes
 /// cannot deadlock). Refuses the change that would leave no active manager.

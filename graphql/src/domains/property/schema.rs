@@ -171,7 +171,8 @@ pub struct ResidentInput {
     /// `08..`, `62..` or `+62..`; stored as E.164.
     phone: Option<String>,
     email: Option<String>,
-    /// NIK, 16 digits.
+    /// NIK: 16 digits of a plausible structure (province code 11-94, regency and
+    /// district codes, birth date DDMMYY with 40 added to a woman's day, serial from 0001).
     identity_number: Option<String>,
 }
 

@@ -22,7 +22,7 @@ use crate::common::context::Role;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::pagination::{Page, like_pattern};
 use crate::common::rows;
-use crate::common::types::{Email, Phone, required_text};
+use crate::common::types::{Email, Nik, Phone, required_text};
 use crate::common::viewer::{Viewer, household_unit_ids};
 
 // ---- blocks -------------------------------------------------------------------------
@@ -314,6 +314,7 @@ pub async fn update_resident(
     id: i64,
     input: ResidentChanges,
 ) -> ApiResult<resident::Model> {
+    refuse_anonymised(db, id).await?;
     let mut model = get_resident(db, id).await?.into_active_model();
     if let Some(name) = input.full_name.as_deref() {
         model.full_name = Set(required_text("fullName", name, 200)?);
@@ -323,6 +324,24 @@ pub async fn update_resident(
         .update(db)
         .await
         .map_err(|e| conflict_as(e, "another resident has this phone number"))
+}
+
+/// An anonymised resident's identifiers are gone for good (`privacy`): no update may put
+/// them back. `CONFLICT`.
+async fn refuse_anonymised(db: &impl ConnectionTrait, id: i64) -> ApiResult<()> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT anonymised_at IS NOT NULL AS anonymised FROM residents WHERE id = $1",
+            [id.into()],
+        ))
+        .await?;
+    match row {
+        Some(row) if row.try_get::<bool>("", "anonymised")? => Err(ApiError::Conflict(
+            "this resident was anonymised: their record cannot be changed".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Archives a resident and closes their open unit links, in the caller's transaction.
@@ -348,17 +367,7 @@ fn apply_contact(model: &mut resident::ActiveModel, input: &ResidentChanges) -> 
     }
     if let Some(nik) = input.identity_number.as_deref() {
         model.identity_number = Set(optional(nik)
-            .map(|n| {
-                let digits: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-                if digits.len() == 16 && digits.chars().all(|c| c.is_ascii_digit()) {
-                    Ok(digits)
-                } else {
-                    Err(ApiError::bad_input(
-                        "identityNumber",
-                        "a NIK has exactly 16 digits",
-                    ))
-                }
-            })
+            .map(|n| Nik::parse("identityNumber", n).map(Nik::into_string))
             .transpose()?);
     }
     Ok(())
