@@ -12,6 +12,7 @@ mod m0007_refunds;
 mod m0008_booking_payments;
 mod m0009_calendar_feeds;
 mod m0010_sessions;
+mod m0012_booking_refunds;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_booking_payments::Migration),
             Box::new(m0009_calendar_feeds::Migration),
             Box::new(m0010_sessions::Migration),
+            Box::new(m0012_booking_refunds::Migration),
         ]
     }
 }
