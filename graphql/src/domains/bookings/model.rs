@@ -120,8 +120,7 @@ row_object! {
             /// How long an unpaid booking holds its slot.
             "holdMinutes" hold_minutes: i32 = f.hold_minutes;
             "active" active: bool = f.active;
-            /// How bookings are paid: a Midtrans checkout (`payBooking`) or the unit's next
-            /// bill.
+            /// How bookings are paid: a Midtrans checkout (`payBooking`) or the unit's next bill.
             "payment" payment: FacilityPayment = f.payment;
         }
     async fn photo_urls(&self) -> &[String] {
