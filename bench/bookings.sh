@@ -212,12 +212,13 @@ if [[ -n "${BENCH_IR_REQUESTS:-}" ]]; then
     ir_request() { # ir_request <shape>: one request, its answer checked
         local resp
         resp="$(gql "${IR_BODY[$1]}" "$TOKEN")" || die "$1: the request failed"
-        python3 -c '
+        printf '%s' "$resp" | python3 -c '
 import json, sys
-r = json.loads(sys.argv[2])
+raw = sys.stdin.read()
+r = json.loads(raw)
 rows = (r.get("data") or {}).get("bookings" if sys.argv[1] == "calendar" else "availability") or []
 if r.get("errors") or len(rows) < 100:
-    sys.exit(sys.argv[1] + ": wrong answer: " + sys.argv[2][:500])' "$1" "$resp" || die "$1: wrong answer"
+    sys.exit(sys.argv[1] + ": wrong answer: " + raw[:500])' "$1" || die "$1: wrong answer"
     }
     {
         echo
