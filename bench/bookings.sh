@@ -12,13 +12,20 @@
 #   bench/bookings.sh
 #
 # Env knobs as bench/run.sh: BENCH_SECONDS (default 10), BENCH_DATABASE_URL, BENCH_PORT
-# (default 18081), BENCH_POOL. Output: a markdown table on stdout and in
-# bench/out/bookings.md; raw wrk/pgbench output under bench/out/bookings-*.
+# (default 18081), BENCH_POOL. Also: BENCH_BIN (a gateway binary to measure instead of
+# building target/release/klustera: two builds back to back), BENCH_SHAPES (default
+# "availability calendar"), BENCH_STORM=0 (skip the storm), BENCH_IR_REQUESTS=N (after the
+# runs, count the instructions the gateway executes per request of each shape under
+# valgrind's callgrind, N requests one at a time after 3 warm-ups, as bench/instructions.sh
+# does for the other shapes; profiles stay in bench/out/bookings-callgrind.*; no storm).
+# Output: a markdown table on stdout and in bench/out/bookings.md; raw wrk/pgbench output
+# under bench/out/bookings-*.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/out"
-BIN="$ROOT/target/release/klustera"
+BIN="${BENCH_BIN:-$ROOT/target/release/klustera}"
+SHAPES=(${BENCH_SHAPES:-availability calendar})
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 PORT="${BENCH_PORT:-18081}"
 SLUG=benchbk
@@ -34,8 +41,11 @@ cd "$ROOT"
 for tool in curl python3 psql pgbench wrk; do
     command -v "$tool" >/dev/null || die "$tool is required (apt-get install -y wrk postgresql-client)"
 done
-log "cargo build --release"
-cargo build --release
+if [[ -z "${BENCH_BIN:-}" ]]; then
+    log "cargo build --release"
+    cargo build --release
+fi
+[[ -x "$BIN" ]] || die "$BIN not found"
 export KLUSTERA_CONFIG="$OUT/no-such-config.toml"
 export KLUSTERA_DATA_DIR="$OUT/data"
 export RUST_LOG=warn
@@ -166,7 +176,7 @@ tps() { sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$1" | head -1; }
     echo "| shape | c | gateway req/s | pgbench tps | ratio |"
     echo "|---|---|---|---|---|"
 } >"$OUT/bookings.md"
-for shape in availability calendar; do
+for shape in "${SHAPES[@]}"; do
     for c in 1 16; do
         threads=$((c < 2 ? 1 : 2)) # neither tool runs more threads than connections
         wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$OUT/bookings-$shape.lua" "$BASE/graphql" \
@@ -179,6 +189,59 @@ for shape in availability calendar; do
         echo "| $shape | $c | $g | $p | $(python3 -c "print(f'{$g/$p:.2f}')") |" >>"$OUT/bookings.md"
     done
 done
+
+if [[ -n "${BENCH_IR_REQUESTS:-}" ]]; then
+    # Instructions per request: the gateway again, under callgrind (counting only around
+    # the measured requests), each answer checked.
+    command -v callgrind_control >/dev/null || die "valgrind is required (apt-get install -y valgrind)"
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    PROFILE="$OUT/bookings-callgrind"
+    rm -f "$PROFILE".*
+    env -u RUST_LOG "${POOL_ENV[@]}" KLUSTERA_BIND="127.0.0.1:$PORT" \
+        JWT_SECRET="bench-secret-0123456789abcdefghijklmnopq" \
+        KLUSTERA_WORKERS=0 KLUSTERA_SCHEDULER=false \
+        valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$PROFILE.%p" \
+        "$BIN" serve >"$OUT/bookings-server-callgrind.log" 2>&1 &
+    SERVER_PID=$!
+    wait_healthy "$SERVER_PID" "$OUT/bookings-server-callgrind.log" 120
+    F1="${GIDS%% *}"
+    declare -A IR_BODY
+    IR_BODY[availability]="$(python3 -c 'import json,sys; print(json.dumps({"query": "query($f: ID!) { availability(facilityId: $f, from: \"%s\", to: \"%s\") { startsAt endsAt remaining available } }" % (sys.argv[2], sys.argv[3]), "variables": {"f": sys.argv[1]}}))' "$F1" "$FROM" "$TO")"
+    IR_BODY[calendar]="$(body_for "{ bookings(filter: {from: \"${FROM}T00:00:00+07:00\", to: \"${TO}T00:00:00+07:00\"}) { id startsAt endsAt status facility { name } unit { number } } }")"
+    ir_request() { # ir_request <shape>: one request, its answer checked
+        local resp
+        resp="$(gql "${IR_BODY[$1]}" "$TOKEN")" || die "$1: the request failed"
+        printf '%s' "$resp" | python3 -c '
+import json, sys
+raw = sys.stdin.read()
+r = json.loads(raw)
+rows = (r.get("data") or {}).get("bookings" if sys.argv[1] == "calendar" else "availability") or []
+if r.get("errors") or len(rows) < 100:
+    sys.exit(sys.argv[1] + ": wrong answer: " + raw[:500])' "$1" || die "$1: wrong answer"
+    }
+    {
+        echo
+        echo "| shape | instructions per request ($BENCH_IR_REQUESTS requests) |"
+        echo "|---|---:|"
+    } >>"$OUT/bookings.md"
+    dump=0
+    for shape in "${SHAPES[@]}"; do
+        for _ in 1 2 3; do ir_request "$shape"; done
+        callgrind_control --instr=on "$SERVER_PID" >/dev/null 2>&1 || die "callgrind_control --instr=on failed"
+        for _ in $(seq 1 "$BENCH_IR_REQUESTS"); do ir_request "$shape"; done
+        callgrind_control --instr=off "$SERVER_PID" >/dev/null 2>&1 || die "callgrind_control --instr=off failed"
+        callgrind_control --dump "$SERVER_PID" >/dev/null 2>&1 || die "callgrind_control --dump failed"
+        dump=$((dump + 1))
+        for _ in $(seq 1 50); do ls "$PROFILE".*."$dump" >/dev/null 2>&1 && break; sleep 0.1; done
+        total="$(sed -n 's/^totals: \([0-9]*\)/\1/p' "$(ls "$PROFILE".*."$dump" | head -1)" | head -1)"
+        [[ "$total" =~ ^[0-9]+$ ]] || die "$shape: no instruction count"
+        python3 -c "print(f'| $shape | {$total / $BENCH_IR_REQUESTS / 1e6:.3f} M |')" >>"$OUT/bookings.md"
+    done
+fi
+
+# (Not under callgrind: counting instructions skips the storm.)
+[[ "${BENCH_STORM:-1}" == 0 || -n "${BENCH_IR_REQUESTS:-}" ]] && { cat "$OUT/bookings.md"; exit 0; }
 
 # The storm: bookings that committed, per second; the overlap check must find nothing.
 BEFORE="$(psql_q "SELECT count(*) FROM \"$SCHEMA\".bookings")"

@@ -5,6 +5,10 @@
 //! - `GET /snap/v2/vtweb/{token}`: a payment page with a "Bayar" button.
 //! - `POST /snap/v2/vtweb/{token}/pay`: "pays": posts the signed `pending` then
 //!   `settlement` HTTP notifications to the merchant's notification URL, as Midtrans does.
+//! - `POST /snap/v2/vtweb/{token}/refund[?amount=N]`: gives back `N` rupiah of the order
+//!   (all that is left without `amount`) and posts the signed `partial_refund` (or, once all
+//!   of it is given back, `refund`) notification with the cumulative `refund_amount`, as
+//!   Midtrans does after a refund from its dashboard.
 //!
 //! [`FakeMidtrans::hold`] makes it slow on purpose: new transactions wait for
 //! [`FakeMidtrans::release`] before they are answered.
@@ -14,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,6 +31,8 @@ use klustera_graphql::domains::billing::midtrans::signature;
 pub struct FakeOrder {
     pub order_id: String,
     pub gross_amount: i64,
+    /// What its refunds gave back so far, in all.
+    pub refunded: i64,
 }
 
 struct Inner {
@@ -67,6 +73,7 @@ impl FakeMidtrans {
             .route("/snap/v1/transactions", post(create))
             .route("/snap/v2/vtweb/{token}", get(page))
             .route("/snap/v2/vtweb/{token}/pay", post(pay))
+            .route("/snap/v2/vtweb/{token}/refund", post(refund))
             .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
         Ok(Self { inner, addr })
@@ -210,6 +217,7 @@ async fn create(
         FakeOrder {
             order_id: order_id.to_owned(),
             gross_amount: gross,
+            refunded: 0,
         },
     );
     let base = inner.base_url.lock().map(|b| b.clone()).unwrap_or_default();
@@ -264,4 +272,55 @@ async fn pay(State(inner): State<Arc<Inner>>, Path(token): Path<String>) -> Resp
         answers.push(answer);
     }
     Json(json!({"order_id": order.order_id, "notifications": answers})).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct RefundParams {
+    amount: Option<i64>,
+}
+
+async fn refund(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    Query(params): Query<RefundParams>,
+) -> Response {
+    let order = {
+        let Ok(mut orders) = inner.orders.lock() else {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "fake state poisoned");
+        };
+        let Some(order) = orders.get_mut(&token) else {
+            return error(StatusCode::NOT_FOUND, "unknown token");
+        };
+        let left = order.gross_amount - order.refunded;
+        let amount = params.amount.unwrap_or(left);
+        if amount <= 0 || amount > left {
+            return error(StatusCode::BAD_REQUEST, "refund amount is invalid");
+        }
+        order.refunded += amount;
+        order.clone()
+    };
+    let status = if order.refunded == order.gross_amount {
+        "refund"
+    } else {
+        "partial_refund"
+    };
+    let mut body = notification(
+        &inner.server_key,
+        &order.order_id,
+        &format!("{}.00", order.gross_amount),
+        status,
+    );
+    body["refund_amount"] = json!(format!("{}.00", order.refunded));
+    let answer = match inner
+        .http
+        .post(&inner.notification_url)
+        .json(&body)
+        .send()
+        .await
+    {
+        Ok(resp) => format!("{status}: {}", resp.status()),
+        Err(e) => format!("{status}: {e}"),
+    };
+    Json(json!({"order_id": order.order_id, "refunded": order.refunded, "notifications": [answer]}))
+        .into_response()
 }

@@ -2,8 +2,9 @@
 //!
 //! Order: signature first (401, nothing read or written), then the order id names the
 //! tenant, then the notification is applied in one tenant-bound transaction, exactly once
-//! (see `billing::midtrans::apply_notification`; a booking order's settlement is then
-//! applied by `bookings::payment::settle_order` in the same transaction). Events are
+//! (see `billing::midtrans::apply_notification`; a booking order's settlement or refund is
+//! then applied by `bookings::payment::settle_order` or `refund_order` in the same
+//! transaction). Events are
 //! published after commit.
 //! Answers 200 for applied and for ignored (duplicate, out of order) notifications, so
 //! Midtrans stops retrying; 4xx for what we refuse. A suspended tenant's notifications
@@ -51,6 +52,9 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
             Outcome::BookingPaid(paid) => {
                 Some(bookings::payment::settle_order(&tx, &slug, paid).await?)
             }
+            Outcome::BookingRefunded(refunded) => {
+                bookings::payment::refund_order(&tx, refunded).await?
+            }
             other => other.event(),
         };
         tx.commit().await?;
@@ -59,12 +63,16 @@ pub async fn midtrans(State(app): State<AppState>, body: Bytes) -> Response {
     .await;
     match result {
         Ok((outcome, event)) => {
+            let applied = event.is_some();
             if let Some(event) = event {
                 app.events.publish(slug.as_str(), event);
             }
             match outcome {
                 Outcome::Paid(_) | Outcome::BookingPaid(_) => reply(StatusCode::OK, "applied"),
                 Outcome::Refunded(_) => reply(StatusCode::OK, "REFUNDED"),
+                // Nothing new: a redelivery, or a refund of money never applied.
+                Outcome::BookingRefunded(_) if !applied => reply(StatusCode::OK, "ignored"),
+                Outcome::BookingRefunded(_) => reply(StatusCode::OK, "REFUNDED"),
                 Outcome::Moved(state) => reply(StatusCode::OK, state.as_str()),
                 Outcome::Ignored => reply(StatusCode::OK, "ignored"),
             }

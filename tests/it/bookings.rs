@@ -869,3 +869,90 @@ async fn calendar_feeds_show_what_their_owner_may_see_and_stop_when_revoked() {
     assert_eq!(events(rotated).await.0, 404);
     assert_eq!(events("/calendar/alpha.nonsense.ics".into()).await.0, 404);
 }
+
+const CALENDAR: &str = "query($f: DateTime!, $t: DateTime!) { bookings(filter: {from: $f, to: $t}) \
+    { id startsAt status partySize facility { name kind } unit { number block { name } } } }";
+
+/// The manager calendar answers every booking with its facility and unit (and the unit's
+/// block), each read once per request: its statements are as many as its levels, for 10
+/// bookings as for 300.
+#[tokio::test]
+async fn the_calendar_reads_facilities_and_units_once_whatever_its_size() {
+    let app = TestApp::spawn().await;
+    app.tenant("alpha", 40, 40).await;
+    let manager = app.manager_token("alpha").await;
+    app.gql(Some("alpha"), Some(&manager), "{ me { id } }", json!({}))
+        .await;
+    let names = ["Court A", "Court B", "Court C"];
+    for name in names {
+        facility(
+            &app,
+            &manager,
+            json!({"name": name, "kind": "EXCLUSIVE", "capacity": 4, "pricing": "FREE"}),
+        )
+        .await;
+    }
+    let d = day();
+    let mut counts = Vec::new();
+    for (n, days) in [(10, 1), (300, 10)] {
+        // `n` bookings spread over the facilities, 40 units and `days` days, at 07:00 + k h.
+        app.sql(
+            "alpha",
+            &format!(
+                "DELETE FROM bookings; \
+                 INSERT INTO bookings (facility_id, exclusive, unit_id, booked_by, starts_at, ends_at, \
+                                       party_size, status, subtotal, ppn, total, deposit, paid) \
+                 SELECT (SELECT min(id) FROM facilities) + k % 3, true, (SELECT min(id) FROM units) + k % 40, \
+                        (SELECT min(id) FROM users), \
+                        ('{d}'::date + (k / 30) % {days} + make_interval(hours => 7 + k % 10)) AT TIME ZONE 'Asia/Jakarta', \
+                        ('{d}'::date + (k / 30) % {days} + make_interval(hours => 8 + k % 10)) AT TIME ZONE 'Asia/Jakarta', \
+                        1 + k % 4, 'CONFIRMED', 0, 0, 0, 0, 0 \
+                 FROM generate_series(0, {n} - 1) k"
+            ),
+        )
+        .await;
+        let window = json!({"f": at(d, "00:00", "+07:00"), "t": at(d + Duration::days(days), "00:00", "+07:00")});
+        let before = app.statements().await;
+        let body = app
+            .gql(Some("alpha"), Some(&manager), CALENDAR, window)
+            .await;
+        let after = app.statements().await;
+        assert!(body["errors"].is_null(), "{body}");
+        let list = body["data"]["bookings"].as_array().unwrap();
+        assert_eq!(list.len(), n, "{body}");
+        let expected = app
+            .rows(
+                "alpha",
+                "SELECT f.name || '|' || u.number || '|' || k.name || '|' || b.party_size \
+                 FROM bookings b JOIN facilities f ON f.id = b.facility_id \
+                 JOIN units u ON u.id = b.unit_id JOIN blocks k ON k.id = u.block_id \
+                 ORDER BY b.starts_at, b.id",
+            )
+            .await;
+        let got: Vec<String> = list
+            .iter()
+            .map(|b| {
+                assert_eq!(b["status"], "CONFIRMED");
+                assert_eq!(b["facility"]["kind"], "EXCLUSIVE");
+                format!(
+                    "{}|{}|{}|{}",
+                    b["facility"]["name"].as_str().unwrap(),
+                    b["unit"]["number"].as_str().unwrap(),
+                    b["unit"]["block"]["name"].as_str().unwrap(),
+                    b["partySize"]
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "each booking with its own facility and unit");
+        counts.push(after - before);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements for 10 and 300: {counts:?}"
+    );
+    // bind + bookings + facilities + units + blocks
+    assert!(
+        counts[0] <= 5,
+        "expected at most 5 statements, got {counts:?}"
+    );
+}

@@ -287,3 +287,334 @@ async fn a_booking_charged_to_the_bill_is_on_the_next_generated_bill_exactly_onc
         "{body}"
     );
 }
+
+/// A clubhouse booking of the first resident (322 000: 222 000 with PPN and a 100 000
+/// deposit), paid through the fake Midtrans: the booking's id and its order id.
+async fn paid_clubhouse(
+    app: &TestApp,
+    manager: &str,
+    token: &str,
+    unit: i64,
+    extra: Value,
+) -> (String, String) {
+    let mut input = json!({"name": "Clubhouse", "kind": "EXCLUSIVE", "capacity": 80,
+        "pricing": "HOURLY", "rate": 200000, "deposit": 100000, "ppnRateBp": 1100});
+    for (k, v) in extra.as_object().unwrap() {
+        input[k] = v.clone();
+    }
+    let hall = facility(app, manager, input).await;
+    let d = day();
+    let id = booking_id(
+        &book(
+            app,
+            token,
+            &hall,
+            unit,
+            &at(d, "18:00", "+07:00"),
+            &at(d, "19:00", "+07:00"),
+            30,
+        )
+        .await,
+    );
+    let body = app
+        .gql(Some("alpha"), Some(token), PAY, json!({"b": id}))
+        .await;
+    let order = body["data"]["payBooking"]["orderId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    assert_eq!(
+        webhook(
+            app,
+            &notification(SERVER_KEY, &order, "322000.00", "settlement")
+        )
+        .await,
+        (200, json!({"status": "applied"}))
+    );
+    (id, order)
+}
+
+/// Posts a notification to the webhook: HTTP status and answer.
+async fn webhook(app: &TestApp, body: &Value) -> (u16, Value) {
+    let resp = app
+        .client()
+        .post(app.url("/webhooks/midtrans"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// A signed `refund`/`partial_refund` of the clubhouse order: its refunds gave back
+/// `refunded` so far, in all.
+fn refund(order: &str, status: &str, refunded: i64) -> Value {
+    let mut body = notification(SERVER_KEY, order, "322000.00", status);
+    body["refund_amount"] = json!(format!("{refunded}.00"));
+    body
+}
+
+const MONEY: &str = "query($b: ID!) { booking(id: $b) { status paid refundDue \
+    refunds { amount source orderId } } }";
+
+/// Status, paid, refundDue and the refunds' amounts, as the household sees them.
+async fn money(app: &TestApp, token: &str, id: &str) -> (String, i64, Option<i64>, Vec<i64>) {
+    let body = app
+        .gql(Some("alpha"), Some(token), MONEY, json!({"b": id}))
+        .await;
+    let b = &body["data"]["booking"];
+    let refunds = b["refunds"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|r| {
+            assert_eq!(r["source"], "MIDTRANS", "{body}");
+            assert!(
+                r["orderId"].as_str().unwrap().starts_with("alpha.bk"),
+                "{body}"
+            );
+            r["amount"].as_i64().unwrap()
+        })
+        .collect();
+    (
+        b["status"].as_str().unwrap().to_owned(),
+        b["paid"].as_i64().unwrap(),
+        b["refundDue"].as_i64(),
+        refunds,
+    )
+}
+
+#[tokio::test]
+async fn midtrans_refunds_of_a_booking_are_records_that_take_back_paid_and_refund_due_once() {
+    let (app, _fake, _sink) = billing_app_with(|_| {}).await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let (token, unit) = resident(&app).await;
+    let (id, order) = paid_clubhouse(&app, &manager, &token, unit, json!({})).await;
+    // Cancelled before the deadline: everything is owed back.
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation($b: ID!) { cancelBooking(id: $b) { refundDue } }",
+            json!({"b": id}),
+        )
+        .await;
+    assert_eq!(body["data"]["cancelBooking"]["refundDue"], 322000, "{body}");
+    let cancelled =
+        |paid, due, refunds: &[i64]| ("CANCELLED".to_owned(), paid, Some(due), refunds.to_vec());
+
+    // The office gives back Rp 100,000 in Midtrans: a refund of its own, once.
+    let first = refund(&order, "partial_refund", 100_000);
+    assert_eq!(
+        webhook(&app, &first).await,
+        (200, json!({"status": "REFUNDED"}))
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        cancelled(222_000, 222_000, &[100_000])
+    );
+    assert_eq!(
+        webhook(&app, &first).await,
+        (200, json!({"status": "ignored"}))
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        cancelled(222_000, 222_000, &[100_000])
+    );
+
+    // A second partial refund (150,000 more, 250,000 in all), then the first one late.
+    let second = refund(&order, "partial_refund", 250_000);
+    assert_eq!(
+        webhook(&app, &second).await,
+        (200, json!({"status": "REFUNDED"}))
+    );
+    assert_eq!(
+        webhook(&app, &first).await,
+        (200, json!({"status": "ignored"}))
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        cancelled(72_000, 72_000, &[100_000, 150_000])
+    );
+
+    // More than the order is refused; the rest, as a full refund, empties the booking.
+    let over = refund(&order, "partial_refund", 322_001);
+    assert_eq!(webhook(&app, &over).await.0, 400);
+    let rest = notification(SERVER_KEY, &order, "322000.00", "refund");
+    assert_eq!(
+        webhook(&app, &rest).await,
+        (200, json!({"status": "REFUNDED"}))
+    );
+    assert_eq!(
+        webhook(&app, &rest).await,
+        (200, json!({"status": "ignored"}))
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        cancelled(0, 0, &[100_000, 150_000, 72_000])
+    );
+    assert_eq!(
+        app.rows(
+            "alpha",
+            "SELECT count(*) || ' ' || sum(amount) FROM booking_refunds"
+        )
+        .await,
+        ["3 322000"]
+    );
+}
+
+#[tokio::test]
+async fn a_refund_beyond_what_is_owed_back_leaves_refund_due_at_zero() {
+    let (app, _fake, _sink) = billing_app_with(|_| {}).await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let (token, unit) = resident(&app).await;
+    // The deadline is long past: a manager's cancellation owes back the deposit only.
+    let (id, order) = paid_clubhouse(
+        &app,
+        &manager,
+        &token,
+        unit,
+        json!({"cancellationDeadlineHours": 8760}),
+    )
+    .await;
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&manager),
+            "mutation($b: ID!) { cancelBooking(id: $b) { refundDue } }",
+            json!({"b": id}),
+        )
+        .await;
+    assert_eq!(body["data"]["cancelBooking"]["refundDue"], 100000, "{body}");
+
+    // Midtrans gives back 150,000 (the office was generous): paid drops by all of it,
+    // what is still owed back by no more than was owed.
+    let partial = refund(&order, "partial_refund", 150_000);
+    assert_eq!(
+        webhook(&app, &partial).await,
+        (200, json!({"status": "REFUNDED"}))
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        ("CANCELLED".to_owned(), 172_000, Some(0), vec![150_000])
+    );
+}
+
+/// The README's walk-through: pay on the fake's page, cancel, give back from "Midtrans".
+#[tokio::test]
+async fn a_booking_paid_and_refunded_through_the_fake_midtrans() {
+    let (app, fake, _sink) = billing_app_with(|_| {}).await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let (token, unit) = resident(&app).await;
+    let hall = facility(
+        &app,
+        &manager,
+        json!({"name": "Clubhouse", "kind": "EXCLUSIVE", "capacity": 80, "pricing": "HOURLY",
+               "rate": 200000, "deposit": 100000, "ppnRateBp": 1100}),
+    )
+    .await;
+    let d = day();
+    let id = booking_id(
+        &book(
+            &app,
+            &token,
+            &hall,
+            unit,
+            &at(d, "18:00", "+07:00"),
+            &at(d, "19:00", "+07:00"),
+            30,
+        )
+        .await,
+    );
+    let body = app
+        .gql(Some("alpha"), Some(&token), PAY, json!({"b": id}))
+        .await;
+    let page = body["data"]["payBooking"]["redirectUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    assert!(page.starts_with(&fake.base_url()));
+    let post = |path: String| {
+        let client = app.client().clone();
+        async move {
+            let resp = client.post(path).send().await.unwrap();
+            assert_eq!(resp.status().as_u16(), 200);
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let paid = post(format!("{page}/pay")).await;
+    assert_eq!(
+        paid["notifications"],
+        json!(["pending: 200 OK", "settlement: 200 OK"])
+    );
+    assert_eq!(
+        money(&app, &token, &id).await,
+        ("CONFIRMED".to_owned(), 322_000, None, vec![])
+    );
+    let body = app
+        .gql(
+            Some("alpha"),
+            Some(&token),
+            "mutation($b: ID!) { cancelBooking(id: $b) { refundDue } }",
+            json!({"b": id}),
+        )
+        .await;
+    assert_eq!(body["data"]["cancelBooking"]["refundDue"], 322000, "{body}");
+
+    let partial = post(format!("{page}/refund?amount=22000")).await;
+    assert_eq!(partial["notifications"], json!(["partial_refund: 200 OK"]));
+    assert_eq!(
+        money(&app, &token, &id).await,
+        ("CANCELLED".to_owned(), 300_000, Some(300_000), vec![22_000])
+    );
+    let rest = post(format!("{page}/refund")).await;
+    assert_eq!(rest["notifications"], json!(["refund: 200 OK"]));
+    assert_eq!(
+        money(&app, &token, &id).await,
+        ("CANCELLED".to_owned(), 0, Some(0), vec![22_000, 300_000])
+    );
+}
+
+#[tokio::test]
+async fn racing_refund_notifications_of_a_booking_give_back_exactly_what_midtrans_did() {
+    let (app, _fake, _sink) = billing_app_with(|c| c.db_pool_size = 24).await;
+    app.tenant("alpha", 2, 2).await;
+    let manager = app.manager_token("alpha").await;
+    let (token, unit) = resident(&app).await;
+    let (id, order) = paid_clubhouse(&app, &manager, &token, unit, json!({})).await;
+
+    // 20 deliveries of two partial refunds (100,000, then 200,000 in all) wait on the
+    // order's row, then race.
+    let held = app
+        .hold(&format!(
+            "SELECT 1 FROM t_alpha.midtrans_orders WHERE order_id = '{order}' FOR UPDATE"
+        ))
+        .await;
+    let storm: Vec<Value> = (0..20)
+        .map(|i| {
+            refund(
+                &order,
+                "partial_refund",
+                if i % 2 == 0 { 100_000 } else { 200_000 },
+            )
+        })
+        .collect();
+    let (answers, ()) = tokio::join!(join_all(storm.iter().map(|b| webhook(&app, b))), async {
+        app.until_lock_waiters(20).await;
+        held.release().await;
+    });
+    assert!(answers.iter().all(|(s, _)| *s == 200), "{answers:?}");
+    let applied = answers
+        .iter()
+        .filter(|(_, a)| a["status"] == "REFUNDED")
+        .count();
+    assert!((1..=2).contains(&applied), "{answers:?}");
+
+    let (status, paid, due, refunds) = money(&app, &token, &id).await;
+    assert_eq!((status.as_str(), paid, due), ("CONFIRMED", 122_000, None));
+    assert_eq!(refunds.iter().sum::<i64>(), 200_000, "{refunds:?}");
+    assert_eq!(refunds.len(), applied);
+}

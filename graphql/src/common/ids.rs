@@ -233,6 +233,7 @@ kinds! {
     FacilityId = Facility("Facility", "facility");
     FacilityClosureId = FacilityClosure("FacilityClosure", "closure");
     BookingId = Booking("Booking", "booking");
+    BookingRefundId = BookingRefund("BookingRefund", "booking refund");
 }
 
 #[cfg(test)]

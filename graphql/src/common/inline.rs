@@ -94,6 +94,10 @@ plain_as_input!(
     klustera_entities::states::BillItemKind,
     klustera_entities::states::PaymentMethod,
     klustera_entities::states::RefundSource,
+    klustera_entities::states::BookingStatus,
+    klustera_entities::states::FacilityKind,
+    klustera_entities::states::Pricing,
+    klustera_entities::states::FacilityPayment,
 );
 
 /// An object over a row (`$ty(pub Row<..>)` or any newtype whose `.0` derefs to the row),

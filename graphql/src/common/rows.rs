@@ -7,10 +7,10 @@
 //!
 //! # One declaration
 //! Each hot row declares its columns once: [`declare_rows!`] for models (unit, resident,
-//! bill), [`kept_columns!`] for rows kept undecoded (bill items, payments). From that one
-//! list come the decoder, the select list the raw statements use ([`Declared::columns`],
-//! [`Columns::SELECT`]) and the check below, so two columns swapped in one place is not
-//! possible: there is only one place.
+//! bill, booking, facility), [`kept_columns!`] for rows kept undecoded (bill items,
+//! payments). From that one list come the decoder, the select list the raw statements use
+//! ([`Declared::columns`], [`Columns::SELECT`]) and the check below, so two columns
+//! swapped in one place is not possible: there is only one place.
 //!
 //! # Checked once per statement
 //! Before the first row of a statement is decoded, its columns are checked against the
@@ -33,7 +33,7 @@ use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
 };
 
-use klustera_entities::tenant::{bill, resident, unit};
+use klustera_entities::tenant::{bill, booking, facility, resident, unit};
 
 use crate::common::error::ApiResult;
 use crate::common::tenancy::{TenantTx, query_err};
@@ -154,6 +154,17 @@ declare_rows! {
     bill::Model {
         id, unit_id, period, due_on, status, subtotal, ppn, late_fee, total, paid,
         void_reason, created_at,
+    }
+    booking::Model {
+        id, facility_id, exclusive, unit_id, booked_by, resident_id, starts_at, ends_at,
+        party_size, status, lines, subtotal, ppn, total, deposit, paid, refund_due, note,
+        reason, hold_expires_at, created_at, updated_at,
+    }
+    facility::Model {
+        id, name, description, rules, photo_urls, kind, capacity, pricing, rate, deposit,
+        ppn_rate_bp, needs_approval, slot_minutes, min_minutes, max_minutes, book_ahead_days,
+        cancel_deadline_hours, weekly_quota_minutes, hold_minutes, active, payment,
+        created_at, updated_at,
     }
 }
 

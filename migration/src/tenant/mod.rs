@@ -13,6 +13,7 @@ mod m0008_booking_payments;
 mod m0009_calendar_feeds;
 mod m0010_sessions;
 mod m0011_privacy;
+mod m0012_booking_refunds;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_calendar_feeds::Migration),
             Box::new(m0010_sessions::Migration),
             Box::new(m0011_privacy::Migration),
+            Box::new(m0012_booking_refunds::Migration),
         ]
     }
 }

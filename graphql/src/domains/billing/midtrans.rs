@@ -3,8 +3,9 @@
 //! An order pays a bill or a booking (its own order kind). Order ids are
 //! `<tenant slug>.<bill id>.<nonce>` or `<tenant slug>.bk<booking id>.<nonce>`: slugs
 //! contain no dot, so the webhook finds the tenant from the order id alone. This module
-//! moves orders and settles bills; a booking order's settlement is handed back
-//! ([`Outcome::BookingPaid`]) for the bookings domain to apply in the same transaction.
+//! moves orders and settles bills; a booking order's settlement and refunds are handed
+//! back ([`Outcome::BookingPaid`], [`Outcome::BookingRefunded`]) for the bookings domain
+//! to apply in the same transaction.
 
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
@@ -254,6 +255,17 @@ pub struct BookingPaid {
     pub reference: Option<String>,
 }
 
+/// A booking order's refund notification, for the bookings domain to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRefunded {
+    pub booking_id: i64,
+    pub order_id: String,
+    /// The order's amount.
+    pub gross: i64,
+    /// What the order's refunds gave back so far, in all, as Midtrans reports it.
+    pub refunded_so_far: i64,
+}
+
 /// What a notification did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -264,6 +276,9 @@ pub enum Outcome {
     /// A booking order was paid (first delivery of a PAID state): the caller applies it
     /// to the booking in the same transaction.
     BookingPaid(BookingPaid),
+    /// A booking order was refunded (any delivery): the caller records what it gave back
+    /// beyond what is recorded, in the same transaction.
+    BookingRefunded(BookingRefunded),
     /// The order moved to another state without money changing hands.
     Moved(OrderStatus),
     /// Duplicate or out of order: nothing changed.
@@ -276,7 +291,9 @@ impl Outcome {
         match self {
             Self::Paid(settled) => Some(settled.event()),
             Self::Refunded(refunded) => Some(refunded.event()),
-            Self::BookingPaid(_) | Self::Moved(_) | Self::Ignored => None,
+            Self::BookingPaid(_) | Self::BookingRefunded(_) | Self::Moved(_) | Self::Ignored => {
+                None
+            }
         }
     }
 }
@@ -335,8 +352,12 @@ pub async fn apply_notification(
                     amount: order.gross_amount,
                     reference: n.transaction_id.clone(),
                 }),
-                // A refund of a booking order is Midtrans' record; the booking's
-                // `refundDue` is the office's.
+                S::Refunded => Outcome::BookingRefunded(BookingRefunded {
+                    booking_id,
+                    order_id: n.order_id.clone(),
+                    gross: order.gross_amount,
+                    refunded_so_far: refunded_so_far(n, order.gross_amount)?,
+                }),
                 other => Outcome::Moved(other),
             });
         }
@@ -367,19 +388,7 @@ pub async fn apply_notification(
             Ok(Outcome::Paid(Box::new(settled)))
         }
         S::Refunded => {
-            let so_far = match (n.refund_amount.as_deref(), n.transaction_status.as_str()) {
-                (Some(raw), _) => parse_amount(raw)
-                    .filter(|a| (1..=order.gross_amount).contains(a))
-                    .ok_or(ApiError::bad_input(
-                        "refund_amount",
-                        "not an amount of the order",
-                    ))?,
-                // A full refund says so even without the amount.
-                (None, "refund") => order.gross_amount,
-                (None, _) => {
-                    return Err(ApiError::bad_input("refund_amount", "missing"));
-                }
-            };
+            let so_far = refunded_so_far(n, order.gross_amount)?;
             Ok(
                 match service::refund_order(db, &n.order_id, order.gross_amount, so_far).await? {
                     Some(refunded) => Outcome::Refunded(Box::new(refunded)),
@@ -388,6 +397,25 @@ pub async fn apply_notification(
             )
         }
         other => Ok(Outcome::Moved(other)),
+    }
+}
+
+/// What a refund notification says the order's refunds gave back in all: its
+/// `refund_amount` (between 1 and the order's amount), or the whole order for a `refund`
+/// without one.
+fn refunded_so_far(n: &Notification, gross: i64) -> ApiResult<i64> {
+    match (n.refund_amount.as_deref(), n.transaction_status.as_str()) {
+        (Some(raw), _) => {
+            parse_amount(raw)
+                .filter(|a| (1..=gross).contains(a))
+                .ok_or(ApiError::bad_input(
+                    "refund_amount",
+                    "not an amount of the order",
+                ))
+        }
+        // A full refund says so even without the amount.
+        (None, "refund") => Ok(gross),
+        (None, _) => Err(ApiError::bad_input("refund_amount", "missing")),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Batch loaders for facility -> hours, closures, peak windows, and booking -> facility.
+//! Batch loaders for facility -> hours, closures, peak windows, and booking -> facility,
+//! refunds.
 //! One statement per key type and batch, through the service's `*_of` functions.
 
 use std::collections::HashMap;
@@ -9,9 +10,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use klustera_entities::tenant::facility;
 
-use super::service::{self, ClosureRow, OpeningRow, PeakRow};
+use super::service::{self, ClosureRow, OpeningRow, PeakRow, RefundRow};
+use crate::common::batch::{Row, by_key};
 use crate::common::error::ApiError;
 use crate::common::loader::{TenantLoader, ids};
+use crate::common::rows;
 
 /// Key: facility id -> the facility (whoever led to the id decided visibility).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,26 +29,26 @@ pub struct HoursOfFacility(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClosuresOfFacility(pub i64);
 
+/// Key: booking id -> its refunds, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RefundsOfBooking(pub i64);
+
 /// Key: facility id -> its peak windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeaksOfFacility(pub i64);
 
 impl Loader<FacilityById> for TenantLoader {
-    type Value = Arc<facility::Model>;
+    type Value = Row<facility::Model>;
     type Error = ApiError;
 
     async fn load(
         &self,
         keys: &[FacilityById],
     ) -> Result<HashMap<FacilityById, Self::Value>, ApiError> {
-        let rows = facility::Entity::find()
-            .filter(facility::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(self.tx()?.as_ref())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|f| (FacilityById(f.id), Arc::new(f)))
-            .collect())
+        let select =
+            facility::Entity::find().filter(facility::Column::Id.is_in(ids(keys, |k| k.0)));
+        let rows: Vec<facility::Model> = rows::all(self.tx()?.as_ref(), select).await?;
+        Ok(by_key(rows, |f| FacilityById(f.id)))
     }
 }
 
@@ -92,6 +95,22 @@ impl Loader<PeaksOfFacility> for TenantLoader {
         keys: &[PeaksOfFacility],
     ) -> Result<HashMap<PeaksOfFacility, Self::Value>, ApiError> {
         let by = service::peaks_of(self.tx()?.as_ref(), &ids(keys, |k| k.0)).await?;
+        Ok(keys
+            .iter()
+            .map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into()))
+            .collect())
+    }
+}
+
+impl Loader<RefundsOfBooking> for TenantLoader {
+    type Value = Arc<[RefundRow]>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[RefundsOfBooking],
+    ) -> Result<HashMap<RefundsOfBooking, Self::Value>, ApiError> {
+        let by = service::refunds_of(self.tx()?.as_ref(), &ids(keys, |k| k.0)).await?;
         Ok(keys
             .iter()
             .map(|k| (*k, by.get(&k.0).cloned().unwrap_or_default().into()))

@@ -9,13 +9,15 @@
 //!   rounding.
 //! - [`service`]: rules and SQL: who may book what, the checks of a stay, the locks and
 //!   the exclusion constraint, the lifecycle, availability in one statement.
-//! - [`model`]: GraphQL objects; [`loaders`]: their nested fields.
+//! - [`model`]: GraphQL objects; [`loaders`]: their nested fields; [`prefetch`]: those
+//!   loaders primed for a whole calendar along the query's selection.
 //! - [`schema`]: thin resolvers.
 
 pub mod calendar;
 pub mod loaders;
 pub mod model;
 pub mod payment;
+pub mod prefetch;
 pub mod pricing;
 pub mod schema;
 pub mod service;

@@ -1,21 +1,23 @@
 //! GraphQL objects of facilities and bookings, built from entities; nested fields through
 //! the request's loaders.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use klustera_entities::states::FacilityPayment;
+use klustera_entities::states::{FacilityPayment, RefundSource};
 use klustera_entities::tenant::{booking, facility};
 
-use super::loaders::{ClosuresOfFacility, FacilityById, HoursOfFacility, PeaksOfFacility};
+use super::loaders::{
+    ClosuresOfFacility, FacilityById, HoursOfFacility, PeaksOfFacility, RefundsOfBooking,
+};
 use super::pricing::{self, hhmm};
-use super::service::{ClosureRow, OpeningRow, PeakRow, SlotRow};
+use super::service::{ClosureRow, OpeningRow, PeakRow, RefundRow, SlotRow};
+use crate::common::batch::Row;
 use crate::common::by_id::UnitById;
 use crate::common::context::ContextExt;
 use crate::common::error::ApiError;
-use crate::common::ids::{BookingId, FacilityClosureId, FacilityId};
+use crate::common::ids::{BookingId, BookingRefundId, FacilityClosureId, FacilityId};
+use crate::common::inline::{Inline, row_object};
 use crate::common::types::Rupiah;
 use crate::domains::property::model::Unit;
 
@@ -82,83 +84,47 @@ impl From<&PeakRow> for PeakWindow {
 }
 
 /// A bookable facility.
-pub struct Facility(pub Arc<facility::Model>);
+pub struct Facility(pub Row<facility::Model>);
 
 impl From<facility::Model> for Facility {
     fn from(row: facility::Model) -> Self {
-        Self(Arc::new(row))
+        Self(Row::from(row))
     }
 }
 
-#[Object]
-impl Facility {
-    pub async fn id(&self) -> FacilityId {
-        FacilityId::new(self.0.id)
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-    async fn rules(&self) -> &str {
-        &self.0.rules
-    }
+row_object! {
+    #[Object]
+    Facility(f: facility::Model) {
+        plain {
+            "id" id: FacilityId = FacilityId::new(f.id);
+            "name" name: &str = &f.name;
+            "description" description: &str = &f.description;
+            "rules" rules: &str = &f.rules;
+            "kind" kind: FacilityKind = f.kind;
+            "capacity" capacity: i32 = f.capacity;
+            "pricing" pricing: Pricing = f.pricing;
+            /// Per hour (HOURLY), session (DAILY) or person (PER_USAGE).
+            "rate" rate: Rupiah = Rupiah(f.rate);
+            /// Refundable, not taxed.
+            "deposit" deposit: Rupiah = Rupiah(f.deposit);
+            "ppnRateBp" ppn_rate_bp: i32 = f.ppn_rate_bp;
+            "needsApproval" needs_approval: bool = f.needs_approval;
+            "slotMinutes" slot_minutes: i32 = f.slot_minutes;
+            "minMinutes" min_minutes: i32 = f.min_minutes;
+            "maxMinutes" max_minutes: i32 = f.max_minutes;
+            "bookAheadDays" book_ahead_days: i32 = f.book_ahead_days;
+            "cancellationDeadlineHours" cancellation_deadline_hours: i32 =
+                f.cancel_deadline_hours;
+            /// Minutes a unit may book per week (Monday to Sunday, local); null: no quota.
+            "weeklyQuotaMinutes" weekly_quota_minutes: Option<i32> = f.weekly_quota_minutes;
+            /// How long an unpaid booking holds its slot.
+            "holdMinutes" hold_minutes: i32 = f.hold_minutes;
+            "active" active: bool = f.active;
+            /// How bookings are paid: a Midtrans checkout (`payBooking`) or the unit's next bill.
+            "payment" payment: FacilityPayment = f.payment;
+        }
     async fn photo_urls(&self) -> &[String] {
         &self.0.photo_urls
-    }
-    async fn kind(&self) -> FacilityKind {
-        self.0.kind
-    }
-    async fn capacity(&self) -> i32 {
-        self.0.capacity
-    }
-    async fn pricing(&self) -> Pricing {
-        self.0.pricing
-    }
-    /// Per hour (HOURLY), session (DAILY) or person (PER_USAGE).
-    async fn rate(&self) -> Rupiah {
-        Rupiah(self.0.rate)
-    }
-    /// Refundable, not taxed.
-    async fn deposit(&self) -> Rupiah {
-        Rupiah(self.0.deposit)
-    }
-    async fn ppn_rate_bp(&self) -> i32 {
-        self.0.ppn_rate_bp
-    }
-    async fn needs_approval(&self) -> bool {
-        self.0.needs_approval
-    }
-    async fn slot_minutes(&self) -> i32 {
-        self.0.slot_minutes
-    }
-    async fn min_minutes(&self) -> i32 {
-        self.0.min_minutes
-    }
-    async fn max_minutes(&self) -> i32 {
-        self.0.max_minutes
-    }
-    async fn book_ahead_days(&self) -> i32 {
-        self.0.book_ahead_days
-    }
-    async fn cancellation_deadline_hours(&self) -> i32 {
-        self.0.cancel_deadline_hours
-    }
-    /// Minutes a unit may book per week (Monday to Sunday, local); null: no quota.
-    async fn weekly_quota_minutes(&self) -> Option<i32> {
-        self.0.weekly_quota_minutes
-    }
-    /// How long an unpaid booking holds its slot.
-    async fn hold_minutes(&self) -> i32 {
-        self.0.hold_minutes
-    }
-    async fn active(&self) -> bool {
-        self.0.active
-    }
-    /// How bookings are paid: a Midtrans checkout (`payBooking`) or the unit's next bill.
-    async fn payment(&self) -> FacilityPayment {
-        self.0.payment
     }
     async fn opening_hours(&self, ctx: &Context<'_>) -> Result<Vec<OpeningHours>> {
         let rows = ctx.loader()?.load_one(HoursOfFacility(self.0.id)).await?;
@@ -188,6 +154,7 @@ impl Facility {
             .map(PeakWindow::from)
             .collect())
     }
+}
 }
 
 /// A line of a quote or a booking.
@@ -262,37 +229,64 @@ impl From<SlotRow> for Slot {
 }
 
 /// A booking, as its household and staff see it.
-pub struct Booking(pub booking::Model);
+pub struct Booking(pub Row<booking::Model>);
 
-#[Object]
-impl Booking {
-    pub async fn id(&self) -> BookingId {
-        BookingId::new(self.0.id)
+impl From<booking::Model> for Booking {
+    fn from(row: booking::Model) -> Self {
+        Self(Row::from(row))
     }
-    async fn facility(&self, ctx: &Context<'_>) -> Result<Facility> {
+}
+
+type Timestamp = DateTime<FixedOffset>;
+
+row_object! {
+    #[Object]
+    Booking(b: booking::Model) {
+        plain {
+            "id" id: BookingId = BookingId::new(b.id);
+            "startsAt" starts_at: Timestamp = b.starts_at;
+            "endsAt" ends_at: Timestamp = b.ends_at;
+            "partySize" party_size: i32 = b.party_size;
+            "status" status: BookingStatus = b.status;
+            "subtotal" subtotal: Rupiah = Rupiah(b.subtotal);
+            "ppn" ppn: Rupiah = Rupiah(b.ppn);
+            "total" total: Rupiah = Rupiah(b.total);
+            "deposit" deposit: Rupiah = Rupiah(b.deposit);
+            /// `total + deposit - paid`.
+            "amountDue" amount_due: Rupiah = Rupiah(b.total + b.deposit - b.paid);
+            "paid" paid: Rupiah = Rupiah(b.paid);
+            /// What a cancellation or rejection owes back (recorded; paid out by the office).
+            "refundDue" refund_due: Option<Rupiah> = b.refund_due.map(Rupiah);
+            "note" note: &str = &b.note;
+            /// Why it was rejected or cancelled.
+            "reason" reason: Option<&str> = b.reason.as_deref();
+            /// Until when an unpaid booking holds its slot.
+            "holdExpiresAt" hold_expires_at: Option<Timestamp> = b.hold_expires_at;
+            "createdAt" created_at: Timestamp = b.created_at;
+            "updatedAt" updated_at: Timestamp = b.updated_at;
+        }
+    async fn facility(&self, ctx: &Context<'_>) -> Result<Inline<Facility>> {
         let f = ctx
             .loader()?
             .load_one(FacilityById(self.0.facility_id))
             .await?;
-        f.map(Facility)
+        f.map(|f| Inline(Facility(f)))
             .ok_or_else(|| ApiError::NotFound("facility").into())
     }
-    async fn unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Inline<Unit>> {
         let unit = ctx.loader()?.load_one(UnitById(self.0.unit_id)).await?;
-        unit.map(Unit)
+        unit.map(|u| Inline(Unit(u)))
             .ok_or_else(|| ApiError::NotFound("unit").into())
     }
-    async fn starts_at(&self) -> DateTime<FixedOffset> {
-        self.0.starts_at
-    }
-    async fn ends_at(&self) -> DateTime<FixedOffset> {
-        self.0.ends_at
-    }
-    async fn party_size(&self) -> i32 {
-        self.0.party_size
-    }
-    async fn status(&self) -> BookingStatus {
-        self.0.status
+    /// Money Midtrans gave back on the booking's payments, oldest first: each is already
+    /// taken off `paid` and off `refundDue`.
+    async fn refunds(&self, ctx: &Context<'_>) -> Result<Vec<BookingRefund>> {
+        let rows = ctx.loader()?.load_one(RefundsOfBooking(self.0.id)).await?;
+        Ok(rows
+            .iter()
+            .flat_map(|r| r.iter())
+            .map(BookingRefund::from)
+            .collect())
     }
     /// The quote the booking was made at.
     async fn lines(&self) -> Vec<QuoteLine> {
@@ -302,45 +296,29 @@ impl Booking {
             .map(QuoteLine::from)
             .collect()
     }
-    async fn subtotal(&self) -> Rupiah {
-        Rupiah(self.0.subtotal)
-    }
-    async fn ppn(&self) -> Rupiah {
-        Rupiah(self.0.ppn)
-    }
-    async fn total(&self) -> Rupiah {
-        Rupiah(self.0.total)
-    }
-    async fn deposit(&self) -> Rupiah {
-        Rupiah(self.0.deposit)
-    }
-    /// `total + deposit - paid`.
-    async fn amount_due(&self) -> Rupiah {
-        Rupiah(self.0.total + self.0.deposit - self.0.paid)
-    }
-    async fn paid(&self) -> Rupiah {
-        Rupiah(self.0.paid)
-    }
-    /// What a cancellation or rejection owes back (recorded; paid out by the office).
-    async fn refund_due(&self) -> Option<Rupiah> {
-        self.0.refund_due.map(Rupiah)
-    }
-    async fn note(&self) -> &str {
-        &self.0.note
-    }
-    /// Why it was rejected or cancelled.
-    async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
-    }
-    /// Until when an unpaid booking holds its slot.
-    async fn hold_expires_at(&self) -> Option<DateTime<FixedOffset>> {
-        self.0.hold_expires_at
-    }
-    async fn created_at(&self) -> DateTime<FixedOffset> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<FixedOffset> {
-        self.0.updated_at
+}
+}
+
+/// Money given back on a booking: part or all of one of its payments.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct BookingRefund {
+    pub id: BookingRefundId,
+    pub amount: Rupiah,
+    pub source: RefundSource,
+    /// The Midtrans order whose payment it takes back.
+    pub order_id: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<&RefundRow> for BookingRefund {
+    fn from(r: &RefundRow) -> Self {
+        Self {
+            id: BookingRefundId::new(r.id),
+            amount: Rupiah(r.amount),
+            source: r.source,
+            order_id: r.order_id.clone(),
+            created_at: r.created_at,
+        }
     }
 }
 

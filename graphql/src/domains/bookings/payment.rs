@@ -14,9 +14,17 @@
 //!   they live in `service` ([`service::charge_to_next_bill`]); this module is the Midtrans
 //!   side.
 //!
+//! Refunds: Midtrans refunds a booking order (from its dashboard; there is no payout API
+//! here) and notifies the same webhook. [`refund_order`] records what the notification
+//! gave back beyond what is already recorded as a `booking_refunds` row of its own, under
+//! the booking's row lock: exactly once per notification however often it is delivered,
+//! never more than the order's payment brought in. The booking's `paid` drops by exactly
+//! the refund, and `refundDue` (what the office still owes back after a cancellation or a
+//! rejection) by as much, never below 0.
+//!
 //! Receipts go through billing's notification outbox, in the settling transaction.
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use klustera_entities::states::FacilityPayment;
 use klustera_entities::tenant::booking::BookingStatus;
@@ -27,7 +35,9 @@ use crate::common::events::DomainEvent;
 use crate::common::tenancy::TenantTx;
 use crate::common::types::{Rupiah, TenantSlug};
 use crate::common::viewer::Viewer;
-use crate::domains::billing::midtrans::{self, BookingPaid, Checkout, OrderFor, SnapClient};
+use crate::domains::billing::midtrans::{
+    self, BookingPaid, BookingRefunded, Checkout, OrderFor, SnapClient,
+};
 use crate::domains::billing::notify;
 
 fn stmt(sql: &str, values: impl IntoIterator<Item = sea_orm::Value>) -> Statement {
@@ -124,4 +134,66 @@ pub async fn settle_order(
     .await?;
     notify::schedule_delivery(db, tenant.as_str()).await?;
     Ok(service::changed(&updated))
+}
+
+#[derive(FromQueryResult)]
+struct OrderPayment {
+    id: i64,
+    amount: i64,
+    refunded: i64,
+}
+
+/// Applies a Midtrans refund of a booking order that has given back `refunded_so_far` in
+/// all (the order row is locked by the caller's transaction): records what is not
+/// recorded yet as a refund of the order's payment, takes it off the booking's `paid` and
+/// `refund_due`. When the settlement applied only part of the order (the booking owed
+/// less), the part never applied is what a refund gives back first. `None`: nothing new
+/// (a redelivery, an older notification, or an order whose money never reached the
+/// booking); else what subscribers hear after commit.
+pub async fn refund_order(
+    db: &impl ConnectionTrait,
+    r: &BookingRefunded,
+) -> ApiResult<Option<DomainEvent>> {
+    let row = service::lock_booking(db, r.booking_id).await?;
+    let Some(payment) = OrderPayment::find_by_statement(stmt(
+        "SELECT p.id, p.amount, \
+                (SELECT coalesce(sum(f.amount), 0) FROM booking_refunds f WHERE f.payment_id = p.id)::bigint AS refunded \
+         FROM booking_payments p WHERE p.midtrans_order_id = $1 AND p.booking_id = $2",
+        [r.order_id.clone().into(), row.id.into()],
+    ))
+    .one(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let never_applied = r.gross - payment.amount;
+    let due_back = (r.refunded_so_far - never_applied).clamp(0, payment.amount);
+    // `paid` bounds it too: it is what the booking's payments brought in less what was
+    // given back, so it only falls short when money left the booking another way.
+    let amount = (due_back - payment.refunded).min(row.paid);
+    if amount <= 0 {
+        return Ok(None);
+    }
+    db.execute_raw(stmt(
+        "INSERT INTO booking_refunds (booking_id, payment_id, amount, source, midtrans_key) \
+         VALUES ($1, $2, $3, 'MIDTRANS', $4)",
+        [
+            row.id.into(),
+            payment.id.into(),
+            amount.into(),
+            format!("{}:{}", r.order_id, r.refunded_so_far).into(),
+        ],
+    ))
+    .await?;
+    let refund_due = row.refund_due.map(|due| (due - amount).max(0));
+    let updated = service::save_payment_state(
+        db,
+        row.id,
+        row.paid - amount,
+        row.status,
+        refund_due,
+        row.hold_expires_at,
+    )
+    .await?;
+    Ok(Some(service::changed(&updated)))
 }

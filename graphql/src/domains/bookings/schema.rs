@@ -11,13 +11,15 @@ use super::model::{
     Booking, BookingStatus, BookingUpdate, CalendarFeed, Facility, FacilityClosure, FacilityKind,
     OpeningHours, PeakWindow, Pricing, Quote, Slot,
 };
-use super::payment;
 use super::service::{self, BookingFilter, BookingRequest, DayRange, FacilitySettings, Step};
+use super::{payment, prefetch};
+use crate::common::batch::Row;
 use crate::common::context::ContextExt;
 use crate::common::error::{ApiError, ApiResult};
 use crate::common::events::DomainEvent;
 use crate::common::guard::RoleGuard;
 use crate::common::ids::{BookingId, FacilityClosureId, FacilityId, Fetch, UnitId, kind};
+use crate::common::inline::Inline;
 use crate::common::live::{Burst, Live, Opening, changes_only};
 use crate::common::types::Rupiah;
 use crate::common::viewer::Viewer;
@@ -43,9 +45,9 @@ impl Fetch for Booking {
 
     async fn fetch(ctx: &Context<'_>, id: i64) -> ApiResult<Self> {
         let viewer = ctx.viewer().await?;
-        Ok(Booking(
-            service::get_booking(ctx.tenant_tx()?, viewer, id).await?,
-        ))
+        Ok(service::get_booking(ctx.tenant_tx()?, viewer, id)
+            .await?
+            .into())
     }
 }
 
@@ -150,7 +152,7 @@ impl BookingQuery {
         &self,
         ctx: &Context<'_>,
         filter: BookingFilterInput,
-    ) -> Result<Vec<Booking>> {
+    ) -> Result<Vec<Inline<Booking>>> {
         let filter = BookingFilter {
             facility_id: filter.facility_id.map(|f| f.row()).transpose()?,
             unit_id: filter.unit_id.map(|u| u.row()).transpose()?,
@@ -160,7 +162,9 @@ impl BookingQuery {
         };
         let viewer = ctx.viewer().await?;
         let rows = service::list_bookings(ctx.tenant_tx()?, viewer, &filter).await?;
-        Ok(rows.into_iter().map(Booking).collect())
+        let rows = Row::each(rows);
+        prefetch::bookings(ctx, ctx.look_ahead(), &rows).await?;
+        Ok(rows.into_iter().map(|b| Inline(Booking(b))).collect())
     }
 
     #[graphql(guard = "RoleGuard::member()")]
@@ -363,7 +367,7 @@ impl BookingMutation {
         let req = ctx.request()?;
         req.audit_target(row.id);
         req.emit(service::changed(&row));
-        Ok(Booking(row))
+        Ok(row.into())
     }
 
     /// Opens a Midtrans Snap checkout for what a booking held for payment still owes (its
@@ -477,7 +481,7 @@ async fn step(
     let req = ctx.request()?;
     req.audit_target(id);
     req.emit(service::changed(&row));
-    Ok(Booking(row))
+    Ok(row.into())
 }
 
 #[derive(Default)]
