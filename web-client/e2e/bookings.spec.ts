@@ -25,7 +25,12 @@ test("a resident books tomorrow's court at a quoted price, then cancels and the 
   await expect(slot).toBeDisabled();
   await expect(resident.getByTestId("slot-20:00")).toBeDisabled();
 
-  await resident.getByRole("link", { name: "Booking saya" }).click();
+  // The home page lists it among the household's upcoming bookings.
+  await resident.getByRole("link", { name: "Beranda" }).first().click();
+  await expect(resident.getByTestId("next-bookings")).toContainText(COURT);
+  await expectAccessible(resident);
+
+  await resident.getByTestId("next-bookings").getByRole("link", { name: new RegExp(COURT) }).click();
   const mine = resident.getByTestId("my-bookings");
   await expect(mine).toContainText(COURT);
   await expectAccessible(resident);

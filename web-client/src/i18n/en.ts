@@ -70,6 +70,9 @@ const en: Dictionary = {
     allPaid: "All bills are paid. Thank you!",
     openComplaints: "Open complaints",
     noComplaints: "No open complaints.",
+    nextBooking: "Upcoming bookings",
+    noBooking: "No upcoming bookings.",
+    book: "Book a facility",
     announcements: "Latest announcements",
   },
   bills: {

@@ -70,6 +70,9 @@ const id = {
     allPaid: "Semua tagihan sudah lunas. Terima kasih!",
     openComplaints: "Keluhan yang masih berjalan",
     noComplaints: "Tidak ada keluhan terbuka.",
+    nextBooking: "Booking mendatang",
+    noBooking: "Belum ada booking mendatang.",
+    book: "Pesan fasilitas",
     announcements: "Pengumuman terbaru",
   },
   bills: {

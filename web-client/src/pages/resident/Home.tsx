@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link } from "react-router";
 import { useQuery } from "urql";
 import { useTranslation } from "react-i18next";
@@ -7,7 +8,7 @@ import { useFormat } from "../../lib/useFormat";
 import { Card, Empty, ErrorNote, Loading, Money, Page, StatusBadge } from "../../ui/kit";
 
 const HomeQuery = graphql(`
-  query ResidentHome {
+  query ResidentHome($from: DateTime!, $to: DateTime!) {
     bills(first: 50) {
       nodes {
         id
@@ -30,6 +31,16 @@ const HomeQuery = graphql(`
         createdAt
       }
     }
+    bookings(filter: { from: $from, to: $to, status: [PENDING_PAYMENT, PENDING_APPROVAL, CONFIRMED, CHECKED_IN] }) {
+      id
+      startsAt
+      endsAt
+      status
+      facility {
+        id
+        name
+      }
+    }
     announcements(first: 3) {
       nodes {
         id
@@ -44,10 +55,17 @@ const HomeQuery = graphql(`
 export function ResidentHome() {
   const { t } = useTranslation();
   const f = useFormat();
-  const [{ data, fetching, error }] = useQuery({ query: HomeQuery });
+  // Bookings still to come, over the 31 days the API allows (one running now included).
+  const [{ now, range }] = useState(() => {
+    const now = Date.now();
+    return { now, range: { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 30 * 86_400_000).toISOString() } };
+  });
+  const [{ data, fetching, error }] = useQuery({ query: HomeQuery, variables: range });
   if (fetching && !data) return <Loading />;
   const due = (data?.bills.nodes ?? []).filter((b) => b.outstanding > 0 && b.status !== "VOID");
   const total = due.reduce((sum, b) => sum + b.outstanding, 0);
+  // In the API's order (start, then booking): the next three still to come.
+  const upcoming = (data?.bookings ?? []).filter((b) => new Date(b.endsAt).getTime() > now).slice(0, 3);
   const open = (data?.complaints.nodes ?? []).filter((c) => c.status !== "CLOSED" && c.status !== "RESOLVED");
   return (
     <Page title={t("home.title")}>
@@ -78,6 +96,28 @@ export function ResidentHome() {
             ))}
           </ul>
         )}
+      </Card>
+      <Card title={t("home.nextBooking")}>
+        {upcoming.length === 0 ? (
+          <Empty>{t("home.noBooking")}</Empty>
+        ) : (
+          <ul className="divide-y divide-slate-100" data-testid="next-bookings">
+            {upcoming.map((b) => (
+              <li key={b.id}>
+                <Link to="/bookings" className="flex items-center justify-between gap-2 py-3">
+                  <span>
+                    <span className="block font-medium">{b.facility.name}</span>
+                    <span className="block text-xs text-slate-600">{f.dateTime(b.startsAt)}</span>
+                  </span>
+                  <StatusBadge group="booking" status={b.status} />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+        <Link to="/bookings" className="mt-2 inline-block min-h-11 py-3 text-sm font-medium text-teal-800 underline">
+          {t("home.book")}
+        </Link>
       </Card>
       <div className="grid gap-4 md:grid-cols-2">
         <Card title={t("home.openComplaints")}>
