@@ -39,6 +39,11 @@ export async function expectAccessible(page: Page): Promise<void> {
   ).toEqual([]);
 }
 
+/** API sessions of this worker, by identifier: signed in once, then renewed with the
+ * refresh token, as an API client does (sign-in attempts are limited per identifier, and
+ * the e2e gateway's access tokens live 20 s). */
+const apiSessions = new Map<string, { access: string; expiresAt: number; refresh: string }>();
+
 /** GraphQL over the API as `identifier` (Node does not resolve `*.localhost`: the loopback
  * address, the tenant in a header). */
 async function apiAs(request: APIRequestContext, baseURL: string, identifier: string) {
@@ -55,11 +60,30 @@ async function apiAs(request: APIRequestContext, baseURL: string, identifier: st
     });
     return (await resp.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
   };
-  const login = await gql(
-    "mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { accessToken } }",
-    { i: identifier, p: PASSWORD },
-  );
-  const token = login.data?.login?.accessToken as string;
+  const fields = "accessToken accessTokenExpiresAt refreshToken";
+  const keep = (payload: Record<string, unknown> | undefined) => {
+    if (!payload) return undefined;
+    const session = {
+      access: payload.accessToken as string,
+      expiresAt: payload.accessTokenExpiresAt as number,
+      refresh: payload.refreshToken as string,
+    };
+    apiSessions.set(identifier, session);
+    return session;
+  };
+  let session = apiSessions.get(identifier);
+  if (session && session.expiresAt - 5 <= Date.now() / 1000) {
+    const renewed = await gql(`mutation($r: String!) { refreshToken(refreshToken: $r) { ${fields} } }`, { r: session.refresh });
+    session = keep(renewed.data?.refreshToken);
+  }
+  if (!session) {
+    const login = await gql(`mutation($i: String!, $p: String!) { login(identifier: $i, password: $p) { ${fields} } }`, {
+      i: identifier,
+      p: PASSWORD,
+    });
+    session = keep(login.data?.login);
+  }
+  const token = session?.access;
   return (query: string, variables: object = {}) => gql(query, variables, token);
 }
 
