@@ -134,3 +134,10 @@ export function wallClockOf(iso: string, timeZone: string): string {
     .format(new Date(iso))
     .replace(" ", "T");
 }
+
+/** The window a household's upcoming bookings are read over: from a day ago (a booking
+ * running now) to the 31 days the API allows, as of `now` (milliseconds). */
+export function upcomingWindow(now: number): { from: string; to: string } {
+  const day = 86_400_000;
+  return { from: new Date(now - day).toISOString(), to: new Date(now + 30 * day).toISOString() };
+}

@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
 import type { BookingStatus } from "../gql/graphql";
 import { appErrorOf, type AppError } from "../lib/errors";
-import { addDays, formatRupiah, localDateOf, zonedInputToIso } from "../lib/format";
+import { addDays, formatRupiah, localDateOf, upcomingWindow, zonedInputToIso } from "../lib/format";
 import { useFormat } from "../lib/useFormat";
 import { Button, Card, Empty, ErrorNote, Loading, Money, Page, Select, StatusBadge, TextField } from "../ui/kit";
 
@@ -236,10 +236,9 @@ export function ResidentBookings() {
 function MyBookings() {
   const { t } = useTranslation();
   const f = useFormat();
-  // From a day ago (a booking running now) to the 31 days the API allows.
   const [{ now, range }] = useState(() => {
     const now = Date.now();
-    return { now, range: { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 30 * 86_400_000).toISOString() } };
+    return { now, range: upcomingWindow(now) };
   });
   const [{ data, fetching, error }] = useQuery({ query: BookingsQuery, variables: { filter: range } });
   const [cancelling, cancel] = useMutation(CancelBookingMutation);

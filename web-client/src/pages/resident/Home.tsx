@@ -4,6 +4,7 @@ import { useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { graphql } from "../../gql";
 import { appErrorOf } from "../../lib/errors";
+import { upcomingWindow } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 import { Card, Empty, ErrorNote, Loading, Money, Page, StatusBadge } from "../../ui/kit";
 
@@ -55,10 +56,9 @@ const HomeQuery = graphql(`
 export function ResidentHome() {
   const { t } = useTranslation();
   const f = useFormat();
-  // Bookings still to come, over the 31 days the API allows (one running now included).
   const [{ now, range }] = useState(() => {
     const now = Date.now();
-    return { now, range: { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 30 * 86_400_000).toISOString() } };
+    return { now, range: upcomingWindow(now) };
   });
   const [{ data, fetching, error }] = useQuery({ query: HomeQuery, variables: range });
   if (fetching && !data) return <Loading />;
