@@ -28,7 +28,7 @@ export default function CollectionChart({ label, labels, series }: CollectionCha
         // Drawn once, where it settles: no frame-by-frame animation on a busy phone.
         animation: false,
         plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatRupiah(Number(c.raw))}` } } },
-        scales: { y: { ticks: { callback: (v) => formatRupiah(Number(v)) } } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0, callback: (v) => formatRupiah(Number(v)) } } },
       }}
     />
   );
